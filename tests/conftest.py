@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbook import resources
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def catalogue_data() -> dict:
+    with resources.default_catalogue_path().open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@pytest.fixture
+def cat_copy(catalogue_data) -> dict:
+    """A deep copy of the bundled catalogue data that a test may break."""
+    return copy.deepcopy(catalogue_data)
+
+
+def soffice_available() -> bool:
+    return shutil.which("soffice") is not None and Path("/usr/bin/python3").exists()
+
+
+needs_soffice = pytest.mark.skipif(not soffice_available(), reason="LibreOffice not installed")

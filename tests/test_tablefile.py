@@ -1,0 +1,80 @@
+"""export → import gives back the catalogue, also after LibreOffice or openpyxl edits it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import openpyxl
+import pytest
+from conftest import needs_soffice
+from python_calamine import CalamineWorkbook
+
+from workbook import catalogue, lint, tablefile
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return catalogue.load()
+
+
+def _roundtrip(path):
+    data = tablefile.import_xlsx(path)
+    report = lint.check_data(data)
+    assert report.valid, lint.render_text(report)
+    return catalogue.from_dict(data)
+
+
+def test_xlsx_export_import_is_identical(tmp_path, cat):
+    out = tmp_path / "table.xlsx"
+    tablefile.write_xlsx(cat, out)
+    assert _roundtrip(out).as_dict() == cat.as_dict()
+    # second reader: calamine sees the same header and the merged note once
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("任务分解表").to_python()
+    assert rows[0][:5] == ["序号", "实事名称", "目标名称", "单位", "全市目标任务"]
+    row4 = next(r for r in rows if str(r[0]) == "4")
+    assert row4[10] == "分别纳入对应县区的统计范围" and row4[11] == ""
+
+
+def test_openpyxl_edit_survives_import(tmp_path, cat):
+    out = tmp_path / "table.xlsx"
+    tablefile.write_xlsx(cat, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["任务分解表"]
+    ws.cell(11, 7).value = "22"  # 序号10, 定海: 20 -> 22
+    wb.save(out)
+    new = _roundtrip(out)
+    t = new.indicator(10).targets["定海"]
+    assert (t.text, t.value) == ("22", 22)
+    assert new.indicator(11).as_dict() == cat.indicator(11).as_dict()
+    assert any(
+        p.code == "target.sum_mismatch" and p.seq == 10
+        for p in lint.check_data(new.as_dict()).warnings
+    )
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_libreoffice_resave_keeps_the_catalogue(tmp_path, cat):
+    src = tmp_path / "src" / "table.xlsx"
+    tablefile.write_xlsx(cat, src)
+    outdir = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    back = _roundtrip(outdir / "table.xlsx")
+    assert json.dumps(back.as_dict(), ensure_ascii=False) == json.dumps(
+        cat.as_dict(), ensure_ascii=False
+    )

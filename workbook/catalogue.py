@@ -1,0 +1,299 @@
+"""The catalogue: every indicator of the decomposition table, loaded from JSON.
+
+``load`` validates against ``schema/catalogue.schema.json`` and returns a ``Catalogue``;
+``reporting_rows`` says which rows a unit reports. Checks live in ``lint``; the table
+layout (export/import) lives in ``tablefile``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from workbook import resources
+from workbook.errors import InputError
+from workbook.targets import REPORTED_TYPES, Parsed
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    kind: str
+    full_name: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    no: int
+    name: str
+    item_count: int
+
+    @property
+    def label(self) -> str:
+        """The action as printed in the table's 实事名称 column, e.g. 增值服务暖企行动(5项)."""
+        return f"{self.name}({self.item_count}项)"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target cell: the text as printed and its meaning."""
+
+    text: str
+    type: str
+    op: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    merged: bool = False
+
+    @property
+    def reported(self) -> bool:
+        return self.type in REPORTED_TYPES
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Target:
+        return cls(
+            text=d["text"],
+            type=d["type"],
+            op=d.get("op"),
+            value=d.get("value"),
+            unit=d.get("unit"),
+            merged=bool(d.get("merged", False)),
+        )
+
+    @classmethod
+    def from_parsed(cls, text: str, parsed: Parsed, merged: bool = False) -> Target:
+        return cls(text, parsed.type, parsed.op, parsed.value, parsed.unit, merged)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text}
+        if self.merged:
+            out["merged"] = True
+        out.update(Parsed(self.type, self.op, self.value, self.unit).as_dict())
+        return out
+
+
+@dataclass(frozen=True)
+class Indicator:
+    seq: int
+    action: int
+    name: str
+    name_printed: str
+    unit: str
+    measure: str
+    direction: str
+    city: Target
+    targets: dict[str, Target]
+    lead_department: str | None = None
+    lead_source: str | None = None
+    plan: dict[str, Any] | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def city_only(self) -> bool:
+        """True when no unit has a target of its own: 市局 reports the city figure."""
+        return not any(t.reported for t in self.targets.values())
+
+    @property
+    def additive(self) -> bool:
+        """Cumulative quantities whose unit targets add up to the city target."""
+        return self.city.type == "quantity"
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "seq": self.seq,
+            "action": self.action,
+            "name": self.name,
+            "name_printed": self.name_printed,
+            "unit": self.unit,
+            "measure": self.measure,
+            "direction": self.direction,
+            "lead_department": self.lead_department,
+            "lead_source": self.lead_source,
+            "city": self.city.as_dict(),
+            "targets": {u: t.as_dict() for u, t in self.targets.items()},
+        }
+        if self.plan is not None:
+            out["plan"] = dict(self.plan)
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+
+@dataclass
+class Catalogue:
+    catalogue_id: str
+    version: str
+    year: int
+    title: str
+    source: str
+    units: list[Unit]
+    actions: list[Action]
+    indicators: list[Indicator]
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def unit_ids(self) -> list[str]:
+        return [u.id for u in self.units]
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        raise InputError(f"目录中没有单位“{unit_id}”。可用单位：{'、'.join(self.unit_ids)}")
+
+    def action(self, no: int) -> Action:
+        for a in self.actions:
+            if a.no == no:
+                return a
+        raise InputError(f"目录中没有第 {no} 项实事")
+
+    def indicator(self, seq: int) -> Indicator:
+        for ind in self.indicators:
+            if ind.seq == seq:
+                return ind
+        raise InputError(f"目录中没有序号 {seq}")
+
+    @property
+    def city_unit(self) -> str:
+        """The unit that reports city-only rows: the one of kind 'city' (市局)."""
+        for u in self.units:
+            if u.kind == "city":
+                return u.id
+        return self.units[0].id
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "$schema": "../schema/catalogue.schema.json",
+            "catalogue_id": self.catalogue_id,
+            "version": self.version,
+            "year": self.year,
+            "title": self.title,
+            "source": self.source,
+            "units": [{"id": u.id, "full_name": u.full_name, "kind": u.kind} for u in self.units],
+            "actions": [
+                {"no": a.no, "name": a.name, "item_count": a.item_count} for a in self.actions
+            ],
+            "indicators": [i.as_dict() for i in self.indicators],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def unit_targets_hash(self, unit_id: str) -> str:
+        """A short hash of the rows and targets a unit reports: it identifies a template."""
+        rows = [
+            [r.indicator.seq, r.target.text, r.indicator.city.text]
+            for r in reporting_rows(self, unit_id)
+        ]
+        blob = json.dumps([self.catalogue_id, self.version, unit_id, rows], ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row a unit reports: the indicator and the target the unit is held to."""
+
+    indicator: Indicator
+    target: Target
+    city_only: bool = False
+
+
+def reporting_rows(cat: Catalogue, unit_id: str) -> list[Row]:
+    """The rows ``unit_id`` reports, in 序号 order.
+
+    A unit reports every row where its own target is a reportable one (a number, a threshold,
+    a relative change or a commitment). Rows with only a city-wide target and no unit breakdown
+    are reported by the city unit (市局) against the city target.
+    """
+    cat.unit(unit_id)
+    rows: list[Row] = []
+    for ind in cat.indicators:
+        own = ind.targets.get(unit_id)
+        if own is not None and own.reported:
+            rows.append(Row(ind, own))
+        elif unit_id == cat.city_unit and ind.city_only and ind.city.reported:
+            rows.append(Row(ind, ind.city, city_only=True))
+    return rows
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    with resources.schema_path("catalogue.schema.json").open(encoding="utf-8") as f:
+        result: dict[str, Any] = json.load(f)
+    return result
+
+
+def schema_errors(data: Any) -> list[tuple[str, str]]:
+    """Every JSON Schema error of ``data`` as (JSON path, message), in document order."""
+    validator = jsonschema.Draft202012Validator(_schema())
+    out = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        out.append((err.json_path, err.message))
+    return out
+
+
+def read_json(path: Path) -> Any:
+    try:
+        with Path(path).open(encoding="utf-8-sig") as f:
+            return json.load(f)
+    except FileNotFoundError as exc:
+        raise InputError(f"找不到目录文件：{path}") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"目录文件不是有效的 JSON：{path}（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
+        ) from exc
+
+
+def from_dict(data: dict[str, Any], path: Path | None = None) -> Catalogue:
+    """Build a Catalogue from schema-valid data."""
+    return Catalogue(
+        catalogue_id=data["catalogue_id"],
+        version=data["version"],
+        year=data["year"],
+        title=data["title"],
+        source=data.get("source", ""),
+        units=[Unit(u["id"], u["kind"], u.get("full_name", "")) for u in data["units"]],
+        actions=[Action(a["no"], a["name"], a["item_count"]) for a in data["actions"]],
+        indicators=[
+            Indicator(
+                seq=i["seq"],
+                action=i["action"],
+                name=i["name"],
+                name_printed=i["name_printed"],
+                unit=i["unit"],
+                measure=i["measure"],
+                direction=i["direction"],
+                city=Target.from_dict(i["city"]),
+                targets={u: Target.from_dict(t) for u, t in i["targets"].items()},
+                lead_department=i.get("lead_department"),
+                lead_source=i.get("lead_source"),
+                plan=i.get("plan"),
+                notes=tuple(i.get("notes", ())),
+            )
+            for i in data["indicators"]
+        ],
+        path=path,
+    )
+
+
+def load(path: Path | str | None = None) -> Catalogue:
+    """Load and schema-validate a catalogue (the bundled 2024 one by default).
+
+    Raises InputError listing the schema errors; semantic checks are ``lint.check``'s job.
+    """
+    p = Path(path) if path else resources.default_catalogue_path()
+    data = read_json(p)
+    errors = schema_errors(data)
+    if errors:
+        lines = "\n".join(f"  {where}: {msg}" for where, msg in errors[:20])
+        raise InputError(
+            f"目录文件 {p} 不符合格式要求（共 {len(errors)} 处），"
+            f"请先运行 shishi catalogue check：\n{lines}"
+        )
+    return from_dict(data, p)

@@ -1,0 +1,291 @@
+"""Checking a catalogue: schema errors with their JSON path, then semantic checks.
+
+``check`` returns a Report; it never stops at the first problem. Inconsistencies that the
+official table itself contains are warnings: the catalogue keeps what the table says.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from workbook import catalogue as catmod
+from workbook.report import Report
+from workbook.targets import direction_for, measure_for, parse_target
+
+_SUM_TOLERANCE = 1e-6
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def check_file(path: Path | str | None = None) -> Report:
+    """Check the catalogue file at ``path`` (the bundled one by default)."""
+    from workbook import resources
+
+    p = Path(path) if path else resources.default_catalogue_path()
+    report = Report()
+    try:
+        data = catmod.read_json(p)
+    except Exception as exc:  # a file that is not JSON is one problem, not a crash
+        report.add("catalogue.unreadable", "error", str(exc), file=str(p))
+        return report
+    return check_data(data, report, file=str(p))
+
+
+def check_data(data: Any, report: Report | None = None, file: str = "") -> Report:
+    """Check catalogue data (already parsed JSON)."""
+    report = report or Report()
+    errors = catmod.schema_errors(data)
+    for where, msg in errors:
+        report.add(
+            "schema",
+            "error",
+            f"不符合目录格式：{msg}",
+            action="按 schema/catalogue.schema.json 修改该处。",
+            path=where,
+            file=file,
+        )
+    if errors:
+        return report
+    _semantic(catmod.from_dict(data), report, file)
+    return report
+
+
+def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
+    unit_ids = cat.unit_ids
+    for uid, n in Counter(unit_ids).items():
+        if n > 1:
+            report.add(
+                "unit.duplicate", "error", f"单位“{uid}”在单位列表中出现 {n} 次。", file=file
+            )
+    action_nos = {a.no for a in cat.actions}
+    per_action = Counter(i.action for i in cat.indicators)
+    for a in cat.actions:
+        if per_action[a.no] != a.item_count:
+            report.add(
+                "action.item_count",
+                "warning",
+                f"“{a.label}”标明 {a.item_count} 项，目录中有 {per_action[a.no]} 个序号。",
+                action="核对分解表；若为表中合并行拆分所致，可保留。",
+                file=file,
+                path=f"$.actions[{cat.actions.index(a)}]",
+            )
+    for seq, n in Counter(i.seq for i in cat.indicators).items():
+        if n > 1:
+            report.add(
+                "seq.duplicate",
+                "error",
+                f"序号 {seq} 出现 {n} 次。",
+                seq=seq,
+                file=file,
+                action="每个序号只能出现一次。",
+            )
+    for idx, ind in enumerate(cat.indicators):
+        _check_indicator(cat, ind, f"$.indicators[{idx}]", unit_ids, action_nos, report, file)
+
+
+def _check_target(
+    t: catmod.Target,
+    path: str,
+    ind: catmod.Indicator,
+    who: str,
+    unit_ids: list[str],
+    report: Report,
+    file: str,
+) -> None:
+    parsed = parse_target(t.text)
+    stored = (t.type, t.op, t.value, t.unit)
+    expect = (parsed.type, parsed.op, parsed.value, parsed.unit)
+    if stored != expect:
+        report.add(
+            "target.parse_mismatch",
+            "error",
+            f"序号 {ind.seq} {who}目标文字“{t.text}”解析为 {parsed.as_dict()}，"
+            f"但目录记录为 {catmod.Target(t.text, *stored).as_dict()}。",
+            action="修改文字或解析结果，使两者一致。",
+            seq=ind.seq,
+            path=path,
+            file=file,
+        )
+    if (
+        t.type == "threshold"
+        and ind.unit == "%"
+        and t.value is not None
+        and not 0 <= t.value <= 100
+    ):
+        report.add(
+            "target.percent_range",
+            "error",
+            f"序号 {ind.seq} {who}目标 {_fmt(t.value)}% 超出 0–100%。",
+            action="比率目标须在 0 到 100 之间。",
+            seq=ind.seq,
+            path=path,
+            file=file,
+        )
+    if t.type == "follows" and t.unit not in unit_ids:
+        report.add(
+            "target.follows_unknown",
+            "error",
+            f"序号 {ind.seq} {who}“{t.text}”所指单位“{t.unit}”不在单位列表中。",
+            seq=ind.seq,
+            path=path,
+            file=file,
+        )
+
+
+def _check_indicator(
+    cat: catmod.Catalogue,
+    ind: catmod.Indicator,
+    path: str,
+    unit_ids: list[str],
+    action_nos: set[int],
+    report: Report,
+    file: str,
+) -> None:
+    seq = ind.seq
+    if ind.action not in action_nos:
+        report.add(
+            "indicator.action_unknown",
+            "error",
+            f"序号 {seq} 所属实事编号 {ind.action} 不在实事列表中。",
+            seq=seq,
+            path=path + ".action",
+            file=file,
+        )
+    for uid in ind.targets:
+        if uid not in unit_ids:
+            report.add(
+                "target.unit_unknown",
+                "error",
+                f"序号 {seq} 有未知单位“{uid}”的目标。",
+                action=f"单位须为：{'、'.join(unit_ids)}。",
+                seq=seq,
+                path=f"{path}.targets.{uid}",
+                file=file,
+            )
+    for uid in unit_ids:
+        if uid not in ind.targets:
+            report.add(
+                "target.unit_missing",
+                "error",
+                f"序号 {seq} 缺少单位“{uid}”的目标（空单元格请写 text 为空、type 为 none）。",
+                seq=seq,
+                path=f"{path}.targets",
+                file=file,
+            )
+    _check_target(ind.city, path + ".city", ind, "全市", unit_ids, report, file)
+    for uid, t in ind.targets.items():
+        _check_target(t, f"{path}.targets.{uid}", ind, f"{uid}", unit_ids, report, file)
+    city = parse_target(ind.city.text)
+    if city.type in ("na", "none", "in_county", "follows"):
+        report.add(
+            "indicator.no_city_target",
+            "error",
+            f"序号 {seq} 没有全市目标任务。",
+            seq=seq,
+            path=path + ".city",
+            file=file,
+        )
+        return
+    want_measure = measure_for(city.type, ind.unit)
+    if ind.measure != want_measure:
+        report.add(
+            "indicator.measure",
+            "error",
+            f"序号 {seq} 的填报类型为 {ind.measure}，按全市目标应为 {want_measure}。",
+            seq=seq,
+            path=path + ".measure",
+            file=file,
+        )
+    if ind.direction != direction_for(city):
+        report.add(
+            "indicator.direction",
+            "error",
+            f"序号 {seq} 的方向为 {ind.direction}，按全市目标应为 {direction_for(city)}。",
+            seq=seq,
+            path=path + ".direction",
+            file=file,
+        )
+    unit_types = {t.type for t in ind.targets.values() if t.reported}
+    if unit_types - {city.type}:
+        report.add(
+            "target.kind_mixed",
+            "warning",
+            f"序号 {seq} 单位目标的类型 {sorted(unit_types)} 与全市目标类型 {city.type} 不同。",
+            seq=seq,
+            path=path,
+            file=file,
+        )
+    if ind.additive:
+        _check_sum(ind, path, report, file)
+    elif city.type in ("threshold", "change") and city.value is not None:
+        for uid, t in ind.targets.items():
+            if t.type == city.type and t.value is not None and t.op == city.op:
+                laxer = t.value < city.value if city.op == ">=" else t.value > city.value
+                if laxer:
+                    report.add(
+                        "target.laxer_than_city",
+                        "warning",
+                        f"序号 {seq} {uid}目标“{t.text}”低于全市目标“{ind.city.text}”。",
+                        action="核对分解表；照表保留。",
+                        seq=seq,
+                        unit=uid,
+                        path=f"{path}.targets.{uid}",
+                        file=file,
+                    )
+    if ind.plan is not None and city.value is not None:
+        plan_value = float(ind.plan["value"])
+        if abs(abs(plan_value) - abs(city.value)) > _SUM_TOLERANCE:
+            report.add(
+                "target.plan_mismatch",
+                "warning",
+                f"序号 {seq} 表中全市目标“{ind.city.text}”与方案原文“{ind.plan['text']}”不一致"
+                f"（{_fmt(city.value)} 对 {_fmt(plan_value)}）。",
+                action="以分解表为准；请向牵头处室核实。",
+                seq=seq,
+                path=path + ".plan",
+                file=file,
+            )
+
+
+def _check_sum(ind: catmod.Indicator, path: str, report: Report, file: str) -> None:
+    parts = [t.value for t in ind.targets.values() if t.type == "quantity" and t.value is not None]
+    if not parts or ind.city_only or ind.city.value is None:
+        return
+    total = sum(parts)
+    if abs(total - ind.city.value) > _SUM_TOLERANCE * max(1.0, abs(ind.city.value)):
+        report.add(
+            "target.sum_mismatch",
+            "warning",
+            f"序号 {ind.seq}“{ind.name}”各单位目标合计 {_fmt(round(total, 6))}{ind.unit}，"
+            f"全市目标 {_fmt(ind.city.value)}{ind.unit}。",
+            action="核对分解表；照表保留。",
+            seq=ind.seq,
+            path=path,
+            file=file,
+        )
+
+
+def render_text(report: Report) -> str:
+    """The report as Chinese text, one problem per line, with a closing count."""
+    from workbook.report import SEVERITY_ZH
+
+    lines = []
+    for p in report.problems:
+        where = " ".join(x for x in (p.path, f"序号{p.seq}" if p.seq else "") if x)
+        line = f"[{SEVERITY_ZH[p.severity]}] {p.code}  {p.message}"
+        if where:
+            line += f"  ({where})"
+        if p.action:
+            line += f"  → {p.action}"
+        lines.append(line)
+    lines.append(
+        f"共 {len(report.errors)} 个错误，{len(report.warnings)} 个警告。"
+        + ("目录可以使用。" if report.valid else "目录有错误，不能使用。")
+    )
+    return "\n".join(lines)

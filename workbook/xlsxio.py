@@ -1,0 +1,46 @@
+"""Small file helpers: atomic writes and text that must never become a formula."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from workbook.errors import FileIOError
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Neutralise text that a spreadsheet would run as a formula when read from a CSV."""
+    if value and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def atomic_write(path: Path | str, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then replace ``path`` with it.
+
+    A reader never sees a half-written file. When ``path`` is locked (open in Excel on Windows)
+    the error says so in Chinese and the temporary file is removed.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=".~" + target.stem + ".", suffix=target.suffix, dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        try:
+            os.replace(tmp, target)
+        except PermissionError as exc:
+            raise FileIOError(
+                f"无法写入 {target}：文件可能正在 Excel/WPS 中打开。请关闭该文件后重试。"
+            ) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target

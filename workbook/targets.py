@@ -115,3 +115,65 @@ def meets(value: float, op: str, target: float) -> bool:
     """Whether ``value`` satisfies ``op target`` (with a small tolerance for decimals)."""
     eps = 1e-9
     return value >= target - eps if op == ">=" else value <= target + eps
+
+
+# --- progress rules -------------------------------------------------------------------------
+
+DONE, ON_TRACK, LAGGING, MISSING, NOT_APPLICABLE = (
+    "已完成",
+    "符合序时进度",
+    "滞后",
+    "未报送",
+    "不适用",
+)
+STATUSES = (DONE, ON_TRACK, LAGGING, MISSING, NOT_APPLICABLE)
+QUAL_NOT_STARTED, QUAL_IN_PROGRESS, QUAL_DONE = "未启动", "推进中", "已完成"
+QUALITATIVE_CHOICES = (QUAL_NOT_STARTED, QUAL_IN_PROGRESS, QUAL_DONE)
+
+
+def qualitative_status(choice: str, share: float) -> str:
+    """Status of a qualitative commitment: done, or on track until the year is over.
+
+    未启动 is on track only in the first quarter; 推进中 is on track until the year ends.
+    """
+    if choice == QUAL_DONE:
+        return DONE
+    if choice == QUAL_IN_PROGRESS:
+        return LAGGING if share >= 1 else ON_TRACK
+    return ON_TRACK if share <= 0.25 else LAGGING
+
+
+def status(
+    measure: str, op: str | None, target: float | None, value: float | str | None, share: float
+) -> str:
+    """The 进度状态 of one reported value against its target for a period.
+
+    - cumulative counts and amounts: done at the annual target, on track at target × 序时进度;
+    - thresholds, time limits and relative changes: a level to hold, so meeting it is on track
+      (done at year end), missing it is lagging;
+    - qualitative: see ``qualitative_status``.
+    ``value`` None means not reported. The template's formulas follow the same rules.
+    """
+    if value is None or value == "":
+        return MISSING
+    if measure == "qualitative":
+        return qualitative_status(str(value), share)
+    if target is None or op is None:
+        return NOT_APPLICABLE
+    v = float(value)
+    if measure in ("count", "amount"):
+        if meets(v, ">=", target):
+            return DONE
+        return ON_TRACK if meets(v, ">=", target * share) else LAGGING
+    if meets(v, op, target):
+        return DONE if share >= 1 else ON_TRACK
+    return LAGGING
+
+
+def completion(measure: str, target: float | None, value: float | None) -> float | None:
+    """完成率 as a fraction: value / target, or target / value for time limits (lower is better)."""
+    if value is None or target is None or measure == "qualitative":
+        return None
+    if measure == "time_limit":
+        return None if value == 0 else target / value
+    return None if target == 0 else value / target

@@ -1,0 +1,101 @@
+"""Drive headless LibreOffice as a person would: open a workbook, type into cells, save.
+
+Run with the system Python that has python3-uno (/usr/bin/python3), not the project venv:
+
+    /usr/bin/python3 tests/lo/fill.py JOB.json
+
+JOB.json: {"jobs": [{"src": ..., "dst": ..., "filter": "Calc MS Excel 2007 XML",
+                     "sheet": "填报表", "type": {"I5": "12", ...}, "text": {"M5": "..."}}]}
+``type`` goes through setFormula, which parses input the way typing into the cell does
+(numbers, 80% as 0.8, 1/2 as a date); ``text`` is set as a plain string. With no sheet and no
+cells, a job only converts (e.g. to "calc8" for .ods or "MS Excel 97" for .xls).
+Prints one JSON line per job: {"dst": ..., "protected": bool}.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import uno
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def url(path):
+    return uno.systemPathToFileUrl(os.path.abspath(path))
+
+
+def main():
+    spec = json.load(open(sys.argv[1], encoding="utf-8"))
+    profile = tempfile.mkdtemp(prefix="shishi-lo-")
+    pipe = f"shishi{os.getpid()}"
+    proc = subprocess.Popen(
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            f"-env:UserInstallation={url(profile)}",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
+    ctx = None
+    for _ in range(240):
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except NoConnectException:
+            time.sleep(0.25)
+    if ctx is None:
+        proc.kill()
+        raise SystemExit("LibreOffice did not start")
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    try:
+        for job in spec["jobs"]:
+            doc = desktop.loadComponentFromURL(
+                url(job["src"]), "_blank", 0, (prop("Hidden", True),)
+            )
+            protected = None
+            if job.get("sheet"):
+                sheet = doc.Sheets.getByName(job["sheet"])
+                for addr, value in job.get("type", {}).items():
+                    sheet.getCellRangeByName(addr).setFormula(value)
+                for addr, value in job.get("text", {}).items():
+                    sheet.getCellRangeByName(addr).setString(value)
+                protected = bool(sheet.isProtected())
+            os.makedirs(os.path.dirname(os.path.abspath(job["dst"])), exist_ok=True)
+            doc.storeToURL(
+                url(job["dst"]), (prop("FilterName", job.get("filter", "Calc MS Excel 2007 XML")),)
+            )
+            doc.close(True)
+            print(json.dumps({"dst": job["dst"], "protected": protected}, ensure_ascii=False))
+    finally:
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+if __name__ == "__main__":
+    main()

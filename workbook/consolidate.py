@@ -1,0 +1,452 @@
+"""Consolidation: a folder of returned workbooks becomes per-unit and city figures.
+
+``scan`` reads every file in worker processes, each bounded in memory and time, so one damaged
+or hostile file is reported and the others go on. ``consolidate`` identifies each return by its
+template identity, decides between duplicates by a stated rule, re-checks every cell and
+computes value, completion and status for every unit and indicator. Rendering is elsewhere
+(``summary``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from workbook.catalogue import Catalogue, Indicator, Target, reporting_rows
+from workbook.errors import InputError
+from workbook.period import Period, parse_period
+from workbook.report import Problem
+from workbook.returns import CheckedReturn, RawReturn, check_return, find_files, read_file
+from workbook.targets import (
+    DONE,
+    LAGGING,
+    MISSING,
+    NOT_APPLICABLE,
+    ON_TRACK,
+    completion,
+    meets,
+    status,
+)
+from workbook.template import IDENTITY_FORMAT
+
+ACCEPTED, REJECTED, SUPERSEDED, SKIPPED = "accepted", "rejected", "superseded", "skipped"
+STATUS_ZH = {ACCEPTED: "采用", REJECTED: "退回", SUPERSEDED: "已被替代", SKIPPED: "跳过"}
+DUPLICATE_RULE = (
+    "同一单位报送多份时，采用文件修改时间最新的一份；时间相同时采用错误较少的一份；"
+    "其余标为“已被替代”，仍列在报送情况和问题清单中。"
+)
+MEMORY_LIMIT_BYTES = 1_500_000_000
+
+
+@dataclass
+class Submission:
+    """One file found in the returns folder and what was decided about it."""
+
+    path: str
+    name: str
+    size: int = 0
+    sha256: str = ""
+    mtime: str = ""
+    unit: str = ""
+    period: str = ""
+    template_version: str = ""
+    status: str = REJECTED
+    decision: str = ""
+    problems: int = 0
+    errors: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class UnitValue:
+    unit: str
+    seq: int
+    target: Target
+    value: float | str | None = None
+    completion: float | None = None
+    status: str = MISSING
+    progress: str = ""
+    problems: str = ""
+    remark: str = ""
+    cell: str = ""
+    file: str = ""
+
+
+@dataclass
+class CityValue:
+    seq: int
+    value: float | str | None = None
+    completion: float | None = None
+    status: str = MISSING
+    reached: int = 0  # units meeting their own target (thresholds, changes, commitments)
+    reporting: int = 0  # units that reported a usable value
+    expected: int = 0  # units with a target for this row
+    note: str = ""
+
+
+@dataclass
+class Consolidation:
+    catalogue: Catalogue
+    period: Period
+    folder: str
+    submissions: list[Submission] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unit_values: dict[tuple[str, int], UnitValue] = field(default_factory=dict)
+    city: dict[int, CityValue] = field(default_factory=dict)
+    accepted: dict[str, CheckedReturn] = field(default_factory=dict)
+    generated_at: str = ""
+
+    @property
+    def missing_units(self) -> list[str]:
+        return [
+            u
+            for u in self.catalogue.unit_ids
+            if u not in self.accepted and reporting_rows(self.catalogue, u)
+        ]
+
+    def lagging(self) -> list[UnitValue]:
+        return [uv for uv in self.unit_values.values() if uv.status == LAGGING]
+
+
+# --- scanning, one worker process per file at a time -----------------------------------------
+
+
+def _limit_memory(limit: int) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # not on Windows; best effort elsewhere
+        pass
+
+
+def _rejected(path: Path, code: str, message: str) -> RawReturn:
+    return RawReturn(path=str(path), error_code=code, error=message)
+
+
+def scan(
+    paths: list[Path],
+    max_bytes: int,
+    seconds: float,
+    workers: int | None = None,
+    memory_limit: int = MEMORY_LIMIT_BYTES,
+) -> list[RawReturn]:
+    """Read every file, each in a worker bounded by ``memory_limit`` and ``seconds``.
+
+    A file over ``max_bytes`` is not opened. A file that takes too long or kills its worker is
+    reported and the pool is restarted for the rest. Returns results in the order of ``paths``.
+    """
+    results: dict[str, RawReturn] = {}
+    todo = []
+    for p in paths:
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            results[str(p)] = _rejected(p, "file.unreadable", f"无法读取文件：{exc}")
+            continue
+        if size > max_bytes:
+            results[str(p)] = _rejected(
+                p,
+                "file.too_large",
+                f"文件过大（{size // 1_000_000} MB，上限 {max_bytes // 1_000_000} MB），未打开。",
+            )
+        else:
+            todo.append(str(p))
+    n = workers or min(2, os.cpu_count() or 1)
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    while todo:
+        pool = ctx.Pool(
+            processes=max(1, min(n, len(todo))), initializer=_limit_memory, initargs=(memory_limit,)
+        )
+        jobs = [(key, pool.apply_async(read_file, (key,))) for key in todo]
+        todo = []
+        broken = False
+        for key, job in jobs:
+            if broken:
+                if job.ready():
+                    try:
+                        results[key] = job.get(0)
+                    except Exception:
+                        todo.append(key)
+                else:
+                    todo.append(key)
+                continue
+            try:
+                results[key] = job.get(timeout=seconds)
+            except mp.TimeoutError:
+                results[key] = _rejected(
+                    Path(key),
+                    "file.timeout",
+                    f"读取超过 {seconds:g} 秒仍未完成（文件可能已损坏或过于复杂），已跳过。",
+                )
+                broken = True
+            except Exception as exc:  # MemoryError and anything else from the worker
+                results[key] = _rejected(
+                    Path(key), "file.damaged", f"读取时出错：{type(exc).__name__}: {str(exc)[:200]}"
+                )
+        if broken:
+            pool.terminate()
+        else:
+            pool.close()
+        pool.join()
+    return [results[str(p)] for p in paths]
+
+
+# --- deciding and checking ------------------------------------------------------------------
+
+
+def _file_problem(
+    sub: Submission, code: str, message: str, action: str, severity: str = "error"
+) -> Problem:
+    return Problem(
+        code=code, severity=severity, message=message, action=action, unit=sub.unit, file=sub.name
+    )
+
+
+def _identify(
+    raw: RawReturn, sub: Submission, cat: Catalogue, period: Period, problems: list[Problem]
+) -> bool:
+    """Fill the submission's identity; False (with a problem) when the file cannot be used."""
+    ident = raw.identity
+    if raw.error:
+        sub.decision = raw.error
+        problems.append(
+            _file_problem(
+                sub, raw.error_code, raw.error, "请检查文件，用下发的模板重新填报后报送。"
+            )
+        )
+        return False
+    if ident.get("format") != IDENTITY_FORMAT:
+        sub.decision = "不是本系统下发的填报模板（没有模板身份信息）。"
+        problems.append(
+            _file_problem(
+                sub,
+                "return.unidentified",
+                sub.decision,
+                "请使用市局下发的模板填报，不要复制到新文件中。",
+            )
+        )
+        return False
+    sub.unit = ident.get("unit", "")
+    sub.period = ident.get("period", "")
+    sub.template_version = ident.get("template_version", "")
+    if ident.get("catalogue_id") != cat.catalogue_id:
+        sub.decision = f"模板属于另一套目录（{ident.get('catalogue_id')}），不是本年度的十件实事。"
+        problems.append(
+            _file_problem(sub, "return.other_catalogue", sub.decision, "请使用本年度下发的模板。")
+        )
+        return False
+    if sub.unit not in cat.unit_ids:
+        sub.decision = f"模板中的单位“{sub.unit}”不在目录中。"
+        problems.append(
+            _file_problem(sub, "return.unknown_unit", sub.decision, "请使用下发给本单位的模板。")
+        )
+        return False
+    try:
+        their = parse_period(sub.period)
+    except InputError:
+        their = None
+    if their != period:
+        label = their.label if their else sub.period
+        earlier = their is not None and their < period
+        sub.status = SKIPPED
+        sub.decision = f"这是{label}的模板，不是本期（{period.label}）的。"
+        problems.append(
+            _file_problem(
+                sub,
+                "return.earlier_period" if earlier else "return.other_period",
+                sub.decision,
+                f"请用{period.label}的模板重新填报。",
+            )
+        )
+        return False
+    if ident.get("catalogue_version") != cat.version:
+        if ident.get("targets_hash") != cat.unit_targets_hash(sub.unit):
+            sub.decision = (
+                f"模板按旧版目录（{ident.get('catalogue_version')}）生成，"
+                f"目标任务与现行目录（{cat.version}）不同。"
+            )
+            problems.append(
+                _file_problem(
+                    sub, "return.catalogue_changed", sub.decision, "请用重新下发的模板填报。"
+                )
+            )
+            return False
+        problems.append(
+            Problem(
+                code="return.catalogue_version",
+                severity="info",
+                unit=sub.unit,
+                file=sub.name,
+                message=(
+                    f"模板目录版本为 {ident.get('catalogue_version')}，现行为 {cat.version}，"
+                    "本单位目标未变，照常汇总。"
+                ),
+            )
+        )
+    return True
+
+
+def consolidate(
+    folder: Path | str,
+    cat: Catalogue,
+    period: Period,
+    settings: dict[str, Any] | None = None,
+    workers: int | None = None,
+) -> Consolidation:
+    """Consolidate every return below ``folder`` for ``period``; never modifies a file."""
+    from workbook.settings import load_settings
+
+    settings = settings or load_settings()
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"找不到回收文件夹：{root}")
+    result = Consolidation(
+        catalogue=cat,
+        period=period,
+        folder=str(root),
+        generated_at=datetime.now().isoformat(timespec="seconds"),
+    )
+    paths = find_files(root)
+    raws = scan(
+        paths, int(settings["max_file_bytes"]), float(settings["max_seconds_per_file"]), workers
+    )
+    candidates: list[tuple[Submission, RawReturn]] = []
+    seen_hash: dict[str, Submission] = {}
+    for p, raw in zip(paths, raws, strict=True):
+        sub = Submission(
+            path=str(p),
+            name=str(p.relative_to(root)),
+            size=raw.size,
+            sha256=raw.sha256,
+            mtime=raw.mtime,
+        )
+        result.submissions.append(sub)
+        if not _identify(raw, sub, cat, period, result.problems):
+            if sub.status != SKIPPED:
+                sub.status = REJECTED
+            continue
+        twin = seen_hash.get(raw.sha256)
+        if twin is not None:
+            sub.status = SKIPPED
+            sub.decision = f"与“{twin.name}”内容完全相同，按重复文件跳过。"
+            continue
+        seen_hash[raw.sha256] = sub
+        candidates.append((sub, raw))
+    checked = {id(sub): check_return(raw, cat, period.code) for sub, raw in candidates}
+    by_unit: dict[str, list[Submission]] = {}
+    for sub, _raw in candidates:
+        by_unit.setdefault(sub.unit, []).append(sub)
+    for unit, subs in by_unit.items():
+        ranked = sorted(
+            subs, key=lambda s: (s.mtime, -checked[id(s)].error_count, s.name), reverse=True
+        )
+        winner = ranked[0]
+        winner.status = ACCEPTED
+        winner.decision = "采用"
+        result.accepted[unit] = checked[id(winner)]
+        for loser in ranked[1:]:
+            loser.status = SUPERSEDED
+            loser.decision = f"同一单位另有较新的文件“{winner.name}”，本文件不采用。"
+        if len(ranked) > 1:
+            winner.decision = f"采用（同一单位共 {len(ranked)} 份，按规则取最新的一份）"
+    for sub, _raw in candidates:
+        cr = checked[id(sub)]
+        result.problems.extend(cr.problems)
+    for sub in result.submissions:
+        mine = [p for p in result.problems if p.file == sub.name]
+        sub.problems = len(mine)
+        sub.errors = sum(1 for p in mine if p.severity == "error")
+    for unit in result.missing_units:
+        result.problems.append(
+            Problem(
+                code="unit.not_submitted",
+                severity="error",
+                unit=unit,
+                message=f"{unit}未报送本期（{period.label}）填报表。",
+                action="请尽快报送。",
+            )
+        )
+    _compute(result)
+    return result
+
+
+def _compute(result: Consolidation) -> None:
+    cat, share = result.catalogue, result.period.share
+    for unit in cat.unit_ids:
+        ret = result.accepted.get(unit)
+        for row in reporting_rows(cat, unit):
+            ind = row.indicator
+            uv = UnitValue(unit=unit, seq=ind.seq, target=row.target)
+            rec = ret.values.get(ind.seq) if ret else None
+            if rec is not None:
+                uv.value, uv.progress, uv.problems, uv.remark = (
+                    rec.value,
+                    rec.progress,
+                    rec.problems,
+                    rec.remark,
+                )
+                uv.cell, uv.file = rec.cell, Path(ret.raw.path).name if ret else ""
+            numeric = uv.value if isinstance(uv.value, float | int) else None
+            uv.completion = completion(ind.measure, row.target.value, numeric)
+            uv.status = status(ind.measure, row.target.op, row.target.value, uv.value, share)
+            result.unit_values[(unit, ind.seq)] = uv
+    for ind in cat.indicators:
+        result.city[ind.seq] = _city_value(result, ind, share)
+
+
+def _city_value(result: Consolidation, ind: Indicator, share: float) -> CityValue:
+    cv = CityValue(seq=ind.seq)
+    mine = [uv for (u, s), uv in result.unit_values.items() if s == ind.seq]
+    cv.expected = len(mine)
+    reported = [uv for uv in mine if uv.value is not None]
+    cv.reporting = len(reported)
+    if not mine:
+        cv.status = NOT_APPLICABLE
+        return cv
+    city = ind.city
+    if ind.city_only:
+        uv = mine[0]
+        cv.value, cv.completion, cv.status = uv.value, uv.completion, uv.status
+        cv.reached = int(uv.status in (DONE, ON_TRACK))
+        return cv
+    if ind.additive:
+        total = sum(float(uv.value) for uv in reported if isinstance(uv.value, float | int))
+        cv.value = round(total, 6)
+        cv.completion = completion(ind.measure, city.value, total)
+        cv.status = status(ind.measure, city.op, city.value, total if reported else None, share)
+        cv.reached = sum(1 for uv in mine if uv.status == DONE)
+    else:
+        cv.reached = sum(1 for uv in reported if uv.status in (DONE, ON_TRACK))
+        if not reported:
+            cv.status = MISSING
+        elif cv.reached == len(mine):
+            cv.status = (
+                DONE
+                if share >= 1
+                or ind.measure == "qualitative"
+                and all(uv.status == DONE for uv in mine)
+                else ON_TRACK
+            )
+        else:
+            cv.status = LAGGING
+        nums = [float(uv.value) for uv in reported if isinstance(uv.value, float | int)]
+        if nums and city.op is not None and city.value is not None:
+            worst = min(nums) if city.op == ">=" else max(nums)
+            cv.value = worst
+            cv.note = f"{cv.reached}/{len(mine)} 个单位达标；最差 {worst:g}"
+            if not meets(worst, city.op, city.value):
+                cv.status = LAGGING if cv.status != MISSING else cv.status
+        else:
+            cv.note = f"{cv.reached}/{len(mine)} 个单位达标"
+    missing = cv.expected - cv.reporting
+    if missing and cv.status != MISSING:
+        cv.note = (cv.note + "；" if cv.note else "") + f"{missing} 个单位未报送"
+    return cv

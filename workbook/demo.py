@@ -1,0 +1,113 @@
+"""The demo: generate templates, produce a realistic set of returns, consolidate.
+
+Most units return on time; 洋山 sends nothing; 岱山 makes the mistakes people make (numbers as
+full-width text, units typed after the number, a "/" in a value cell, a rate typed as a
+fraction, a date in a number cell, a changed target); 普陀 sends a first version and a later
+correction; 新城's file carries a misleading name; an unrelated attachment lands in the folder.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbook import summary
+from workbook.catalogue import Catalogue, reporting_rows
+from workbook.consolidate import Consolidation, consolidate
+from workbook.period import Period
+from workbook.samples import explain, fill_return, sample_values
+from workbook.template import COL, FIRST_DATA_ROW, generate
+
+MISSING_UNIT = "洋山"
+MISTAKES_UNIT = "岱山"
+TWICE_UNIT = "普陀"
+RENAMED_UNIT = "新城"
+
+
+@dataclass
+class DemoResult:
+    templates: list[Path]
+    returns_dir: Path
+    summary: Path
+    report_json: Path
+    values_csv: Path
+    feedback: list[Path]
+    consolidation: Consolidation
+
+
+def _address(row_index: int, key: str) -> str:
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    return xl_rowcol_to_cell(FIRST_DATA_ROW + row_index, COL[key])
+
+
+def mistakes(
+    cat: Catalogue, unit: str, values: dict[int, Any]
+) -> tuple[dict[int, Any], dict[str, Any]]:
+    """Turn some of ``unit``'s values into the mistakes people make; returns (values, cells)."""
+    rows = reporting_rows(cat, unit)
+    by_measure: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_measure.setdefault(r.indicator.measure, []).append(i)
+    out = dict(values)
+    cells: dict[str, Any] = {}
+    counts = by_measure.get("count", [])
+    if len(counts) >= 5:
+        s0, s1, s2, s3, s4 = (rows[i].indicator.seq for i in counts[:5])
+        out[s0] = "１２"  # full-width digits: normalised with a warning
+        out[s1] = f"{int(float(values[s1]))}{rows[counts[1]].indicator.unit}"  # unit typed
+        out[s2] = "/"  # not applicable mark in a row that has a target: an error
+        out[s3] = -3  # negative: an error
+        from datetime import datetime
+
+        out[s4] = datetime(2024, 1, 2)  # "1/2" became a date: an error
+        cells[_address(counts[0], "own")] = "1"  # a locked target changed: reported
+    rates = by_measure.get("rate", [])
+    if rates:
+        seq = rows[rates[0]].indicator.seq
+        out[seq] = float(values[seq]) / 100  # 85% typed as 0.85
+    return out, cells
+
+
+def run_demo(
+    cat: Catalogue, period: Period, out_dir: Path | str, settings: dict[str, Any] | None = None
+) -> DemoResult:
+    """Run the whole job in ``out_dir``; returns where everything is."""
+    out = Path(out_dir)
+    tdir = out / "templates" / period.code
+    rdir = out / "returns" / period.code
+    templates = generate(cat, period, tdir, settings=settings)
+    by_unit = dict(zip(cat.unit_ids, templates, strict=True))
+    base = time.time() - 3600
+    for k, unit in enumerate(cat.unit_ids):
+        if unit == MISSING_UNIT:
+            continue
+        values = sample_values(cat, unit, period)
+        rows = {r.indicator.seq: r for r in reporting_rows(cat, unit)}
+        texts = {s: explain(v, rows[s]) for s, v in values.items()}
+        cells: dict[str, Any] = {}
+        name = f"{unit}-{period.label}十件实事填报.xlsx"
+        if unit == MISTAKES_UNIT:
+            values, cells = mistakes(cat, unit, values)
+        if unit == RENAMED_UNIT:
+            name = "六横-十件实事(修改版)(1).xlsx"  # the name says 六横, the identity says 新城
+        target = rdir / name
+        if unit == TWICE_UNIT:
+            first = dict(values)
+            first[next(iter(first))] = 0
+            early = rdir / "初稿" / f"{unit}_初稿.xlsx"
+            fill_return(by_unit[unit], early, first, texts)
+            os.utime(early, (base, base))
+        fill_return(by_unit[unit], target, values, texts, cells)
+        os.utime(target, (base + 60 * (k + 1), base + 60 * (k + 1)))
+    (rdir / "会议通知.docx").write_bytes(b"PK\x03\x04 not really a document")
+    result = consolidate(rdir, cat, period, settings)
+    sdir = out / "summary"
+    summary_path = summary.write_summary(result, sdir / f"{period.code}_十件实事汇总.xlsx")
+    report_json = summary.write_json(result, sdir / f"{period.code}_汇总报告.json")
+    values_csv = summary.write_csv(result, sdir / f"{period.code}_明细.csv")
+    feedback = summary.write_feedback(result, sdir / "退回修改")
+    return DemoResult(templates, rdir, summary_path, report_json, values_csv, feedback, result)

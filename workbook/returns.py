@@ -1,0 +1,548 @@
+"""Reading returned workbooks: identify each file by the identity its template carries, then
+re-check every cell against the catalogue.
+
+``read_file`` runs in a worker process (bounded in memory and time by ``scan``) and returns
+plain data: the identity, the grid of the reporting sheet and what the file's XML says about
+formulas and protection. ``check_return`` compares that data with the catalogue and returns the
+values and problems. Nothing here writes to a returned file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from workbook.catalogue import Catalogue, Row, reporting_rows
+from workbook.report import Problem
+from workbook.settings import template_text
+from workbook.template import IDENTITY_FORMAT, IDENTITY_SHEET
+from workbook.values import parse_value
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
+READABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+ZIP_SUFFIXES = {".xlsx", ".xlsm"}
+MAX_UNZIPPED_BYTES = 200_000_000
+MAX_ZIP_RATIO = 200
+
+
+@dataclass
+class RawReturn:
+    """What one file holds, read without trusting it."""
+
+    path: str
+    size: int = 0
+    sha256: str = ""
+    mtime: str = ""
+    identity: dict[str, str] = field(default_factory=dict)
+    grid: list[list[Any]] = field(default_factory=list)
+    report_sheet: str = ""
+    formula_cells: list[str] = field(default_factory=list)
+    protected: bool | None = None  # None: could not tell (not an xlsx)
+    error_code: str = ""
+    error: str = ""  # Chinese: why the file could not be read
+
+
+def file_facts(path: Path) -> tuple[int, str, str]:
+    """Size, sha256 and modification time (ISO) of a file, read in chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    st = path.stat()
+    return (
+        st.st_size,
+        h.hexdigest(),
+        datetime.fromtimestamp(st.st_mtime).isoformat(timespec="seconds"),
+    )
+
+
+def _zip_guard(path: Path) -> str:
+    """A reason to refuse a zip-based file before parsing it (a zip bomb), or ''."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+            packed = sum(i.compress_size for i in z.infolist()) or 1
+    except zipfile.BadZipFile:
+        return "文件已损坏或不是 xlsx 格式（无法解压）。"
+    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO and total > 10_000_000:
+        return f"文件解压后过大（{total // 1_000_000} MB），已跳过以保护汇总程序。"
+    return ""
+
+
+def _sheet_xml_name(z: zipfile.ZipFile, sheet: str) -> str | None:
+    """The part name of worksheet ``sheet`` in an xlsx, via workbook.xml and its rels."""
+    wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    m = re.search(r'<sheet\b[^>]*\bname="' + re.escape(sheet) + r'"[^>]*?r:id="([^"]+)"', wb)
+    if not m:
+        return None
+    rid = m.group(1)
+    t = re.search(
+        r'<Relationship\b[^>]*\bId="' + re.escape(rid) + r'"[^>]*\bTarget="([^"]+)"', rels
+    ) or re.search(
+        r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="' + re.escape(rid) + '"', rels
+    )
+    if not t:
+        return None
+    target = t.group(1).lstrip("/")
+    return target if target.startswith("xl/") else "xl/" + target
+
+
+_CELL_WITH_FORMULA = re.compile(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f\b', re.S)
+
+
+def _xml_facts(path: Path, sheet: str) -> tuple[list[str], bool | None]:
+    """Cells holding formulas, and whether the sheet is protected, from the sheet's XML."""
+    with zipfile.ZipFile(path) as z:
+        name = _sheet_xml_name(z, sheet)
+        if name is None or name not in z.namelist():
+            return [], None
+        xml = z.read(name).decode("utf-8", "replace")
+    protected = bool(re.search(r'<sheetProtection\b[^>]*\bsheet="(1|true)"', xml))
+    return _CELL_WITH_FORMULA.findall(xml), protected
+
+
+def read_file(path_str: str) -> RawReturn:
+    """Read one file; never raises for a bad file (the reason goes into ``error``)."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path_str)
+    raw = RawReturn(path=path_str)
+    try:
+        raw.size, raw.sha256, raw.mtime = file_facts(path)
+    except OSError as exc:
+        raw.error_code, raw.error = "file.unreadable", f"无法读取文件：{exc}"
+        return raw
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raw.error_code = "file.not_spreadsheet"
+        raw.error = f"不是电子表格文件（{suffix or '无扩展名'}），已跳过。"
+        return raw
+    if raw.size == 0:
+        raw.error_code, raw.error = "file.empty", "文件是空的（0 字节）。"
+        return raw
+    if suffix in (".et", ".ett"):
+        raw.error_code = "file.format_unsupported"
+        raw.error = (
+            "WPS 表格专用格式（.et）无法读取。请在 WPS 中“另存为”Excel 工作簿（.xlsx）后重新报送。"
+        )
+        return raw
+    if suffix == ".csv":
+        raw.error_code = "file.format_unsupported"
+        raw.error = "CSV 文件不含模板身份信息，无法识别。请报送下发的 .xlsx 模板。"
+        return raw
+    if suffix in ZIP_SUFFIXES:
+        reason = _zip_guard(path)
+        if reason:
+            raw.error_code, raw.error = "file.damaged", reason
+            return raw
+    text = template_text()
+    try:
+        wb = CalamineWorkbook.from_path(path_str)
+        names = wb.sheet_names
+        if IDENTITY_SHEET in names:
+            for row in wb.get_sheet_by_name(IDENTITY_SHEET).to_python():
+                if len(row) >= 2 and isinstance(row[0], str):
+                    raw.identity[row[0]] = "" if row[1] is None else str(row[1])
+        if raw.identity.get("format") != IDENTITY_FORMAT and suffix in ZIP_SUFFIXES:
+            raw.identity.update(_custom_properties(path))
+        sheet = text["sheet_report"] if text["sheet_report"] in names else _guess_sheet(wb)
+        if sheet:
+            raw.report_sheet = sheet
+            raw.grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        wb.close()
+    except Exception as exc:  # calamine raises several types for damaged files
+        raw.error_code = "file.damaged"
+        raw.error = f"文件无法打开（已损坏或不是电子表格）：{type(exc).__name__}: {str(exc)[:200]}"
+        return raw
+    if suffix in ZIP_SUFFIXES and raw.report_sheet:
+        try:
+            raw.formula_cells, raw.protected = _xml_facts(path, raw.report_sheet)
+        except (KeyError, zipfile.BadZipFile, OSError):
+            raw.protected = None
+    return raw
+
+
+def _guess_sheet(wb: Any) -> str:
+    """A renamed reporting sheet: the first sheet whose first rows hold the header."""
+    own = template_text()["headers"]["own"]
+    for name in wb.sheet_names:
+        if name == IDENTITY_SHEET:
+            continue
+        try:
+            rows = wb.get_sheet_by_name(name).to_python()[:10]
+        except Exception:
+            continue
+        if any(own in [str(c) for c in r] for r in rows):
+            return str(name)
+    return ""
+
+
+def _custom_properties(path: Path) -> dict[str, str]:
+    """Identity from docProps/custom.xml, when the identity sheet is gone."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("docProps/custom.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    out = {}
+    for name, value in re.findall(
+        r'<property\b[^>]*\bname="shishi_([a-z_]+)"[^>]*>\s*<vt:lpwstr>(.*?)</vt:lpwstr>', xml, re.S
+    ):
+        out[name] = value
+    return out
+
+
+# --- checking a return against the catalogue ------------------------------------------------
+
+
+@dataclass
+class ValueRecord:
+    """One unit's value for one indicator, as accepted from a return."""
+
+    seq: int
+    value: float | str | None
+    raw: str = ""
+    cell: str = ""
+    progress: str = ""
+    problems: str = ""
+    remark: str = ""
+    valid: bool = True
+
+
+@dataclass
+class CheckedReturn:
+    raw: RawReturn
+    unit: str = ""
+    period: str = ""
+    values: dict[int, ValueRecord] = field(default_factory=dict)
+    signature: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "error")
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _cell(r: int, c: int) -> str:
+    return f"{_col_letter(c)}{r + 1}"
+
+
+def _as_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _as_seq(v: Any) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float) and float(v).is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v.strip())
+    return None
+
+
+def _same_number(found: Any, expected: float | None) -> bool:
+    if expected is None:
+        return found in (None, "")
+    try:
+        return abs(float(found) - expected) < 1e-9
+    except (TypeError, ValueError):
+        return False
+
+
+def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedReturn:
+    """Compare a read file with the catalogue: identity, locked cells, every input.
+
+    Returns the accepted values and every problem found; the caller decides what a file's
+    problems mean for its status.
+    """
+    out = CheckedReturn(
+        raw=raw, unit=raw.identity.get("unit", ""), period=raw.identity.get("period", "")
+    )
+    fname = Path(raw.path).name
+    text = template_text()
+    sheet = raw.report_sheet or text["sheet_report"]
+
+    def add(
+        code: str,
+        severity: str,
+        message: str,
+        action: str = "",
+        cell: str = "",
+        seq: int | None = None,
+        found: str = "",
+        sheet_name: str = sheet,
+    ) -> None:
+        out.problems.append(
+            Problem(
+                code=code,
+                severity=severity,
+                message=message,
+                action=action,
+                unit=out.unit,
+                file=fname,
+                sheet=sheet_name if cell else "",
+                cell=cell,
+                seq=seq,
+                found=found,
+            )
+        )
+
+    if not raw.grid:
+        add(
+            "return.no_report_sheet",
+            "error",
+            f"找不到“{text['sheet_report']}”工作表（可能被删除或改名）。",
+            "请用下发的模板重新填报，不要删除或改名工作表。",
+        )
+        return out
+    h = text["headers"]
+    header_row, cols = _find_header(raw.grid, h)
+    if header_row is None:
+        add(
+            "return.header_changed",
+            "error",
+            "填报表的表头被改动，找不到“序号”“本单位目标任务”“累计完成”列。",
+            "请用下发的模板重新填报，不要修改表头。",
+        )
+        return out
+    if raw.protected is False:
+        add(
+            "return.unprotected",
+            "warning",
+            "填报表的工作表保护已被取消。",
+            "已逐项核对目标任务；请提醒填报人不要取消保护。",
+            sheet_name=sheet,
+        )
+    rows = reporting_rows(cat, out.unit)
+    expected = {r.indicator.seq: r for r in rows}
+    seen: dict[int, int] = {}
+    formulas = set(raw.formula_cells)
+    sig_labels = {label: key for key, label in text["signature"]}
+    for r in range(header_row + 1, len(raw.grid)):
+        line = raw.grid[r]
+        first = _as_text(line[0]) if line else ""
+        label = first.rstrip("：:")
+        if label in sig_labels:
+            value = next((_as_text(v) for v in line[1:] if _as_text(v)), "")
+            out.signature[sig_labels[label]] = value
+            continue
+        seq = _as_seq(line[cols["seq"]]) if cols["seq"] < len(line) else None
+        inputs = [
+            line[cols[k]]
+            for k in ("value", "progress", "problems", "remark")
+            if cols.get(k) is not None and cols[k] < len(line)
+        ]
+        if seq is None:
+            if any(_as_text(v) for v in inputs):
+                add(
+                    "row.no_seq",
+                    "error",
+                    f"第 {r + 1} 行有填写内容但没有序号，无法对应到指标。",
+                    "请不要插入行或清除序号；把内容填到对应序号的行。",
+                    cell=_cell(r, cols["seq"]),
+                )
+            continue
+        if seq not in expected:
+            add(
+                "row.unexpected",
+                "warning",
+                f"第 {r + 1} 行的序号 {seq} 不属于本单位的填报内容，已忽略。",
+                "请删除该行或用下发的模板重新填报。",
+                cell=_cell(r, cols["seq"]),
+                seq=seq,
+            )
+            continue
+        if seq in seen:
+            add(
+                "row.duplicate_seq",
+                "error",
+                f"序号 {seq} 出现两次（第 {seen[seq] + 1} 行和第 {r + 1} 行），只采用第一行。",
+                "请删除重复的行。",
+                cell=_cell(r, cols["seq"]),
+                seq=seq,
+            )
+            continue
+        seen[seq] = r
+        _check_row(out, cat, expected[seq], line, r, cols, formulas, add)
+    for seq, row in expected.items():
+        if seq not in seen:
+            add(
+                "row.missing",
+                "error",
+                f"找不到序号 {seq}（{row.indicator.name}）所在的行（可能被删除或序号被改动）。",
+                "请用下发的模板补填该指标。",
+                seq=seq,
+            )
+    if not out.signature.get("reporter"):
+        add("signature.missing", "warning", "表尾“填报人”未填写。", "请填写填报人并盖章。")
+    return out
+
+
+def _find_header(grid: list[list[Any]], h: dict[str, str]) -> tuple[int | None, dict[str, int]]:
+    for r, line in enumerate(grid[:15]):
+        texts = [_as_text(v) for v in line]
+        if h["seq"] in texts and h["own"] in texts and any(t.startswith("累计完成") for t in texts):
+            cols = {}
+            for key, title in h.items():
+                if title in texts:
+                    cols[key] = texts.index(title)
+            cols["value"] = next(i for i, t in enumerate(texts) if t.startswith("累计完成"))
+            return r, cols
+    return None, {}
+
+
+def _check_row(
+    out: CheckedReturn,
+    cat: Catalogue,
+    row: Row,
+    line: list[Any],
+    r: int,
+    cols: dict[str, int],
+    formulas: set[str],
+    add: Any,
+) -> None:
+    ind = row.indicator
+    seq = ind.seq
+
+    def get(key: str) -> Any:
+        c = cols.get(key)
+        return line[c] if c is not None and c < len(line) else None
+
+    locked = {
+        "action": cat.action(ind.action).name,
+        "name": ind.name,
+        "unit": ind.unit,
+        "city": ind.city.text,
+        "own": row.target.text,
+    }
+    for key, want in locked.items():
+        if key in cols and _as_text(get(key)) != want:
+            add(
+                "locked.changed",
+                "error",
+                f"序号 {seq} 的“{template_text()['headers'][key]}”被改动：应为“{want}”，实际为“{_as_text(get(key))}”。",
+                "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
+                cell=_cell(r, cols[key]),
+                seq=seq,
+                found=_as_text(get(key)),
+            )
+    if "target_value" in cols and ind.measure != "qualitative":
+        tv = get("target_value")
+        if not _same_number(tv, row.target.value):
+            add(
+                "locked.changed",
+                "error",
+                f"序号 {seq} 的“目标值”被改动：应为 {row.target.value:g}，实际为“{_as_text(tv)}”。"
+                if row.target.value is not None
+                else f"序号 {seq} 的“目标值”被改动。",
+                "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
+                cell=_cell(r, cols["target_value"]),
+                seq=seq,
+                found=_as_text(tv),
+            )
+    vcell = _cell(r, cols["value"])
+    raw_value = get("value")
+    rec = ValueRecord(
+        seq=seq,
+        value=None,
+        raw=_as_text(raw_value),
+        cell=vcell,
+        progress=_as_text(get("progress")),
+        problems=_as_text(get("problems")),
+        remark=_as_text(get("remark")),
+    )
+    if vcell in formulas:
+        add(
+            "value.formula",
+            "error",
+            f"序号 {seq}（{ind.name}）的累计完成是公式，汇总不采用公式的缓存结果。",
+            "请直接填写数值，不要填公式。",
+            cell=vcell,
+            seq=seq,
+            found=rec.raw,
+        )
+        rec.valid = False
+    else:
+        parsed = parse_value(raw_value, ind.measure, ind.unit)
+        if not parsed.ok:
+            add(
+                parsed.code,
+                "error",
+                f"序号 {seq}（{ind.name}）：{parsed.note}",
+                _fix_hint(ind.measure, ind.unit),
+                cell=vcell,
+                seq=seq,
+                found=rec.raw,
+            )
+            rec.valid = False
+        else:
+            rec.value = parsed.value
+            if parsed.note:
+                add(
+                    parsed.code,
+                    "warning",
+                    f"序号 {seq}（{ind.name}）：{parsed.note}",
+                    "如读取有误，请改正后重新报送。",
+                    cell=vcell,
+                    seq=seq,
+                    found=rec.raw,
+                )
+            if parsed.value is None:
+                add(
+                    "value.missing",
+                    "warning",
+                    f"序号 {seq}（{ind.name}）的累计完成未填写。",
+                    "请填写截至期末的累计数；没有发生请填 0。",
+                    cell=vcell,
+                    seq=seq,
+                )
+    out.values[seq] = rec
+
+
+def _fix_hint(measure: str, unit: str) -> str:
+    return {
+        "count": f"请填写整数（单位：{unit}），不带单位和文字。",
+        "amount": f"请填写数值（单位：{unit}），不带单位和文字。",
+        "rate": "请填写 0 到 100 之间的数字，85 表示 85%。",
+        "time_limit": f"请填写数值（单位：{unit}）。",
+        "change": "请填写变化百分数，下降填负数，如 -12.5。",
+        "qualitative": "请从下拉列表选择：未启动、推进中、已完成。",
+    }[measure]
+
+
+def is_candidate(path: Path) -> bool:
+    """Whether a file in the returns folder should be looked at (temporary lock files are not)."""
+    name = path.name
+    return not (name.startswith(("~$", ".~lock", ".~")) or name in ("Thumbs.db", ".DS_Store"))
+
+
+def find_files(folder: Path) -> list[Path]:
+    """Every file below ``folder``, sorted, excluding office lock files."""
+    out = []
+    for dirpath, _dirs, files in os.walk(folder):
+        for f in files:
+            p = Path(dirpath) / f
+            if p.is_file() and is_candidate(p):
+                out.append(p)
+    return sorted(out)

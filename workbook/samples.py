@@ -1,0 +1,95 @@
+"""Sample returns for the demo and the benchmark: templates filled as district staff would.
+
+Values are plausible for the period (around the target × 序时进度) and reproducible from a seed.
+Filling uses openpyxl on a copy of the template, like a person saving it in a spreadsheet
+program; the template itself is not changed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from workbook.catalogue import Catalogue, Row, reporting_rows
+from workbook.period import Period
+from workbook.settings import template_text
+from workbook.template import COL, FIRST_DATA_ROW, IDENTITY_SHEET
+from workbook.xlsxio import atomic_write
+
+
+def sample_value(row: Row, share: float, rng: random.Random) -> float | str:
+    """A plausible 累计完成 for ``row`` at the end of a period with 序时进度 ``share``."""
+    t = row.target
+    m = row.indicator.measure
+    if m == "qualitative":
+        return rng.choice(["推进中", "推进中", "已完成"] if share < 1 else ["已完成", "推进中"])
+    if t.value is None:
+        return 0
+    if m in ("count", "amount"):
+        x = t.value * share * rng.uniform(0.85, 1.6)
+        return round(x, 2) if m == "amount" else float(round(x))
+    if m == "change":
+        return round(t.value * rng.uniform(0.9, 1.6), 1)
+    if t.op == "<=":
+        return round(t.value * rng.uniform(0.6, 1.03), 1)
+    return round(min(100.0, t.value * rng.uniform(0.99, 1.08)), 1)
+
+
+def sample_values(
+    cat: Catalogue, unit_id: str, period: Period, seed: int = 0
+) -> dict[int, float | str]:
+    rng = random.Random(f"{seed}-{unit_id}-{period.code}")
+    return {
+        r.indicator.seq: sample_value(r, period.share, rng) for r in reporting_rows(cat, unit_id)
+    }
+
+
+def fill_return(
+    template: Path,
+    out: Path,
+    values: Mapping[int, Any],
+    texts: Mapping[int, tuple[str, str]] | None = None,
+    cells: Mapping[str, Any] | None = None,
+    reporter: str = "张三",
+) -> Path:
+    """Copy ``template`` to ``out`` with ``values`` (序号 → raw cell value) typed in.
+
+    ``texts`` maps 序号 to (工作进展情况, 存在问题及下步措施); ``cells`` writes raw values to
+    other addresses of the reporting sheet (to simulate mistakes, e.g. a changed target).
+    """
+    wb = openpyxl.load_workbook(template)
+    ws = wb[template_text()["sheet_report"]]
+    rows_by_seq = {}
+    r = FIRST_DATA_ROW + 1
+    while isinstance(ws.cell(r, COL["seq"] + 1).value, int | float):
+        rows_by_seq[int(ws.cell(r, COL["seq"] + 1).value)] = r
+        r += 1
+    for seq, v in values.items():
+        ws.cell(rows_by_seq[seq], COL["value"] + 1).value = v
+    for seq, (progress, problems) in (texts or {}).items():
+        ws.cell(rows_by_seq[seq], COL["progress"] + 1).value = progress
+        ws.cell(rows_by_seq[seq], COL["problems"] + 1).value = problems
+    for addr, v in (cells or {}).items():
+        ws[addr].value = v
+    sig = r + 1  # one blank row, then the signature block
+    ws.cell(sig + 1, COL["name"] + 1).value = reporter
+    ws.cell(sig + 2, COL["name"] + 1).value = "0580-1234567"
+    ws.cell(sig + 3, COL["name"] + 1).value = "李四"
+    ws.cell(sig + 4, COL["name"] + 1).value = date(2024, 7, 3)
+    assert IDENTITY_SHEET in wb.sheetnames
+    atomic_write(out, lambda p: wb.save(p))
+    return out
+
+
+def explain(value: float | str, row: Row) -> tuple[str, str]:
+    """A unit's progress text and problems text for a value."""
+    name = row.indicator.name
+    return (
+        f"{name}按计划推进，已完成 {value}{row.indicator.unit}。",
+        "部分企业积极性不高；下步加强走访对接，确保完成全年目标。",
+    )

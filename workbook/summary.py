@@ -1,0 +1,604 @@
+"""Rendering a Consolidation: the city summary workbook, feedback workbooks, JSON and CSV.
+
+All district text is written with ``write_string`` so that "=HYPERLINK(...)" stays text; the
+CSV neutralises formula-like cells. Every file is written under a temporary name and replaced.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from workbook.consolidate import (
+    ACCEPTED,
+    DUPLICATE_RULE,
+    STATUS_ZH,
+    CityValue,
+    Consolidation,
+    UnitValue,
+)
+from workbook.report import SEVERITY_ZH
+from workbook.targets import DONE, LAGGING, MISSING, NOT_APPLICABLE, ON_TRACK
+from workbook.xlsxio import atomic_write, safe_text
+
+STATUS_ORDER = (DONE, ON_TRACK, LAGGING, MISSING)
+CSV_COLUMNS = [
+    "期次",
+    "单位",
+    "序号",
+    "实事名称",
+    "目标名称",
+    "计量单位",
+    "本单位目标任务",
+    "累计完成",
+    "完成率",
+    "进度状态",
+    "工作进展情况",
+    "存在问题及下步措施",
+    "来源文件",
+    "单元格",
+]
+
+
+def _num(x: float | str | None) -> float | str | None:
+    return x
+
+
+def _pct(x: float | None) -> str:
+    return "" if x is None else f"{x * 100:.1f}%"
+
+
+def _value_text(v: float | str | None) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:g}"
+    return str(v)
+
+
+class _Writer:
+    """Formats registered once per summary workbook."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
+        self.title = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True})
+        self.note = wb.add_format(
+            {"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}
+        )
+        self.head = wb.add_format(
+            {**base, "bold": True, "bg_color": "#D9D9D9", "text_wrap": True, "align": "center"}
+        )
+        self.cell = wb.add_format({**base, "text_wrap": True})
+        self.center = wb.add_format({**base, "align": "center"})
+        self.pct = wb.add_format({**base, "num_format": "0.0%"})
+        self.num = wb.add_format({**base, "num_format": "General"})
+        self.status = {
+            DONE: wb.add_format({**base, "align": "center", "bg_color": "#C6EFCE"}),
+            ON_TRACK: wb.add_format({**base, "align": "center", "bg_color": "#DDEBF7"}),
+            LAGGING: wb.add_format(
+                {**base, "align": "center", "bg_color": "#FFC7CE", "font_color": "#9C0006"}
+            ),
+            MISSING: wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"}),
+            NOT_APPLICABLE: wb.add_format({**base, "align": "center"}),
+        }
+
+    def row(self, ws: Any, r: int, values: list[Any], fmts: list[Any] | None = None) -> None:
+        for c, v in enumerate(values):
+            fmt = fmts[c] if fmts else self.cell
+            if v is None or v == "":
+                ws.write_blank(r, c, None, fmt)
+            elif isinstance(v, bool):
+                ws.write_string(r, c, str(v), fmt)
+            elif isinstance(v, int | float):
+                ws.write_number(r, c, v, fmt)
+            else:
+                ws.write_string(r, c, str(v), fmt)
+
+
+def write_summary(result: Consolidation, out: Path | str) -> Path:
+    """Write the city summary workbook to ``out`` atomically; returns the path."""
+    return atomic_write(out, lambda tmp: _build_summary(result, tmp))
+
+
+def _build_summary(result: Consolidation, tmp: Path) -> None:
+    cat = result.catalogue
+    wb = xlsxwriter.Workbook(
+        str(tmp),
+        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
+    w = _Writer(wb)
+    _overview(wb, w, result)
+    _city_table(wb, w, result)
+    _lagging(wb, w, result)
+    _submissions(wb, w, result)
+    _problems(wb, w, result)
+    _details(wb, w, result)
+    wb.set_properties({"title": f"{result.period.label}{cat.title}汇总"})
+    wb.close()
+
+
+def action_counts(result: Consolidation) -> list[tuple[str, int, dict[str, int]]]:
+    """Per action: its label, its number of indicators and the city statuses counted."""
+    out = []
+    for a in result.catalogue.actions:
+        seqs = [i.seq for i in result.catalogue.indicators if i.action == a.no]
+        counts = {s: 0 for s in STATUS_ORDER}
+        for s in seqs:
+            st = result.city[s].status
+            if st in counts:
+                counts[st] += 1
+        out.append((a.label, len(seqs), counts))
+    return out
+
+
+def unit_counts(result: Consolidation) -> list[tuple[str, int, dict[str, int], int]]:
+    """Per unit: rows it reports, statuses counted and problems found in its returns."""
+    out = []
+    for u in result.catalogue.unit_ids:
+        mine = [uv for (unit, _s), uv in result.unit_values.items() if unit == u]
+        counts = {s: sum(1 for uv in mine if uv.status == s) for s in STATUS_ORDER}
+        problems = sum(1 for p in result.problems if p.unit == u)
+        out.append((u, len(mine), counts, problems))
+    return out
+
+
+def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
+    ws = wb.add_worksheet("总览")
+    cat, period = result.catalogue, result.period
+    accepted = [s for s in result.submissions if s.status == ACCEPTED]
+    ws.write_string(
+        0, 0, f"{period.label}{cat.title.replace('任务分解表', '')}完成情况汇总", w.title
+    )
+    lines = [
+        f"汇总时间：{result.generated_at}　　回收文件夹：{result.folder}",
+        f"序时进度：{period.share * 100:.0f}%　　目录：{cat.catalogue_id} {cat.version}",
+        f"已报送单位：{len(accepted)} 个；未报送：{'、'.join(result.missing_units) or '无'}",
+        f"发现问题：{len(result.problems)} 个（错误 {sum(p.severity == 'error' for p in result.problems)} 个），详见“问题清单”。",
+        f"多份报送规则：{DUPLICATE_RULE}",
+    ]
+    for i, line in enumerate(lines, start=1):
+        ws.write_string(i, 0, line, w.note)
+    r = len(lines) + 2
+    ws.write_string(r, 0, "一、按实事统计（全市口径，指标数）", w.title)
+    head = ["实事名称", "指标数", *STATUS_ORDER]
+    w.row(ws, r + 1, head, [w.head] * len(head))
+    counts = action_counts(result)
+    for i, (label, n, c) in enumerate(counts):
+        w.row(
+            ws,
+            r + 2 + i,
+            [label, n, *[c[s] for s in STATUS_ORDER]],
+            [w.cell, w.center] + [w.center] * len(STATUS_ORDER),
+        )
+    first, last = r + 2, r + 1 + len(counts)
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    colors = {DONE: "#70AD47", ON_TRACK: "#5B9BD5", LAGGING: "#C00000", MISSING: "#FFC000"}
+    for k, s in enumerate(STATUS_ORDER):
+        chart.add_series(
+            {
+                "name": s,
+                "categories": ["总览", first, 0, last, 0],
+                "values": ["总览", first, 2 + k, last, 2 + k],
+                "fill": {"color": colors[s]},
+            }
+        )
+    chart.set_title(
+        {
+            "name": f"{period.label}各项实事指标进度（全市）",
+            "name_font": {"name": "黑体", "size": 12},
+        }
+    )
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}})
+    chart.set_x_axis({"name": "指标数", "num_font": {"name": "宋体"}})
+    chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
+    chart.set_size({"width": 720, "height": 400})
+    ws.insert_chart(r + 1, 8, chart)
+    r = last + 3
+    ws.write_string(r, 0, "二、按单位统计（本单位指标数）", w.title)
+    head = ["单位", "应报指标", *STATUS_ORDER, "问题数", "报送情况"]
+    w.row(ws, r + 1, head, [w.head] * len(head))
+    for i, (u, n, c, probs) in enumerate(unit_counts(result)):
+        sent = "已报送" if u in result.accepted else ("无需报送" if n == 0 else "未报送")
+        w.row(
+            ws,
+            r + 2 + i,
+            [u, n, *[c[s] for s in STATUS_ORDER], probs, sent],
+            [w.cell] + [w.center] * (len(head) - 1),
+        )
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 7, 11)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.activate()
+
+
+def _city_table(wb: Any, w: _Writer, result: Consolidation) -> None:
+    ws = wb.add_worksheet("全市汇总")
+    cat = result.catalogue
+    head = [
+        "序号",
+        "实事名称",
+        "目标名称",
+        "单位",
+        "全市目标任务",
+        "全市完成",
+        "完成率",
+        "进度状态",
+        "说明",
+    ]
+    units = cat.unit_ids
+    top = head + [x for u in units for x in (f"{u}\n目标", f"{u}\n完成")]
+    w.row(ws, 0, top, [w.head] * len(top))
+    for i, ind in enumerate(cat.indicators, start=1):
+        cv: CityValue = result.city[ind.seq]
+        vals: list[Any] = [
+            ind.seq,
+            cat.action(ind.action).name,
+            ind.name,
+            ind.unit,
+            ind.city.text,
+            _cell_value(cv.value),
+            cv.completion,
+            cv.status,
+            cv.note,
+        ]
+        fmts = [
+            w.center,
+            w.cell,
+            w.cell,
+            w.center,
+            w.cell,
+            w.num,
+            w.pct,
+            w.status.get(cv.status, w.center),
+            w.cell,
+        ]
+        for u in units:
+            t = ind.targets.get(u)
+            uv = result.unit_values.get((u, ind.seq))
+            vals += [t.text if t else "", _cell_value(uv.value) if uv else ""]
+            fmts += [w.cell, w.status.get(uv.status, w.num) if uv else w.cell]
+        w.row(ws, i, vals, fmts)
+    ws.set_column(0, 0, 5)
+    ws.set_column(1, 1, 14)
+    ws.set_column(2, 2, 30)
+    ws.set_column(3, 3, 7)
+    ws.set_column(4, 4, 14)
+    ws.set_column(5, 7, 10)
+    ws.set_column(8, 8, 22)
+    ws.set_column(9, 8 + 2 * len(units), 9)
+    ws.freeze_panes(1, 3)
+    ws.autofilter(0, 0, len(cat.indicators), len(top) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
+def _cell_value(v: float | str | None) -> float | str:
+    return "" if v is None else v
+
+
+def _lagging(wb: Any, w: _Writer, result: Consolidation) -> None:
+    ws = wb.add_worksheet("滞后事项")
+    head = [
+        "单位",
+        "序号",
+        "目标名称",
+        "本单位目标任务",
+        "累计完成",
+        "完成率",
+        "序时进度",
+        "工作进展情况",
+        "存在问题及下步措施（单位说明）",
+    ]
+    w.row(ws, 0, head, [w.head] * len(head))
+    cat = result.catalogue
+    items = sorted(result.lagging(), key=lambda uv: (cat.unit_ids.index(uv.unit), uv.seq))
+    for i, uv in enumerate(items, start=1):
+        ind = cat.indicator(uv.seq)
+        expected = (
+            f"{result.period.share * 100:.0f}%" if ind.measure in ("count", "amount") else "达标"
+        )
+        w.row(
+            ws,
+            i,
+            [
+                uv.unit,
+                uv.seq,
+                ind.name,
+                uv.target.text,
+                _cell_value(uv.value),
+                uv.completion,
+                expected,
+                uv.progress,
+                uv.problems,
+            ],
+            [w.cell, w.center, w.cell, w.cell, w.num, w.pct, w.center, w.cell, w.cell],
+        )
+    if not items:
+        ws.write_string(1, 0, "本期没有滞后事项。", w.note)
+    ws.set_column(0, 1, 8)
+    ws.set_column(2, 2, 30)
+    ws.set_column(3, 6, 12)
+    ws.set_column(7, 8, 40)
+    ws.freeze_panes(1, 0)
+
+
+def _submissions(wb: Any, w: _Writer, result: Consolidation) -> None:
+    ws = wb.add_worksheet("报送情况")
+    head = [
+        "单位",
+        "文件",
+        "文件时间",
+        "大小（字节）",
+        "SHA256",
+        "模板版本",
+        "期次",
+        "处理结果",
+        "说明",
+        "问题数",
+        "其中错误",
+    ]
+    w.row(ws, 0, head, [w.head] * len(head))
+    r = 1
+    for s in result.submissions:
+        w.row(
+            ws,
+            r,
+            [
+                s.unit or "（无法识别）",
+                s.name,
+                s.mtime,
+                s.size,
+                s.sha256,
+                s.template_version,
+                s.period,
+                STATUS_ZH[s.status],
+                s.decision,
+                s.problems,
+                s.errors,
+            ],
+        )
+        r += 1
+    for u in result.missing_units:
+        w.row(ws, r, [u, "", "", "", "", "", "", "未报送", "没有收到本单位的有效填报表。", "", ""])
+        r += 1
+    ws.write_string(r + 1, 0, f"规则：{DUPLICATE_RULE}", w.note)
+    ws.set_column(0, 0, 10)
+    ws.set_column(1, 1, 40)
+    ws.set_column(2, 3, 18)
+    ws.set_column(4, 4, 30)
+    ws.set_column(5, 7, 10)
+    ws.set_column(8, 8, 50)
+    ws.freeze_panes(1, 0)
+
+
+def _problems(wb: Any, w: _Writer, result: Consolidation) -> None:
+    ws = wb.add_worksheet("问题清单")
+    head = [
+        "严重程度",
+        "单位",
+        "文件",
+        "工作表",
+        "单元格",
+        "序号",
+        "问题",
+        "填写内容",
+        "怎么改",
+        "代码",
+    ]
+    w.row(ws, 0, head, [w.head] * len(head))
+    for i, p in enumerate(result.problems, start=1):
+        w.row(
+            ws,
+            i,
+            [
+                SEVERITY_ZH[p.severity],
+                p.unit,
+                p.file,
+                p.sheet,
+                p.cell,
+                p.seq if p.seq is not None else "",
+                p.message,
+                p.found,
+                p.action,
+                p.code,
+            ],
+        )
+    ws.set_column(0, 1, 8)
+    ws.set_column(2, 2, 36)
+    ws.set_column(3, 5, 8)
+    ws.set_column(6, 6, 50)
+    ws.set_column(7, 7, 14)
+    ws.set_column(8, 8, 36)
+    ws.set_column(9, 9, 24)
+    ws.freeze_panes(1, 0)
+    if result.problems:
+        ws.autofilter(0, 0, len(result.problems), len(head) - 1)
+
+
+def long_rows(result: Consolidation) -> list[dict[str, Any]]:
+    """One dict per unit × indicator, in unit then 序号 order (the CSV and 明细 rows)."""
+    cat = result.catalogue
+    rows = []
+    for u in cat.unit_ids:
+        for (unit, seq), uv in result.unit_values.items():
+            if unit != u:
+                continue
+            ind = cat.indicator(seq)
+            rows.append(
+                {
+                    "期次": result.period.code,
+                    "单位": u,
+                    "序号": seq,
+                    "实事名称": cat.action(ind.action).name,
+                    "目标名称": ind.name,
+                    "计量单位": ind.unit,
+                    "本单位目标任务": uv.target.text,
+                    "累计完成": _value_text(uv.value),
+                    "完成率": _pct(uv.completion),
+                    "进度状态": uv.status,
+                    "工作进展情况": uv.progress,
+                    "存在问题及下步措施": uv.problems,
+                    "来源文件": uv.file,
+                    "单元格": uv.cell,
+                }
+            )
+    return rows
+
+
+def _details(wb: Any, w: _Writer, result: Consolidation) -> None:
+    ws = wb.add_worksheet("明细")
+    w.row(ws, 0, CSV_COLUMNS, [w.head] * len(CSV_COLUMNS))
+    for i, row in enumerate(long_rows(result), start=1):
+        vals = [row[c] for c in CSV_COLUMNS]
+        uv: UnitValue = result.unit_values[(row["单位"], row["序号"])]
+        vals[CSV_COLUMNS.index("累计完成")] = _cell_value(uv.value)
+        w.row(ws, i, vals)
+    ws.set_column(0, len(CSV_COLUMNS) - 1, 12)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(1, len(result.unit_values)), len(CSV_COLUMNS) - 1)
+
+
+def write_csv(result: Consolidation, out: Path | str) -> Path:
+    """Long-form CSV, UTF-8 with BOM, formula-like text neutralised."""
+    buf = io.StringIO()
+    wr = csv.writer(buf, lineterminator="\r\n")
+    wr.writerow(CSV_COLUMNS)
+    for row in long_rows(result):
+        wr.writerow([safe_text(str(row[c])) for c in CSV_COLUMNS])
+    text = buf.getvalue()
+    return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8-sig"))
+
+
+def report_dict(result: Consolidation) -> dict[str, Any]:
+    """The machine-readable report: submissions, problems, city and unit figures."""
+    return {
+        "period": result.period.code,
+        "catalogue": {"id": result.catalogue.catalogue_id, "version": result.catalogue.version},
+        "generated_at": result.generated_at,
+        "folder": result.folder,
+        "duplicate_rule": DUPLICATE_RULE,
+        "missing_units": result.missing_units,
+        "submissions": [
+            {
+                "path": s.path,
+                "file": s.name,
+                "unit": s.unit,
+                "period": s.period,
+                "status": s.status,
+                "decision": s.decision,
+                "sha256": s.sha256,
+                "mtime": s.mtime,
+                "size": s.size,
+                "template_version": s.template_version,
+                "problem_count": s.problems,
+                "error_count": s.errors,
+            }
+            for s in result.submissions
+        ],
+        "problems": [p.as_dict() for p in result.problems],
+        "city": [
+            {
+                "seq": cv.seq,
+                "value": cv.value,
+                "completion": cv.completion,
+                "status": cv.status,
+                "reached": cv.reached,
+                "reporting": cv.reporting,
+                "expected": cv.expected,
+                "note": cv.note,
+            }
+            for cv in result.city.values()
+        ],
+        "values": long_rows(result),
+    }
+
+
+def write_json(result: Consolidation, out: Path | str) -> Path:
+    text = json.dumps(report_dict(result), ensure_ascii=False, indent=2)
+    return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def write_feedback(result: Consolidation, out_dir: Path | str) -> list[Path]:
+    """One ``<单位>_退回修改.xlsx`` per unit with problems in its accepted or rejected files."""
+    out = Path(out_dir)
+    paths = []
+    for u in result.catalogue.unit_ids:
+        mine = [
+            p
+            for p in result.problems
+            if p.unit == u and p.code != "unit.not_submitted" and p.severity in ("error", "warning")
+        ]
+        if not mine:
+            continue
+
+        def build(tmp: Path, unit: str = u, found: list[Any] = mine) -> None:
+            _feedback(result, unit, found, tmp)
+
+        paths.append(atomic_write(out / f"{u}_退回修改.xlsx", build))
+    return paths
+
+
+def _feedback(result: Consolidation, unit: str, problems: list[Any], tmp: Path) -> None:
+    wb = xlsxwriter.Workbook(
+        str(tmp),
+        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
+    w = _Writer(wb)
+    ws = wb.add_worksheet("退回修改")
+    errors = sum(1 for p in problems if p.severity == "error")
+    ws.write_string(0, 0, f"{unit}：{result.period.label}十件实事填报表退回修改清单", w.title)
+    ws.write_string(
+        1,
+        0,
+        f"共 {len(problems)} 处（错误 {errors} 处须改正，警告请核对）。"
+        "请在原填报表中逐项修改后重新报送；不要修改灰色的目标任务单元格。",
+        w.note,
+    )
+    head = [
+        "序号",
+        "严重程度",
+        "文件",
+        "工作表",
+        "单元格",
+        "指标序号",
+        "问题",
+        "填写内容",
+        "怎么改",
+    ]
+    w.row(ws, 3, head, [w.head] * len(head))
+    for i, p in enumerate(problems, start=1):
+        w.row(
+            ws,
+            3 + i,
+            [
+                i,
+                SEVERITY_ZH[p.severity],
+                p.file,
+                p.sheet,
+                p.cell,
+                p.seq if p.seq is not None else "",
+                p.message,
+                p.found,
+                p.action,
+            ],
+        )
+    ws.set_column(0, 1, 8)
+    ws.set_column(2, 2, 30)
+    ws.set_column(3, 5, 8)
+    ws.set_column(6, 6, 50)
+    ws.set_column(7, 7, 14)
+    ws.set_column(8, 8, 36)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
+    wb.close()

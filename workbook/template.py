@@ -1,0 +1,612 @@
+"""Building the district templates: one .xlsx per unit and period.
+
+The reporting sheet keeps the official 序号 and targets (locked), one input row per indicator
+the unit reports (unlocked, validated with Chinese prompts and errors), formulas for 完成率 and
+进度状态 that follow ``targets.status``, and a signature block. A very hidden sheet, custom
+document properties and defined names identify the copy whatever its file name.
+Written with XlsxWriter (about three times faster than openpyxl for this); workbook-structure
+protection, which XlsxWriter does not offer, is added to workbook.xml afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+
+from workbook import catalogue as catmod
+from workbook.catalogue import Catalogue, Row, reporting_rows
+from workbook.period import Period
+from workbook.settings import deadline, load_settings, template_text
+from workbook.xlsxio import atomic_write
+
+TEMPLATE_VERSION = "1"
+IDENTITY_SHEET = "_shishi"
+IDENTITY_FORMAT = "shishi-template"
+HEADER_ROW = 2  # zero-based: the header is on row 3
+FIRST_DATA_ROW = HEADER_ROW + 1
+COLUMNS = (
+    "seq",
+    "action",
+    "name",
+    "unit",
+    "city",
+    "own",
+    "target_value",
+    "previous",
+    "value",
+    "completion",
+    "expected",
+    "status",
+    "progress",
+    "problems",
+    "remark",
+)
+INPUT_COLUMNS = ("value", "progress", "problems", "remark")
+COL = {key: i for i, key in enumerate(COLUMNS)}
+WIDTHS = {
+    "seq": 5,
+    "action": 13,
+    "name": 30,
+    "unit": 7,
+    "city": 14,
+    "own": 16,
+    "target_value": 8,
+    "previous": 8,
+    "value": 12,
+    "completion": 8,
+    "expected": 8,
+    "status": 10,
+    "progress": 28,
+    "problems": 28,
+    "remark": 12,
+}
+NUMBER_FORMATS = {
+    "count": "0",
+    "amount": "0.00",
+    "rate": '0.0"%"',
+    "time_limit": "0.0",
+    "change": '+0.0"%";-0.0"%";0"%"',
+    "qualitative": "@",
+}
+SIGNATURE_NAMES = ("unit_seal", "reporter", "phone", "reviewer", "date")
+
+
+def template_filename(period: Period, unit_id: str) -> str:
+    return f"{period.code}_{unit_id}_十件实事填报.xlsx"
+
+
+def row_name(seq: int) -> str:
+    """The defined name of a data row: identifies the row even after rows are inserted."""
+    return f"shishi_row_{seq:03d}"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a template says about itself."""
+
+    unit: str
+    period: str
+    catalogue_id: str
+    catalogue_version: str
+    targets_hash: str
+    template_version: str = TEMPLATE_VERSION
+    generated_at: str = ""
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [
+            ("format", IDENTITY_FORMAT),
+            ("template_version", self.template_version),
+            ("unit", self.unit),
+            ("period", self.period),
+            ("catalogue_id", self.catalogue_id),
+            ("catalogue_version", self.catalogue_version),
+            ("targets_hash", self.targets_hash),
+            ("generated_at", self.generated_at),
+        ]
+
+
+def identity_for(cat: Catalogue, unit_id: str, period: Period, generated_at: str = "") -> Identity:
+    return Identity(
+        unit_id,
+        period.code,
+        cat.catalogue_id,
+        cat.version,
+        cat.unit_targets_hash(unit_id),
+        TEMPLATE_VERSION,
+        generated_at,
+    )
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters take two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _row_height(texts: Mapping[str, str], points_per_line: float = 13.5) -> float:
+    """A row height that shows wrapped Chinese text whole (LibreOffice does not autofit)."""
+    lines = 1
+    for key, text in texts.items():
+        usable = max(1, WIDTHS[key] - 1)
+        lines = max(lines, -(-_display_width(text) // usable))
+    return max(18.0, lines * points_per_line + 4)
+
+
+def _fmt_share(share: float) -> str:
+    pct = share * 100
+    return f"{pct:.0f}%" if pct.is_integer() else f"{pct:.1f}%"
+
+
+def _legacy_password_hash(password: str) -> str:
+    """The 16-bit legacy hash Excel uses for sheet and workbook passwords (ECMA-376 14.7.1)."""
+    h = 0
+    for i, ch in enumerate(password, start=1):
+        v = ord(ch) << i
+        h ^= (v & 0x7FFF) | (v >> 15)
+    h ^= len(password)
+    h ^= 0xCE4B
+    return f"{h:04X}"
+
+
+def _protect_structure(path: Path, password: str) -> None:
+    """Add <workbookProtection lockStructure="1"> to an XlsxWriter file, in place."""
+    tmp = path.with_name(path.name + ".struct")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                text = data.decode("utf-8")
+                tag = (
+                    f'<workbookProtection workbookPassword="{_legacy_password_hash(password)}"'
+                    ' lockStructure="1"/>'
+                )
+                text = text.replace("<bookViews>", tag + "<bookViews>", 1)
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+    os.replace(tmp, path)
+
+
+class _Formats:
+    """The cell formats of one workbook, registered once (per-cell formats are the slow part)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
+        self.title = wb.add_format(
+            {
+                "font_name": "黑体",
+                "font_size": 15,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        )
+        self.subtitle = wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter"})
+        self.header = wb.add_format(
+            {**base, "bold": True, "text_wrap": True, "align": "center", "bg_color": "#D9D9D9"}
+        )
+        self.locked = wb.add_format({**base, "text_wrap": True, "bg_color": "#F2F2F2"})
+        self.locked_center = wb.add_format(
+            {**base, "text_wrap": True, "align": "center", "bg_color": "#F2F2F2"}
+        )
+        self.pct = wb.add_format(
+            {**base, "num_format": "0%", "align": "center", "bg_color": "#F2F2F2"}
+        )
+        self.lagging = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.input_text = wb.add_format({**base, "locked": False, "text_wrap": True})
+        self.input_num = {
+            m: wb.add_format({**base, "locked": False, "num_format": f, "align": "right"})
+            for m, f in NUMBER_FORMATS.items()
+        }
+        self.locked_num = {
+            m: wb.add_format({**base, "num_format": f, "align": "right", "bg_color": "#F2F2F2"})
+            for m, f in NUMBER_FORMATS.items()
+        }
+        self.sig_label = wb.add_format(
+            {
+                "font_name": "宋体",
+                "font_size": 11,
+                "bold": True,
+                "align": "right",
+                "valign": "vcenter",
+            }
+        )
+        self.sig_input = wb.add_format(
+            {"font_name": "宋体", "font_size": 11, "locked": False, "bottom": 1}
+        )
+        self.sig_date = wb.add_format(
+            {
+                "font_name": "宋体",
+                "font_size": 11,
+                "locked": False,
+                "bottom": 1,
+                "num_format": "yyyy-mm-dd",
+                "align": "left",
+            }
+        )
+        self.instr_head = wb.add_format({"font_name": "黑体", "font_size": 12, "bold": True})
+        self.instr_key = wb.add_format(
+            {"font_name": "宋体", "font_size": 11, "bold": True, "valign": "top", "text_wrap": True}
+        )
+        self.instr_val = wb.add_format(
+            {"font_name": "宋体", "font_size": 11, "valign": "top", "text_wrap": True}
+        )
+
+
+def _fill(template: str, ctx: Mapping[str, str]) -> str:
+    return template.format_map(dict(ctx))
+
+
+def _validation(measure: str, ctx: Mapping[str, str], text: dict[str, Any]) -> dict[str, Any]:
+    """The data validation of a value cell, with a Chinese prompt and an enforced error."""
+    prompt_title, prompt = text["prompts"][measure]
+    err_title, err = text["errors"][measure]
+    common = {
+        "input_title": prompt_title,
+        "input_message": _fill(prompt, ctx)[:255],
+        "error_title": err_title,
+        "error_message": _fill(err, ctx)[:255],
+        "error_type": "stop",
+        "show_input": True,
+        "show_error": True,
+        "ignore_blank": True,
+    }
+    if measure == "count":
+        return {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 1_000_000_000,
+            **common,
+        }
+    if measure == "qualitative":
+        return {"validate": "list", "source": list(text["qualitative_choices"]), **common}
+    lo, hi = {
+        "amount": (0, 1_000_000),
+        "rate": (0, 100),
+        "time_limit": (0, 100_000),
+        "change": (-100, 1000),
+    }[measure]
+    return {"validate": "decimal", "criteria": "between", "minimum": lo, "maximum": hi, **common}
+
+
+def _text_validation(kind: str, limit: int, text: dict[str, Any]) -> dict[str, Any]:
+    prompt_title, prompt = text["prompts"][kind]
+    err_title, err = text["errors"][kind]
+    return {
+        "validate": "length",
+        "criteria": "<=",
+        "value": limit,
+        "input_title": prompt_title,
+        "input_message": prompt,
+        "error_title": err_title,
+        "error_message": err,
+        "error_type": "stop",
+        "show_error": True,
+        "ignore_blank": True,
+    }
+
+
+def _rate_value(measure: str, v: str) -> str:
+    """A rate typed as a fraction (85% stored as 0.85) counts as its percent, as on reading."""
+    return f"IF(AND({v}>0,{v}<=1),{v}*100,{v})" if measure == "rate" else v
+
+
+def _status_formula(row: Row, share: float, v: str, g: str) -> str:
+    """The 进度状态 formula of a row; the same rules as ``targets.status``."""
+    measure = row.indicator.measure
+    if measure == "qualitative":
+        in_progress = "滞后" if share >= 1 else "符合序时进度"
+        not_started = "符合序时进度" if share <= 0.25 else "滞后"
+        return (
+            f'=IF({v}="","未报送",IF({v}="已完成","已完成",IF({v}="推进中",'
+            f'"{in_progress}","{not_started}")))'
+        )
+    if measure in ("count", "amount"):
+        return (
+            f'=IF(NOT(ISNUMBER({v})),"未报送",IF({v}>={g},"已完成",'
+            f'IF({v}>={g}*{share:.6g},"符合序时进度","滞后")))'
+        )
+    ok = "已完成" if share >= 1 else "符合序时进度"
+    cmp = ">=" if row.target.op == ">=" else "<="
+    x = _rate_value(measure, v)
+    return f'=IF(NOT(ISNUMBER({v})),"未报送",IF({x}{cmp}{g},"{ok}","滞后"))'
+
+
+def _completion_formula(measure: str, v: str, g: str) -> str | None:
+    if measure == "qualitative":
+        return None
+    if measure == "time_limit":
+        return f'=IF(AND(ISNUMBER({v}),{v}<>0),{g}/{v},"")'
+    return f'=IF(AND(ISNUMBER({v}),{g}<>0),{_rate_value(measure, v)}/{g},"")'
+
+
+def build_template(
+    cat: Catalogue,
+    unit_id: str,
+    period: Period,
+    out_path: Path | str,
+    settings: dict[str, Any] | None = None,
+    previous: Mapping[int, float | str] | None = None,
+    generated_at: str | None = None,
+) -> Path:
+    """Write the template of ``unit_id`` for ``period`` to ``out_path`` (atomically).
+
+    ``previous`` maps 序号 to the previous period's accepted value (上期累计).
+    Returns the path written.
+    """
+    settings = settings or load_settings()
+    text = template_text()
+    rows = reporting_rows(cat, unit_id)
+    unit = cat.unit(unit_id)
+    stamp = generated_at or datetime.now(UTC).isoformat(timespec="seconds")
+    ident = identity_for(cat, unit_id, period, stamp)
+    password = str(settings.get("sheet_password", ""))
+    contact = settings.get("contact", {})
+    ctx = {
+        "unit_full_name": unit.full_name or unit.id,
+        "unit_id": unit.id,
+        "period_label": period.label,
+        "period_end": f"{period.end.year}年{period.end.month}月{period.end.day}日",
+        "share_pct": _fmt_share(period.share),
+        "deadline": deadline(settings, period),
+        "contact_name": contact.get("name", ""),
+        "contact_phone": contact.get("phone", ""),
+        "contact_email": contact.get("email", ""),
+    }
+
+    def write(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+        )
+        wb.set_properties(
+            {
+                "title": _fill(text["title"], ctx),
+                "author": str(settings["bureau"]),
+                "company": str(settings["bureau"]),
+                "created": datetime(period.year, 1, 1),
+            }
+        )
+        for key, value in ident.pairs():
+            wb.set_custom_property(f"shishi_{key}", value)
+        f = _Formats(wb)
+        _instructions_sheet(wb, f, text, ctx, password)
+        _report_sheet(wb, f, text, ctx, cat, rows, period, password, previous or {})
+        ws = wb.add_worksheet(IDENTITY_SHEET)
+        for r, (k, v) in enumerate(ident.pairs()):
+            ws.write_string(r, 0, k)
+            ws.write_string(r, 1, v)
+        ws.write_string(len(ident.pairs()), 0, "rows")
+        ws.write_string(len(ident.pairs()), 1, ",".join(str(r.indicator.seq) for r in rows))
+        ws.protect(password)
+        ws.very_hidden()
+        wb.get_worksheet_by_name(text["sheet_report"]).activate()
+        wb.close()
+        _protect_structure(tmp, password)
+
+    return atomic_write(out_path, write)
+
+
+def _instructions_sheet(
+    wb: xlsxwriter.Workbook,
+    f: _Formats,
+    text: dict[str, Any],
+    ctx: Mapping[str, str],
+    password: str,
+) -> None:
+    ws = wb.add_worksheet(text["sheet_instructions"])
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 90)
+    ws.write_string(0, 0, _fill(text["title"], ctx), f.title)
+    r = 2
+    for key, value in text["instructions"]:
+        if value == "":
+            ws.write_string(r, 0, key, f.instr_head)
+        else:
+            ws.write_string(r, 0, key, f.instr_key)
+            ws.write_string(r, 1, _fill(value, ctx), f.instr_val)
+        r += 1
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _report_sheet(
+    wb: xlsxwriter.Workbook,
+    f: _Formats,
+    text: dict[str, Any],
+    ctx: Mapping[str, str],
+    cat: Catalogue,
+    rows: list[Row],
+    period: Period,
+    password: str,
+    previous: Mapping[int, float | str],
+) -> None:
+    ws = wb.add_worksheet(text["sheet_report"])
+    headers = text["headers"]
+    last_col = len(COLUMNS) - 1
+    for key, width in WIDTHS.items():
+        ws.set_column(COL[key], COL[key], width)
+    ws.merge_range(0, 0, 0, last_col, _fill(text["title"], ctx), f.title)
+    ws.set_row(0, 30)
+    ws.merge_range(1, 0, 1, last_col, _fill(text["subtitle"], ctx), f.subtitle)
+    for key in COLUMNS:
+        ws.write_string(HEADER_ROW, COL[key], headers[key], f.header)
+    ws.set_row(HEADER_ROW, 32)
+    share = period.share
+    for i, row in enumerate(rows):
+        r = FIRST_DATA_ROW + i
+        ind = row.indicator
+        m = ind.measure
+        ws.write_number(r, COL["seq"], ind.seq, f.locked_center)
+        ws.write_string(r, COL["action"], cat.action(ind.action).name, f.locked)
+        ws.write_string(r, COL["name"], ind.name, f.locked)
+        ws.write_string(r, COL["unit"], ind.unit, f.locked_center)
+        ws.write_string(r, COL["city"], ind.city.text, f.locked)
+        ws.write_string(r, COL["own"], row.target.text, f.locked)
+        ws.set_row(
+            r,
+            _row_height(
+                {
+                    "action": cat.action(ind.action).name,
+                    "name": ind.name,
+                    "city": ind.city.text,
+                    "own": row.target.text,
+                }
+            ),
+        )
+        if row.target.value is not None and m != "qualitative":
+            ws.write_number(r, COL["target_value"], row.target.value, f.locked_num[m])
+        else:
+            ws.write_blank(r, COL["target_value"], None, f.locked)
+        prev = previous.get(ind.seq)
+        if isinstance(prev, int | float):
+            ws.write_number(r, COL["previous"], prev, f.locked_num[m])
+        elif prev:
+            ws.write_string(r, COL["previous"], str(prev), f.locked)
+        else:
+            ws.write_blank(r, COL["previous"], None, f.locked)
+        ws.write_blank(r, COL["value"], None, f.input_num[m])
+        vctx = {**ctx, "unit": ind.unit}
+        ws.data_validation(r, COL["value"], r, COL["value"], _validation(m, vctx, text))
+        v = xl_col_to_name(COL["value"]) + str(r + 1)
+        g = xl_col_to_name(COL["target_value"]) + str(r + 1)
+        comp = _completion_formula(m, v, g)
+        if comp:
+            ws.write_formula(r, COL["completion"], comp, f.pct, "")
+        else:
+            ws.write_string(r, COL["completion"], "—", f.locked_center)
+        if m in ("count", "amount"):
+            ws.write_number(r, COL["expected"], share, f.pct)
+        else:
+            ws.write_string(r, COL["expected"], "—", f.locked_center)
+        ws.write_formula(
+            r, COL["status"], _status_formula(row, share, v, g), f.locked_center, "未报送"
+        )
+        for key in ("progress", "problems", "remark"):
+            ws.write_blank(r, COL[key], None, f.input_text)
+        wb.define_name(
+            row_name(ind.seq),
+            f"='{text['sheet_report']}'!$A${r + 1}:${xl_col_to_name(last_col)}${r + 1}",
+        )
+    last = FIRST_DATA_ROW + len(rows) - 1
+    if rows:
+        for key in ("progress", "problems", "remark"):
+            ws.data_validation(
+                FIRST_DATA_ROW, COL[key], last, COL[key], _text_validation("text", 500, text)
+            )
+        status_cell = f"${xl_col_to_name(COL['status'])}{FIRST_DATA_ROW + 1}"
+        ws.conditional_format(
+            FIRST_DATA_ROW,
+            0,
+            last,
+            last_col,
+            {"type": "formula", "criteria": f'={status_cell}="滞后"', "format": f.lagging},
+        )
+        vcol = xl_col_to_name(COL["value"])
+        wb.define_name(
+            "shishi_values",
+            f"='{text['sheet_report']}'!${vcol}${FIRST_DATA_ROW + 1}:${vcol}${last + 1}",
+        )
+    sig_row = last + 2
+    for k, (key, label) in enumerate(text["signature"]):
+        r = sig_row + k
+        ws.merge_range(r, COL["seq"], r, COL["action"], label + "：", f.sig_label)
+        if key == "date":
+            ws.write_blank(r, COL["name"], None, f.sig_date)
+            prompt_title, prompt = text["prompts"]["date"]
+            err_title, err = text["errors"]["date"]
+            ws.data_validation(
+                r,
+                COL["name"],
+                r,
+                COL["name"],
+                {
+                    "validate": "date",
+                    "criteria": "between",
+                    "minimum": datetime(2024, 1, 1),
+                    "maximum": datetime(2030, 12, 31),
+                    "input_title": prompt_title,
+                    "input_message": prompt,
+                    "error_title": err_title,
+                    "error_message": err,
+                    "error_type": "stop",
+                    "show_error": True,
+                    "ignore_blank": True,
+                },
+            )
+        else:
+            ws.write_blank(r, COL["name"], None, f.sig_input)
+            ws.data_validation(
+                r, COL["name"], r, COL["name"], _text_validation("signature", 50, text)
+            )
+        wb.define_name(
+            f"shishi_sig_{key}", f"='{text['sheet_report']}'!${xl_col_to_name(COL['name'])}${r + 1}"
+        )
+    ws.freeze_panes(FIRST_DATA_ROW, COL["unit"])
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_header(f"&L{ctx['unit_full_name']}&R{ctx['period_label']}")
+    ws.print_area(0, 0, sig_row + len(text["signature"]) - 1, last_col)
+    ws.protect(
+        password,
+        {
+            "select_locked_cells": True,
+            "select_unlocked_cells": True,
+            "format_rows": True,
+            "format_columns": True,
+        },
+    )
+
+
+def _job(args: tuple[Any, ...]) -> str:
+    cat_path, unit_id, period, out, settings, previous, stamp = args
+    cat = catmod.load(cat_path)
+    return str(build_template(cat, unit_id, period, out, settings, previous, stamp))
+
+
+def generate(
+    cat: Catalogue,
+    period: Period,
+    out_dir: Path | str,
+    units: Iterable[str] | None = None,
+    settings: dict[str, Any] | None = None,
+    previous: Mapping[str, Mapping[int, float | str]] | None = None,
+    workers: int | None = None,
+) -> list[Path]:
+    """Write one template per unit into ``out_dir``; returns the paths in unit order.
+
+    Uses a process pool when there are many units (pool start-up costs more than it saves
+    for a handful of files).
+    """
+    settings = settings or load_settings()
+    unit_ids = list(units) if units else cat.unit_ids
+    for u in unit_ids:
+        cat.unit(u)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    previous = previous or {}
+    jobs = [(u, out / template_filename(period, u)) for u in unit_ids]
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if len(jobs) >= 40 and n_workers > 1 and cat.path is not None:
+        args = [(cat.path, u, period, p, settings, previous.get(u, {}), stamp) for u, p in jobs]
+        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            return [Path(p) for p in pool.map(_job, args, chunksize=8)]
+    return [
+        build_template(cat, u, period, p, settings, previous.get(u, {}), stamp) for u, p in jobs
+    ]

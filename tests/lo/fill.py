@@ -12,6 +12,7 @@ cells, a job only converts (e.g. to "calc8" for .ods or "MS Excel 97" for .xls).
 Prints one JSON line per job: {"dst": ..., "protected": bool}.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -36,7 +37,8 @@ def url(path):
 
 
 def main():
-    spec = json.load(open(sys.argv[1], encoding="utf-8"))
+    with open(sys.argv[1], encoding="utf-8") as f:
+        spec = json.load(f)
     profile = tempfile.mkdtemp(prefix="shishi-lo-")
     pipe = f"shishi{os.getpid()}"
     proc = subprocess.Popen(
@@ -87,10 +89,8 @@ def main():
             doc.close(True)
             print(json.dumps({"dst": job["dst"], "protected": protected}, ensure_ascii=False))
     finally:
-        try:
+        with contextlib.suppress(Exception):
             desktop.terminate()
-        except Exception:
-            pass
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:

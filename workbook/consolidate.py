@@ -217,11 +217,12 @@ def _identify(
     ident = raw.identity
     if raw.error:
         sub.decision = raw.error
-        problems.append(
-            _file_problem(
-                sub, raw.error_code, raw.error, "请检查文件，用下发的模板重新填报后报送。"
-            )
-        )
+        if raw.error_code == "file.not_spreadsheet":
+            sub.status = SKIPPED
+            action, severity = "如确是填报表，请另存为 .xlsx 后报送。", "info"
+        else:
+            action, severity = "请检查文件，用下发的模板重新填报后报送。", "error"
+        problems.append(_file_problem(sub, raw.error_code, raw.error, action, severity))
         return False
     if ident.get("format") != IDENTITY_FORMAT:
         sub.decision = "不是本系统下发的填报模板（没有模板身份信息）。"

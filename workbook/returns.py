@@ -94,7 +94,8 @@ def _sheet_xml_name(z: zipfile.ZipFile, sheet: str) -> str | None:
     return target if target.startswith("xl/") else "xl/" + target
 
 
-_CELL_WITH_FORMULA = re.compile(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f\b', re.S)
+_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(r'\br="([A-Z]+\d+)"')
 
 
 def _xml_facts(path: Path, sheet: str) -> tuple[list[str], bool | None]:
@@ -105,7 +106,13 @@ def _xml_facts(path: Path, sheet: str) -> tuple[list[str], bool | None]:
             return [], None
         xml = z.read(name).decode("utf-8", "replace")
     protected = bool(re.search(r'<sheetProtection\b[^>]*\bsheet="(1|true)"', xml))
-    return _CELL_WITH_FORMULA.findall(xml), protected
+    formulas = []
+    for m in _CELL.finditer(xml):
+        if m.group(2) and "<f" in m.group(2):
+            ref = _REF.search(m.group(1))
+            if ref:
+                formulas.append(ref.group(1))
+    return formulas, protected
 
 
 def read_file(path_str: str) -> RawReturn:

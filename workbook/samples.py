@@ -89,7 +89,8 @@ def fill_return(
 def explain(value: float | str, row: Row) -> tuple[str, str]:
     """A unit's progress text and problems text for a value."""
     name = row.indicator.name
+    shown = f"{value:g}" if isinstance(value, float) else value
     return (
-        f"{name}按计划推进，已完成 {value}{row.indicator.unit}。",
+        f"{name}按计划推进，已完成 {shown}{row.indicator.unit}。",
         "部分企业积极性不高；下步加强走访对接，确保完成全年目标。",
     )

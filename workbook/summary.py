@@ -67,6 +67,7 @@ class _Writer:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
         self.title = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True})
+        self.line = wb.add_format({"font_name": "宋体", "font_size": 10})
         self.note = wb.add_format(
             {"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}
         )
@@ -152,7 +153,7 @@ def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
     cat, period = result.catalogue, result.period
     accepted = [s for s in result.submissions if s.status == ACCEPTED]
     ws.write_string(
-        0, 0, f"{period.label}{cat.title.replace('任务分解表', '')}完成情况汇总", w.title
+        0, 0, f"{cat.title.replace('任务分解表', '完成情况汇总')}（{period.label}）", w.title
     )
     lines = [
         f"汇总时间：{result.generated_at}　　回收文件夹：{result.folder}",
@@ -162,7 +163,7 @@ def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
         f"多份报送规则：{DUPLICATE_RULE}",
     ]
     for i, line in enumerate(lines, start=1):
-        ws.write_string(i, 0, line, w.note)
+        ws.write_string(i, 0, line, w.line)
     r = len(lines) + 2
     ws.write_string(r, 0, "一、按实事统计（全市口径，指标数）", w.title)
     head = ["实事名称", "指标数", *STATUS_ORDER]

@@ -1,0 +1,109 @@
+"""Generate the parts of the docs that must not drift from the code and data.
+
+    python scripts/gen_docs.py          # rewrite docs/cli.md and docs/decisions.md
+    python scripts/gen_docs.py --check  # exit 1 when either is out of date (run by the tests)
+
+docs/cli.md is pasted from each command's --help; docs/decisions.md lists the decisions taken
+on the damaged rows of the seed, from the notes beside each row of the catalogue.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COMMANDS = [
+    [],
+    ["catalogue", "check"],
+    ["catalogue", "export"],
+    ["catalogue", "import"],
+    ["generate"],
+    ["consolidate"],
+    ["demo"],
+    ["city-workbook"],
+    ["history"],
+]
+
+
+def cli_md() -> str:
+    from click.testing import CliRunner
+
+    from workbook.cli import main
+
+    parts = [
+        "# CLI reference",
+        "",
+        "Pasted from `--help` by `scripts/gen_docs.py`; a test fails when it drifts.",
+        "",
+    ]
+    runner = CliRunner()
+    for cmd in COMMANDS:
+        r = runner.invoke(main, [*cmd, "--help"], prog_name="shishi", terminal_width=100)
+        if r.exit_code != 0:
+            continue  # a command that does not exist (yet) is left out
+        parts += [
+            f"## shishi {' '.join(cmd)}".rstrip(),
+            "",
+            "```text",
+            r.output.rstrip(),
+            "```",
+            "",
+        ]
+    return "\n".join(parts)
+
+
+def decisions_md() -> str:
+    from workbook import catalogue, lint
+
+    cat = catalogue.load()
+    lines = [
+        "# Decisions on the seed's table (Attachment 11)",
+        "",
+        "The table was extracted from a PDF: cells come one per line, merged cells appear",
+        "once and some empty cells vanish. Each decision below is also stored beside its row",
+        "in `templates/catalogue_2024.json` (`notes`); this page is generated from there by",
+        "`scripts/gen_docs.py`. No target was repaired: where the table is inconsistent the",
+        "catalogue keeps what it says and `shishi catalogue check` reports it.",
+        "",
+        "| 序号 | 目标名称 | decision (Chinese, as stored) |",
+        "|---|---|---|",
+    ]
+    for ind in cat.indicators:
+        if ind.notes:
+            text = "<br>".join(n.replace("|", "\\|") for n in ind.notes)
+            lines.append(f"| {ind.seq} | {ind.name} | {text} |")
+    lines += [
+        "",
+        "## What `shishi catalogue check` reports on the bundled catalogue",
+        "",
+        "```text",
+        lint.render_text(lint.check_file()),
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    targets = {ROOT / "docs" / "cli.md": cli_md(), ROOT / "docs" / "decisions.md": decisions_md()}
+    if "--check" in sys.argv:
+        stale = [
+            str(p)
+            for p, text in targets.items()
+            if not p.exists() or p.read_text(encoding="utf-8") != text
+        ]
+        if stale:
+            print("out of date (run python scripts/gen_docs.py):", *stale)
+            return 1
+        return 0
+    for p, text in targets.items():
+        p.write_text(text, encoding="utf-8")
+        print("written", p)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""Render the README pictures with LibreOffice: a template's first page, the summary overview.
+
+    .venv/bin/python scripts/render_docs.py   (needs soffice and pdftoppm)
+
+Writes docs/template_page1.png and docs/summary_overview.png from a fresh demo run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from workbook import catalogue
+from workbook.demo import run_demo
+from workbook.period import parse_period
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def to_png(xlsx: Path, out_png: Path, work: Path, page: int) -> None:
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{work}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = work / (xlsx.stem + ".pdf")
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "110",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(work / "page"),
+        ],
+        check=True,
+    )
+    shutil.copy(work / "page.png", out_png)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        res = run_demo(catalogue.load(), parse_period("2024Q2"), work / "demo")
+        filled = next(p for p in res.returns_dir.iterdir() if p.name.startswith("定海"))
+        to_png(filled, DOCS / "template_page2.png", work, 2)
+        to_png(res.summary, DOCS / "summary_overview.png", work, 1)
+    print("written:", DOCS / "template_page2.png", DOCS / "summary_overview.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -338,6 +338,8 @@ def test_consolidate_cli(cat, templates, tmp_path):
             str(tmp_path / "r.json"),
             "--csv",
             str(tmp_path / "v.csv"),
+            "--ledger",
+            str(tmp_path / "ledger.sqlite3"),
         ],
         capture_output=True,
         text=True,

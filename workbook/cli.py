@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from workbook.errors import ShishiError
+from workbook.period import Period, parse_period
 
 
 class _Group(click.Group):
@@ -102,13 +104,16 @@ def catalogue_import(file: Path, output: Path) -> None:
     click.echo(f"已写入目录：{output}")
 
 
-def _period(value: str) -> object:
-    from workbook.period import parse_period
-
+def _period(value: str) -> Period:
     try:
         return parse_period(value)
     except ShishiError as exc:
         raise click.BadParameter(str(exc)) from exc
+
+
+def _ledger_path(settings: dict[str, Any], override: Path | None) -> Path:
+    """The ledger file: the option, else ``ledger_path`` of the settings (relative to cwd)."""
+    return override or Path(str(settings.get("ledger_path", "dist/ledger.sqlite3")))
 
 
 @main.command("generate")
@@ -120,26 +125,52 @@ def _period(value: str) -> object:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: dist/<period>/).",
 )
-@click.option("--catalogue", "cat_path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--settings", "settings_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--catalogue",
+    "cat_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Catalogue JSON (default: bundled 2024).",
+)
+@click.option(
+    "--settings",
+    "settings_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings JSON (default: bundled templates/settings.json).",
+)
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ledger giving 上期累计 (default: ledger_path of the settings).",
+)
 def generate_cmd(
     period: str,
     units: tuple[str, ...],
     out_dir: Path | None,
     cat_path: Path | None,
     settings_path: Path | None,
+    ledger_path: Path | None,
 ) -> None:
-    """Write one template per unit for PERIOD."""
+    """Write one template per unit for PERIOD, with the previous period's accepted values."""
     from workbook import catalogue, template
+    from workbook.ledger import Ledger
     from workbook.settings import load_settings
 
     p = _period(period)
     cat = catalogue.load(cat_path)
-    out = out_dir or Path("dist") / p.code  # type: ignore[attr-defined]
-    paths = template.generate(cat, p, out, units or None, load_settings(settings_path))  # type: ignore[arg-type]
+    settings = load_settings(settings_path)
+    previous: dict[str, dict[int, float | str]] = {}
+    prev = p.previous()
+    lpath = _ledger_path(settings, ledger_path)
+    if prev is not None and lpath.exists():
+        with Ledger(lpath) as ledger:
+            previous = ledger.accepted_values(cat.catalogue_id, prev.code)
+    out = out_dir or Path("dist") / p.code
+    paths = template.generate(cat, p, out, units or None, settings, previous)
     for path in paths:
         click.echo(str(path))
-    click.echo(f"已生成 {len(paths)} 个填报模板：{out}")
+    carried = f"，上期累计取自 {prev.label}（{len(previous)} 个单位）" if previous and prev else ""
+    click.echo(f"已生成 {len(paths)} 个填报模板：{out}{carried}")
 
 
 @main.command("consolidate")
@@ -169,8 +200,25 @@ def generate_cmd(
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write <单位>_退回修改.xlsx (default: 退回修改/ beside the summary).",
 )
-@click.option("--catalogue", "cat_path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--settings", "settings_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--catalogue",
+    "cat_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Catalogue JSON (default: bundled 2024).",
+)
+@click.option(
+    "--settings",
+    "settings_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings JSON (default: bundled templates/settings.json).",
+)
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ledger to check against and record into (default: from the settings).",
+)
+@click.option("--no-ledger", is_flag=True, help="Neither read nor record the ledger.")
 def consolidate_cmd(
     returns_dir: Path,
     period: str,
@@ -180,45 +228,27 @@ def consolidate_cmd(
     feedback_dir: Path | None,
     cat_path: Path | None,
     settings_path: Path | None,
+    ledger_path: Path | None,
+    no_ledger: bool,
 ) -> None:
     """Consolidate every return in RETURNS_DIR into the city summary for PERIOD."""
-    from workbook import catalogue, summary
-    from workbook.consolidate import consolidate
+    from workbook import catalogue
+    from workbook.run import run_consolidation
     from workbook.settings import load_settings
 
-    p = _period(period)
-    result = consolidate(
+    settings = load_settings(settings_path)
+    outcome = run_consolidation(
         returns_dir,
+        _period(period),
+        output,
         catalogue.load(cat_path),
-        p,  # type: ignore[arg-type]
-        load_settings(settings_path),
+        settings,
+        json_path=json_path,
+        csv_path=csv_path,
+        feedback_dir=feedback_dir,
+        ledger_path=None if no_ledger else _ledger_path(settings, ledger_path),
     )
-    summary.write_summary(result, output)
-    if json_path:
-        summary.write_json(result, json_path)
-    if csv_path:
-        summary.write_csv(result, csv_path)
-    feedback = summary.write_feedback(result, feedback_dir or output.parent / "退回修改")
-    click.echo(render_outcome(result, output, feedback))
-
-
-def render_outcome(result: object, output: Path, feedback: list[Path]) -> str:
-    """The few lines a city-office user reads after a consolidation."""
-    from workbook.consolidate import ACCEPTED, Consolidation
-
-    assert isinstance(result, Consolidation)
-    accepted = sorted({s.unit for s in result.submissions if s.status == ACCEPTED})
-    errors = sum(p.severity == "error" for p in result.problems)
-    lines = [
-        f"期次：{result.period.label}；找到文件 {len(result.submissions)} 个，"
-        f"采用 {len(accepted)} 个单位：{'、'.join(accepted) or '无'}",
-        f"未报送：{'、'.join(result.missing_units) or '无'}",
-        f"问题：{len(result.problems)} 个（错误 {errors} 个）；滞后事项 {len(result.lagging())} 项",
-        f"汇总表：{output}",
-    ]
-    if feedback:
-        lines.append(f"退回修改清单 {len(feedback)} 份：{feedback[0].parent}")
-    return "\n".join(lines)
+    click.echo(outcome.text())
 
 
 @main.command("demo")
@@ -235,10 +265,88 @@ def demo_cmd(out_dir: Path, period: str) -> None:
     from workbook import catalogue
     from workbook.demo import run_demo
 
-    p = _period(period)
-    res = run_demo(catalogue.load(), p, out_dir)  # type: ignore[arg-type]
+    res = run_demo(catalogue.load(), _period(period), out_dir)
     click.echo(f"模板：{len(res.templates)} 个，在 {res.templates[0].parent}")
     click.echo(f"回收文件夹（模拟）：{res.returns_dir}")
-    click.echo(render_outcome(res.consolidation, res.summary, res.feedback))
-    click.echo(f"JSON 报告：{res.report_json}")
-    click.echo(f"明细 CSV：{res.values_csv}")
+    click.echo(res.outcome.text())
+
+
+@main.command("history")
+@click.option("--unit", help="Only this unit.")
+@click.option("--year", type=int, help="Only this year's periods.")
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ledger file (default: ledger_path of the settings).",
+)
+@click.option(
+    "--catalogue",
+    "cat_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Catalogue JSON (default: bundled 2024).",
+)
+@click.option("--settings", "settings_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def history_cmd(
+    unit: str | None,
+    year: int | None,
+    ledger_path: Path | None,
+    cat_path: Path | None,
+    settings_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Print the submissions and accepted values recorded in the ledger."""
+    from workbook import catalogue
+    from workbook.ledger import Ledger
+    from workbook.settings import load_settings
+
+    cat = catalogue.load(cat_path)
+    lpath = _ledger_path(load_settings(settings_path), ledger_path)
+    if not lpath.exists():
+        raise click.ClickException(f"报送台账不存在：{lpath}（还没有做过汇总？）")
+    if unit:
+        cat.unit(unit)
+    with Ledger(lpath) as ledger:
+        rows = [
+            r
+            for r in ledger.rows(unit, cat.catalogue_id)
+            if year is None or r.period.startswith(str(year))
+        ]
+        years = sorted({int(r.period[:4]) for r in rows})
+        values = {y: ledger.history(cat.catalogue_id, y) for y in years}
+    if as_json:
+        out = {
+            "submissions": [r.__dict__ for r in rows],
+            "values": {
+                p: (vals.get(unit, {}) if unit else vals)
+                for y in years
+                for p, vals in values[y].items()
+            },
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return
+    status_zh = {
+        "accepted": "采用",
+        "rejected": "退回",
+        "superseded": "已被替代",
+        "skipped": "跳过",
+    }
+    click.echo("期次\t单位\t文件\t文件时间\t处理\t问题数\tsha256")
+    for r in rows:
+        click.echo(
+            f"{r.period}\t{r.unit or '（无法识别）'}\t{r.file_name}\t{r.file_time}\t"
+            f"{status_zh.get(r.status, r.status)}\t{r.problems}\t{r.sha256[:12]}"
+        )
+    if unit:
+        periods = [p for y in years for p in values[y]]
+        click.echo("")
+        click.echo("序号\t目标名称\t" + "\t".join(periods))
+        for ind in cat.indicators:
+            vals = [values[int(p[:4])][p].get(unit, {}).get(ind.seq) for p in periods]
+            if any(v is not None for v in vals):
+                shown = [
+                    "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+                    for v in vals
+                ]
+                click.echo(f"{ind.seq}\t{ind.name}\t" + "\t".join(shown))

@@ -18,6 +18,7 @@ from typing import Any
 
 from workbook.catalogue import Catalogue, Indicator, Target, reporting_rows
 from workbook.errors import InputError
+from workbook.ledger import Ledger
 from workbook.period import Period, parse_period
 from workbook.report import Problem
 from workbook.returns import CheckedReturn, RawReturn, check_return, find_files, read_file
@@ -100,6 +101,9 @@ class Consolidation:
     unit_values: dict[tuple[str, int], UnitValue] = field(default_factory=dict)
     city: dict[int, CityValue] = field(default_factory=dict)
     accepted: dict[str, CheckedReturn] = field(default_factory=dict)
+    checked_by_sha: dict[str, CheckedReturn] = field(default_factory=dict)
+    previous: dict[str, dict[int, float | str]] = field(default_factory=dict)
+    history: dict[str, dict[str, dict[int, float | str]]] = field(default_factory=dict)
     generated_at: str = ""
 
     @property
@@ -301,8 +305,14 @@ def consolidate(
     period: Period,
     settings: dict[str, Any] | None = None,
     workers: int | None = None,
+    ledger: Ledger | None = None,
 ) -> Consolidation:
-    """Consolidate every return below ``folder`` for ``period``; never modifies a file."""
+    """Consolidate every return below ``folder`` for ``period``; never modifies a file.
+
+    With a ``ledger``, values lower than the previous period's accepted cumulative value are
+    warned about, and ``history`` holds the year so far. Recording into the ledger is the
+    caller's separate step (``Ledger.record``).
+    """
     from workbook.settings import load_settings
 
     settings = settings or load_settings()
@@ -342,6 +352,7 @@ def consolidate(
         seen_hash[raw.sha256] = sub
         candidates.append((sub, raw))
     checked = {id(sub): check_return(raw, cat, period.code) for sub, raw in candidates}
+    result.checked_by_sha = {raw.sha256: checked[id(sub)] for sub, raw in candidates}
     by_unit: dict[str, list[Submission]] = {}
     for sub, _raw in candidates:
         by_unit.setdefault(sub.unit, []).append(sub)
@@ -358,6 +369,10 @@ def consolidate(
             loser.decision = f"同一单位另有较新的文件“{winner.name}”，本文件不采用。"
         if len(ranked) > 1:
             winner.decision = f"采用（同一单位共 {len(ranked)} 份，按规则取最新的一份）"
+    if ledger is not None:
+        prev = period.previous()
+        result.previous = ledger.accepted_values(cat.catalogue_id, prev.code) if prev else {}
+        _check_decreases(result, period)
     for sub, _raw in candidates:
         cr = checked[id(sub)]
         result.problems.extend(cr.problems)
@@ -376,7 +391,45 @@ def consolidate(
             )
         )
     _compute(result)
+    if ledger is not None:
+        result.history = ledger.history(cat.catalogue_id, period.year)
+        result.history[period.code] = {
+            unit: {seq: rec.value for seq, rec in ret.values.items() if rec.value is not None}
+            for unit, ret in result.accepted.items()
+        }
+        result.history = dict(sorted(result.history.items()))
     return result
+
+
+def _check_decreases(result: Consolidation, period: Period) -> None:
+    """Warn where a cumulative value is lower than the previous period's accepted one."""
+    prev_label = prev.label if (prev := period.previous()) else "上期"
+    for unit, ret in result.accepted.items():
+        before = result.previous.get(unit, {})
+        for seq, rec in ret.values.items():
+            ind = result.catalogue.indicator(seq)
+            old = before.get(seq)
+            if (
+                ind.measure in ("count", "amount")
+                and isinstance(rec.value, float | int)
+                and isinstance(old, float | int)
+                and rec.value < old - 1e-9
+            ):
+                ret.problems.append(
+                    Problem(
+                        code="value.decreased",
+                        severity="warning",
+                        unit=unit,
+                        file=Path(ret.raw.path).name,
+                        sheet=ret.raw.report_sheet,
+                        cell=rec.cell,
+                        seq=seq,
+                        found=rec.raw,
+                        message=f"序号 {seq}（{ind.name}）累计完成 {rec.value:g} 小于"
+                        f"{prev_label}已确认的累计数 {old:g}。",
+                        action="累计数一般不应减少；如上期有误或数据核减，请在备注中说明。",
+                    )
+                )
 
 
 def _compute(result: Consolidation) -> None:

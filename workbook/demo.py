@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbook import summary
 from workbook.catalogue import Catalogue, reporting_rows
-from workbook.consolidate import Consolidation, consolidate
 from workbook.period import Period
+from workbook.run import Outcome, run_consolidation
 from workbook.samples import explain, fill_return, sample_values
+from workbook.settings import load_settings
 from workbook.template import COL, FIRST_DATA_ROW, generate
 
 MISSING_UNIT = "洋山"
@@ -31,11 +31,11 @@ RENAMED_UNIT = "新城"
 class DemoResult:
     templates: list[Path]
     returns_dir: Path
-    summary: Path
-    report_json: Path
-    values_csv: Path
-    feedback: list[Path]
-    consolidation: Consolidation
+    outcome: Outcome
+
+    @property
+    def summary(self) -> Path:
+        return self.outcome.summary
 
 
 def _address(row_index: int, key: str) -> str:
@@ -104,10 +104,19 @@ def run_demo(
         fill_return(by_unit[unit], target, values, texts, cells)
         os.utime(target, (base + 60 * (k + 1), base + 60 * (k + 1)))
     (rdir / "会议通知.docx").write_bytes(b"PK\x03\x04 not really a document")
-    result = consolidate(rdir, cat, period, settings)
     sdir = out / "summary"
-    summary_path = summary.write_summary(result, sdir / f"{period.code}_十件实事汇总.xlsx")
-    report_json = summary.write_json(result, sdir / f"{period.code}_汇总报告.json")
-    values_csv = summary.write_csv(result, sdir / f"{period.code}_明细.csv")
-    feedback = summary.write_feedback(result, sdir / "退回修改")
-    return DemoResult(templates, rdir, summary_path, report_json, values_csv, feedback, result)
+    ledger = out / "ledger.sqlite3"
+    if ledger.exists():
+        ledger.unlink()  # a fresh demo: its returns are new files every time
+    outcome = run_consolidation(
+        rdir,
+        period,
+        sdir / f"{period.code}_十件实事汇总.xlsx",
+        cat,
+        settings or load_settings(),
+        json_path=sdir / f"{period.code}_汇总报告.json",
+        csv_path=sdir / f"{period.code}_明细.csv",
+        feedback_dir=sdir / "退回修改",
+        ledger_path=ledger,
+    )
+    return DemoResult(templates, rdir, outcome)

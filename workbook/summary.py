@@ -119,6 +119,8 @@ def _build_summary(result: Consolidation, tmp: Path) -> None:
     _submissions(wb, w, result)
     _problems(wb, w, result)
     _details(wb, w, result)
+    if result.history:
+        _history(wb, w, result)
     wb.set_properties({"title": f"{result.period.label}{cat.title}汇总"})
     wb.close()
 
@@ -603,3 +605,82 @@ def _feedback(result: Consolidation, unit: str, problems: list[Any], tmp: Path) 
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(3)
     wb.close()
+
+
+def city_completion_by_period(result: Consolidation) -> list[tuple[str, float, float]]:
+    """Per period of the history: the mean completion of the city's additive indicators (each
+    capped at 100%) and the 序时进度 of that period."""
+    from workbook.period import parse_period
+
+    cat = result.catalogue
+    additive = [i for i in cat.indicators if i.additive and i.city.value]
+    out = []
+    for code, by_unit in result.history.items():
+        rates = []
+        for ind in additive:
+            if ind.city_only:
+                v = by_unit.get(cat.city_unit, {}).get(ind.seq)
+                total = float(v) if isinstance(v, int | float) else 0.0
+            else:
+                total = sum(
+                    float(vals[ind.seq])
+                    for vals in by_unit.values()
+                    if isinstance(vals.get(ind.seq), int | float)
+                )
+            rates.append(min(1.0, total / float(ind.city.value or 1)))
+        mean = sum(rates) / len(rates) if rates else 0.0
+        out.append((code, mean, parse_period(code).share))
+    return out
+
+
+def _history(wb: Any, w: _Writer, result: Consolidation) -> None:
+    """Values per period of the year so far (from the ledger), and the city's completion."""
+    ws = wb.add_worksheet("历史")
+    cat = result.catalogue
+    periods = list(result.history)
+    ws.write_string(0, 0, f"{result.period.year}年各期累计完成（来自报送台账）", w.title)
+    head = ["期次", "全市累计类指标平均完成率", "序时进度"]
+    w.row(ws, 1, head, [w.head] * 3)
+    series = city_completion_by_period(result)
+    for i, (code, mean, share) in enumerate(series, start=2):
+        w.row(ws, i, [code, mean, share], [w.center, w.pct, w.pct])
+    chart = wb.add_chart({"type": "line"})
+    last = 1 + len(series)
+    chart.add_series(
+        {
+            "name": "全市累计类指标平均完成率",
+            "categories": ["历史", 2, 0, last, 0],
+            "values": ["历史", 2, 1, last, 1],
+            "marker": {"type": "circle"},
+        }
+    )
+    chart.add_series(
+        {
+            "name": "序时进度",
+            "categories": ["历史", 2, 0, last, 0],
+            "values": ["历史", 2, 2, last, 2],
+            "line": {"dash_type": "dash"},
+        }
+    )
+    chart.set_title({"name": "全市完成情况（按期）", "name_font": {"name": "黑体", "size": 12}})
+    chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
+    chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
+    chart.set_size({"width": 560, "height": 300})
+    ws.insert_chart(1, 5, chart)
+    top = max(last + 2, 18)
+    head = ["序号", "目标名称", "计量单位", "填报单位", "本单位目标任务", *periods]
+    w.row(ws, top, head, [w.head] * len(head))
+    r = top + 1
+    for ind in cat.indicators:
+        for u in cat.unit_ids:
+            uv = result.unit_values.get((u, ind.seq))
+            if uv is None:
+                continue
+            vals = [result.history[p].get(u, {}).get(ind.seq, "") for p in periods]
+            w.row(ws, r, [ind.seq, ind.name, ind.unit, u, uv.target.text, *vals])
+            r += 1
+    ws.set_column(0, 0, 10)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 4, 12)
+    ws.set_column(5, 5 + len(periods), 10)
+    ws.freeze_panes(top + 1, 2)

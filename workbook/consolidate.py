@@ -106,13 +106,7 @@ class Consolidation:
     history: dict[str, dict[str, dict[int, float | str]]] = field(default_factory=dict)
     generated_at: str = ""
 
-    @property
-    def missing_units(self) -> list[str]:
-        return [
-            u
-            for u in self.catalogue.unit_ids
-            if u not in self.accepted and reporting_rows(self.catalogue, u)
-        ]
+    missing_units: list[str] = field(default_factory=list)
 
     def lagging(self) -> list[UnitValue]:
         return [uv for uv in self.unit_values.values() if uv.status == LAGGING]
@@ -376,10 +370,16 @@ def consolidate(
     for sub, _raw in candidates:
         cr = checked[id(sub)]
         result.problems.extend(cr.problems)
+    by_file: dict[str, list[Problem]] = {}
+    for prob in result.problems:
+        by_file.setdefault(prob.file, []).append(prob)
     for sub in result.submissions:
-        mine = [p for p in result.problems if p.file == sub.name]
+        mine = by_file.get(sub.name, [])
         sub.problems = len(mine)
-        sub.errors = sum(1 for p in mine if p.severity == "error")
+        sub.errors = sum(1 for prob in mine if prob.severity == "error")
+    result.missing_units = [
+        u for u in cat.unit_ids if u not in result.accepted and reporting_rows(cat, u)
+    ]
     for unit in result.missing_units:
         result.problems.append(
             Problem(
@@ -452,13 +452,15 @@ def _compute(result: Consolidation) -> None:
             uv.completion = completion(ind.measure, row.target.value, numeric)
             uv.status = status(ind.measure, row.target.op, row.target.value, uv.value, share)
             result.unit_values[(unit, ind.seq)] = uv
+    by_seq: dict[int, list[UnitValue]] = {}
+    for uv in result.unit_values.values():
+        by_seq.setdefault(uv.seq, []).append(uv)
     for ind in cat.indicators:
-        result.city[ind.seq] = _city_value(result, ind, share)
+        result.city[ind.seq] = _city_value(ind, by_seq.get(ind.seq, []), share)
 
 
-def _city_value(result: Consolidation, ind: Indicator, share: float) -> CityValue:
+def _city_value(ind: Indicator, mine: list[UnitValue], share: float) -> CityValue:
     cv = CityValue(seq=ind.seq)
-    mine = [uv for (u, s), uv in result.unit_values.items() if s == ind.seq]
     cv.expected = len(mine)
     reported = [uv for uv in mine if uv.value is not None]
     cv.reporting = len(reported)

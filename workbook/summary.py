@@ -20,7 +20,6 @@ from workbook.consolidate import (
     STATUS_ZH,
     CityValue,
     Consolidation,
-    UnitValue,
 )
 from workbook.report import SEVERITY_ZH
 from workbook.targets import DONE, LAGGING, MISSING, NOT_APPLICABLE, ON_TRACK
@@ -118,7 +117,6 @@ def _build_summary(result: Consolidation, tmp: Path) -> None:
     _lagging(wb, w, result)
     _submissions(wb, w, result)
     _problems(wb, w, result)
-    _details(wb, w, result)
     if result.history:
         _history(wb, w, result)
     wb.set_properties({"title": f"{result.period.label}{cat.title}汇总"})
@@ -141,13 +139,17 @@ def action_counts(result: Consolidation) -> list[tuple[str, int, dict[str, int]]
 
 def unit_counts(result: Consolidation) -> list[tuple[str, int, dict[str, int], int]]:
     """Per unit: rows it reports, statuses counted and problems found in its returns."""
-    out = []
-    for u in result.catalogue.unit_ids:
-        mine = [uv for (unit, _s), uv in result.unit_values.items() if unit == u]
-        counts = {s: sum(1 for uv in mine if uv.status == s) for s in STATUS_ORDER}
-        problems = sum(1 for p in result.problems if p.unit == u)
-        out.append((u, len(mine), counts, problems))
-    return out
+    rows = {u: 0 for u in result.catalogue.unit_ids}
+    counts = {u: dict.fromkeys(STATUS_ORDER, 0) for u in rows}
+    problems = dict.fromkeys(rows, 0)
+    for uv in result.unit_values.values():
+        rows[uv.unit] += 1
+        if uv.status in counts[uv.unit]:
+            counts[uv.unit][uv.status] += 1
+    for p in result.problems:
+        if p.unit in problems:
+            problems[p.unit] += 1
+    return [(u, rows[u], counts[u], problems[u]) for u in rows]
 
 
 def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
@@ -428,46 +430,32 @@ def _problems(wb: Any, w: _Writer, result: Consolidation) -> None:
 
 
 def long_rows(result: Consolidation) -> list[dict[str, Any]]:
-    """One dict per unit × indicator, in unit then 序号 order (the CSV and 明细 rows)."""
+    """One dict per unit × indicator, in unit then 序号 order (the CSV and JSON rows)."""
     cat = result.catalogue
+    names = {i.seq: (cat.action(i.action).name, i.name, i.unit) for i in cat.indicators}
+    code = result.period.code
     rows = []
-    for u in cat.unit_ids:
-        for (unit, seq), uv in result.unit_values.items():
-            if unit != u:
-                continue
-            ind = cat.indicator(seq)
-            rows.append(
-                {
-                    "期次": result.period.code,
-                    "单位": u,
-                    "序号": seq,
-                    "实事名称": cat.action(ind.action).name,
-                    "目标名称": ind.name,
-                    "计量单位": ind.unit,
-                    "本单位目标任务": uv.target.text,
-                    "累计完成": _value_text(uv.value),
-                    "完成率": _pct(uv.completion),
-                    "进度状态": uv.status,
-                    "工作进展情况": uv.progress,
-                    "存在问题及下步措施": uv.problems,
-                    "来源文件": uv.file,
-                    "单元格": uv.cell,
-                }
-            )
+    for uv in result.unit_values.values():  # inserted in unit, then 序号 order
+        action, name, unit = names[uv.seq]
+        rows.append(
+            {
+                "期次": code,
+                "单位": uv.unit,
+                "序号": uv.seq,
+                "实事名称": action,
+                "目标名称": name,
+                "计量单位": unit,
+                "本单位目标任务": uv.target.text,
+                "累计完成": _value_text(uv.value),
+                "完成率": _pct(uv.completion),
+                "进度状态": uv.status,
+                "工作进展情况": uv.progress,
+                "存在问题及下步措施": uv.problems,
+                "来源文件": uv.file,
+                "单元格": uv.cell,
+            }
+        )
     return rows
-
-
-def _details(wb: Any, w: _Writer, result: Consolidation) -> None:
-    ws = wb.add_worksheet("明细")
-    w.row(ws, 0, CSV_COLUMNS, [w.head] * len(CSV_COLUMNS))
-    for i, row in enumerate(long_rows(result), start=1):
-        vals = [row[c] for c in CSV_COLUMNS]
-        uv: UnitValue = result.unit_values[(row["单位"], row["序号"])]
-        vals[CSV_COLUMNS.index("累计完成")] = _cell_value(uv.value)
-        w.row(ws, i, vals)
-    ws.set_column(0, len(CSV_COLUMNS) - 1, 12)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(1, len(result.unit_values)), len(CSV_COLUMNS) - 1)
 
 
 def write_csv(result: Consolidation, out: Path | str) -> Path:
@@ -534,12 +522,12 @@ def write_feedback(result: Consolidation, out_dir: Path | str) -> list[Path]:
     """One ``<单位>_退回修改.xlsx`` per unit with problems in its accepted or rejected files."""
     out = Path(out_dir)
     paths = []
+    by_unit: dict[str, list[Any]] = {}
+    for p in result.problems:
+        if p.code != "unit.not_submitted" and p.severity in ("error", "warning"):
+            by_unit.setdefault(p.unit, []).append(p)
     for u in result.catalogue.unit_ids:
-        mine = [
-            p
-            for p in result.problems
-            if p.unit == u and p.code != "unit.not_submitted" and p.severity in ("error", "warning")
-        ]
+        mine = by_unit.get(u)
         if not mine:
             continue
 

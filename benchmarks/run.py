@@ -1,0 +1,224 @@
+"""Benchmark: generate N templates, fill N returns, consolidate them; print the figures.
+
+    .venv/bin/python benchmarks/run.py                 # N = 11, 100, 1000
+    .venv/bin/python benchmarks/run.py --sizes 11,100
+
+For N > 11 the units are synthetic ("单位0001", ...), each taking the targets of one of the 11
+real units in turn, so every template has the real catalogue's rows. For each N it prints:
+templates/s (generation, both cores from 40 units up), the time to fill the returns (openpyxl,
+not a target), returns/s end to end (`shishi consolidate` in a fresh interpreter, summary + JSON
++ CSV + feedback + ledger, every check on), its wall time, the peak memory of the main process
+and of a reading worker, and the time python-calamine alone takes to read the same N files'
+values, measured in the same run as the reference. Targets (this 2-core machine): 11 returns in
+<= 2 s wall; 1,000 returns at >= 100 files/s with peak memory <= 500 MB; generation >= 60/s.
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workbook import catalogue  # noqa: E402
+from workbook.period import parse_period  # noqa: E402
+
+PERIOD = "2024Q2"
+
+
+def synthetic_catalogue(n: int, out: Path) -> Path:
+    """The real catalogue with ``n`` units, unit i taking the targets of real unit i mod 11."""
+    data = json.loads(catalogue.resources.default_catalogue_path().read_text("utf-8"))
+    if n == len(data["units"]):
+        out.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        return out
+    real = [u["id"] for u in data["units"]]
+    units = [{"id": "市局", "full_name": "市局", "kind": "city"}]
+    units += [
+        {"id": f"单位{i:04d}", "full_name": f"单位{i:04d}", "kind": "county"} for i in range(1, n)
+    ]
+    for ind in data["indicators"]:
+        old = ind["targets"]
+        new = {}
+        for i, u in enumerate(units):
+            t = dict(old[real[i % len(real)]])
+            if t.get("type") == "follows":
+                t = {"text": "/", "type": "na"}
+            new[u["id"]] = t
+        ind["targets"] = new
+    data["units"] = units
+    data["catalogue_id"] = f"bench-{n}"
+    out.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return out
+
+
+_CAT: dict[str, catalogue.Catalogue] = {}
+
+
+def _init_fill(cat: catalogue.Catalogue) -> None:
+    _CAT["cat"] = cat
+
+
+def _fill(args: tuple[str, str, str]) -> None:
+    from workbook.samples import fill_return, sample_values
+
+    unit, template, out = args
+    values = sample_values(_CAT["cat"], unit, parse_period(PERIOD))
+    fill_return(Path(template), Path(out), values)
+
+
+def calamine_reference(files: list[Path]) -> float:
+    """Seconds python-calamine alone takes to read the reporting sheet of every file."""
+    from python_calamine import CalamineWorkbook
+
+    t = time.perf_counter()
+    for f in files:
+        wb = CalamineWorkbook.from_path(str(f))
+        wb.get_sheet_by_name("填报表").to_python()
+        wb.close()
+    return time.perf_counter() - t
+
+
+def child_consolidate(argv: list[str]) -> None:
+    """Run in a fresh interpreter: the CLI consolidation, then its peak memory as JSON."""
+    from workbook.cli import main
+
+    try:
+        main(argv, standalone_mode=False)
+    finally:
+        self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print("@@" + json.dumps({"self_kb": self_kb, "children_kb": child_kb}))
+
+
+def run_size(n: int, work: Path) -> dict[str, float]:
+    from workbook import template
+    from workbook.settings import load_settings
+
+    cat_path = synthetic_catalogue(n, work / f"cat_{n}.json")
+    cat = catalogue.load(cat_path)
+    period = parse_period(PERIOD)
+    tdir, rdir, odir = work / f"t{n}", work / f"r{n}", work / f"o{n}"
+    t = time.perf_counter()
+    paths = template.generate(cat, period, tdir, settings=load_settings())
+    gen = time.perf_counter() - t
+    t = time.perf_counter()
+    jobs = [
+        (u, str(p), str(rdir / f"{u}回传.xlsx")) for u, p in zip(cat.unit_ids, paths, strict=True)
+    ]
+    _init_fill(cat)
+    if n >= 40:
+        with ProcessPoolExecutor(
+            max_workers=os.cpu_count() or 1, initializer=_init_fill, initargs=(cat,)
+        ) as pool:
+            list(pool.map(_fill, jobs, chunksize=8))
+    else:
+        for j in jobs:
+            _fill(j)
+    fill = time.perf_counter() - t
+    files = sorted(rdir.iterdir())
+    ref = calamine_reference(files)
+    argv = [
+        "consolidate",
+        str(rdir),
+        "--period",
+        PERIOD,
+        "-o",
+        str(odir / "summary.xlsx"),
+        "--json",
+        str(odir / "report.json"),
+        "--csv",
+        str(odir / "values.csv"),
+        "--catalogue",
+        str(cat_path),
+        "--ledger",
+        str(odir / "ledger.sqlite3"),
+    ]
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps(argv)],
+        capture_output=True,
+        text=True,
+        cwd=work,
+    )
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(proc.stdout + proc.stderr)
+    mem = json.loads(proc.stdout.split("@@")[-1])
+    report = json.loads((odir / "report.json").read_text("utf-8"))
+    accepted = sum(s["status"] == "accepted" for s in report["submissions"])
+    return {
+        "n": n,
+        "gen_s": gen,
+        "gen_rate": n / gen,
+        "fill_s": fill,
+        "wall_s": wall,
+        "rate": n / wall,
+        "main_mb": mem["self_kb"] / 1024,
+        "worker_mb": mem["children_kb"] / 1024,
+        "calamine_s": ref,
+        "calamine_rate": n / ref,
+        "accepted": accepted,
+        "problems": len(report["problems"]),
+    }
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child_consolidate(json.loads(sys.argv[2]))
+        return
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="11,100,1000")
+    args = ap.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="shishi-bench-") as tmp:
+        for n in (int(x) for x in args.sizes.split(",")):
+            r = run_size(n, Path(tmp))
+            rows.append(r)
+            print(
+                f"N={n:5d}  generate {r['gen_s']:6.2f} s = {r['gen_rate']:6.1f} templates/s | "
+                f"fill {r['fill_s']:6.1f} s | consolidate end to end {r['wall_s']:6.2f} s = "
+                f"{r['rate']:6.1f} returns/s (accepted {r['accepted']}, problems "
+                f"{r['problems']}) | peak main {r['main_mb']:5.0f} MB, worker "
+                f"{r['worker_mb']:5.0f} MB | calamine alone {r['calamine_s']:5.2f} s = "
+                f"{r['calamine_rate']:6.0f} files/s",
+                flush=True,
+            )
+    print("\ntargets:")
+    for r in rows:
+        if r["n"] == 11:
+            print(
+                f"  11 returns to a finished summary <= 2 s wall: {r['wall_s']:.2f} s "
+                f"{'OK' if r['wall_s'] <= 2 else 'MISSED'}"
+            )
+        if r["n"] >= 1000:
+            ok = r["rate"] >= 100 and r["main_mb"] <= 500
+            print(
+                f"  {r['n']} returns >= 100 files/s, <= 500 MB: {r['rate']:.0f} files/s, "
+                f"{r['main_mb']:.0f} MB main / {r['worker_mb']:.0f} MB worker "
+                f"{'OK' if ok else 'MISSED'}"
+            )
+        if r["n"] >= 100:
+            print(
+                f"  generation >= 60 templates/s (N={r['n']}): {r['gen_rate']:.0f}/s "
+                f"{'OK' if r['gen_rate'] >= 60 else 'MISSED'}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -40,7 +40,7 @@ class Action:
         return f"{self.name}({self.item_count}项)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """One target cell: the text as printed and its meaning."""
 
@@ -195,7 +195,7 @@ class Catalogue:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One row a unit reports: the indicator and the target the unit is held to."""
 

@@ -350,3 +350,34 @@ def history_cmd(
                     for v in vals
                 ]
                 click.echo(f"{ind.seq}\t{ind.name}\t" + "\t".join(shown))
+
+
+@main.command("city-workbook")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for shishi_city.xlsm and the files beside it.",
+)
+@click.option(
+    "--returns-dir",
+    default="回收文件",
+    show_default=True,
+    help="Returns folder written into the control sheet (relative: to the workbook).",
+)
+@click.option("--period", default="2024Q2", show_default=True, help="Period in the control sheet.")
+@click.option("--output", default="", help="Summary path in the control sheet.")
+def city_workbook_cmd(out_dir: Path, returns_dir: str, period: str, output: str) -> None:
+    """Write the city office's macro workbook (button 一键汇总) and the no-macro scripts."""
+    from workbook.citybook import build_city_workbook
+
+    _period(period)
+    files = build_city_workbook(out_dir, returns_dir, period, output)
+    for p in (files.workbook, files.module, files.bat, files.sh, files.readme):
+        click.echo(str(p))
+    click.echo(
+        "已生成宏工作簿。请在本机 Excel 中打开 shishi_city.xlsm 并点击“一键汇总”；"
+        "没有宏时双击“一键汇总.bat”。"
+    )

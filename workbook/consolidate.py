@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,7 +65,7 @@ class Submission:
         return dict(self.__dict__)
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitValue:
     unit: str
     seq: int
@@ -115,13 +116,34 @@ class Consolidation:
 # --- scanning, one worker process per file at a time -----------------------------------------
 
 
-def _limit_memory(limit: int) -> None:
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(limit: int, cat: Catalogue | None, period_code: str) -> None:
+    """Cap the worker's memory and give it the catalogue once (not once per file)."""
+    _WORKER.update(cat=cat, period=period_code)
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not on Windows; best effort elsewhere
         pass
+
+
+def _read_and_check(path: str) -> RawReturn:
+    """The worker's job: read a file and, when it names a known unit, check it too, so the
+    checking runs on both cores; the cell grid is dropped once checked."""
+    raw = read_file(path)
+    cat = _WORKER.get("cat")
+    if (
+        cat is not None
+        and not raw.error
+        and raw.identity.get("format") == IDENTITY_FORMAT
+        and raw.identity.get("unit") in cat.unit_ids
+    ):
+        raw.checked = check_return(raw, cat, _WORKER["period"])
+        raw.grid = []
+    return raw
 
 
 def _rejected(path: Path, code: str, message: str) -> RawReturn:
@@ -134,13 +156,19 @@ def scan(
     seconds: float,
     workers: int | None = None,
     memory_limit: int = MEMORY_LIMIT_BYTES,
+    on_result: Callable[[RawReturn], None] | None = None,
+    cat: Catalogue | None = None,
+    period_code: str = "",
 ) -> list[RawReturn]:
     """Read every file, each in a worker bounded by ``memory_limit`` and ``seconds``.
 
+    With ``cat``, workers also check each identified return against it (``RawReturn.checked``).
     A file over ``max_bytes`` is not opened. A file that takes too long or kills its worker is
-    reported and the pool is restarted for the rest. Returns results in the order of ``paths``.
+    reported and the pool is restarted for the rest. ``on_result`` is called in this process
+    for each result as it arrives, so checking one file overlaps with reading the next ones.
+    Returns results in the order of ``paths``.
     """
-    results: dict[str, RawReturn] = {}
+    results = _Results(on_result)
     todo = []
     for p in paths:
         try:
@@ -161,9 +189,11 @@ def scan(
     ctx = mp.get_context(method)
     while todo:
         pool = ctx.Pool(
-            processes=max(1, min(n, len(todo))), initializer=_limit_memory, initargs=(memory_limit,)
+            processes=max(1, min(n, len(todo))),
+            initializer=_init_worker,
+            initargs=(memory_limit, cat, period_code),
         )
-        jobs = [(key, pool.apply_async(read_file, (key,))) for key in todo]
+        jobs = [(key, pool.apply_async(_read_and_check, (key,))) for key in todo]
         todo = []
         broken = False
         for key, job in jobs:
@@ -195,6 +225,19 @@ def scan(
             pool.close()
         pool.join()
     return [results[str(p)] for p in paths]
+
+
+class _Results(dict[str, RawReturn]):
+    """Scan results that are handed to a callback as they are stored."""
+
+    def __init__(self, on_result: Callable[[RawReturn], None] | None) -> None:
+        super().__init__()
+        self.on_result = on_result
+
+    def __setitem__(self, key: str, value: RawReturn) -> None:
+        super().__setitem__(key, value)
+        if self.on_result is not None:
+            self.on_result(value)
 
 
 # --- deciding and checking ------------------------------------------------------------------
@@ -320,14 +363,14 @@ def consolidate(
         generated_at=datetime.now().isoformat(timespec="seconds"),
     )
     paths = find_files(root)
-    raws = scan(
-        paths, int(settings["max_file_bytes"]), float(settings["max_seconds_per_file"]), workers
-    )
     candidates: list[tuple[Submission, RawReturn]] = []
+    checked: dict[int, CheckedReturn] = {}
     seen_hash: dict[str, Submission] = {}
-    for p, raw in zip(paths, raws, strict=True):
+
+    def handle(raw: RawReturn) -> None:
+        p = Path(raw.path)
         sub = Submission(
-            path=str(p),
+            path=raw.path,
             name=str(p.relative_to(root)),
             size=raw.size,
             sha256=raw.sha256,
@@ -337,15 +380,28 @@ def consolidate(
         if not _identify(raw, sub, cat, period, result.problems):
             if sub.status != SKIPPED:
                 sub.status = REJECTED
-            continue
+            return
         twin = seen_hash.get(raw.sha256)
         if twin is not None:
             sub.status = SKIPPED
             sub.decision = f"与“{twin.name}”内容完全相同，按重复文件跳过。"
-            continue
+            return
         seen_hash[raw.sha256] = sub
         candidates.append((sub, raw))
-    checked = {id(sub): check_return(raw, cat, period.code) for sub, raw in candidates}
+        checked[id(sub)] = raw.checked or check_return(raw, cat, period.code)
+        raw.grid = []  # checked: the cell values are no longer needed
+
+    scan(
+        paths,
+        int(settings["max_file_bytes"]),
+        float(settings["max_seconds_per_file"]),
+        workers,
+        on_result=handle,
+        cat=cat,
+        period_code=period.code,
+    )
+    order = {str(p): i for i, p in enumerate(paths)}
+    result.submissions.sort(key=lambda sub: order[sub.path])
     result.checked_by_sha = {raw.sha256: checked[id(sub)] for sub, raw in candidates}
     by_unit: dict[str, list[Submission]] = {}
     for sub, _raw in candidates:

@@ -12,7 +12,7 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     """One problem found in a catalogue or a returned workbook."""
 

@@ -6,6 +6,8 @@ JSON/CSV, records the run in the ledger, and returns an ``Outcome`` for the call
 
 from __future__ import annotations
 
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +63,58 @@ class Outcome:
         return "\n".join(lines)
 
 
+_SIDE: dict[str, Any] = {}
+
+
+def _write_side(
+    args: tuple[Path, Path | str | None, Path | str | None],
+) -> tuple[list[Path], Path | None, Path | None]:
+    """Write the feedback workbooks, JSON and CSV of the consolidation in ``_SIDE``."""
+    fb_dir, json_path, csv_path = args
+    result = _SIDE["result"]
+    feedback = summary.write_feedback(result, fb_dir)
+    j = summary.write_json(result, json_path) if json_path else None
+    c = summary.write_csv(result, csv_path) if csv_path else None
+    return feedback, j, c
+
+
+class _SideOutputs:
+    """The outputs besides the summary, written by a forked process where the platform forks
+    (the result is inherited, not pickled), else in this process after the summary."""
+
+    def __init__(
+        self,
+        result: Consolidation,
+        fb_dir: Path,
+        json_path: Path | str | None,
+        csv_path: Path | str | None,
+    ) -> None:
+        self.result = result
+        self.args = (fb_dir, json_path, csv_path)
+        self.pool: Any = None
+        self.future: Any = None
+
+    def start(self) -> None:
+        if "fork" not in mp.get_all_start_methods() or len(self.result.unit_values) < 5000:
+            return  # small jobs: a second process costs more than it saves
+        _SIDE["result"] = self.result
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+        self.future = self.pool.submit(_write_side, self.args)
+
+    def finish(self) -> tuple[list[Path], Path | None, Path | None]:
+        if self.future is None:
+            _SIDE["result"] = self.result
+            try:
+                return _write_side(self.args)
+            finally:
+                _SIDE.clear()
+        try:
+            return self.future.result()  # re-raises the child's error (e.g. a locked file)
+        finally:
+            self.pool.shutdown()
+            _SIDE.clear()
+
+
 def run_consolidation(
     returns_dir: Path | str,
     period: Period,
@@ -81,14 +135,11 @@ def run_consolidation(
     ledger = Ledger(ledger_path) if ledger_path else None
     try:
         result = consolidate(returns_dir, cat, period, settings, workers, ledger)
+        fb_dir = Path(feedback_dir) if feedback_dir else out.parent / "退回修改"
+        side = _SideOutputs(result, fb_dir, json_path, csv_path)
+        side.start()  # JSON, CSV and feedback in a second process while this one writes
         outcome = Outcome(result, summary.write_summary(result, out))
-        outcome.feedback = summary.write_feedback(
-            result, Path(feedback_dir) if feedback_dir else out.parent / "退回修改"
-        )
-        if json_path:
-            outcome.json = summary.write_json(result, json_path)
-        if csv_path:
-            outcome.csv = summary.write_csv(result, csv_path)
+        outcome.feedback, outcome.json, outcome.csv = side.finish()
         if ledger is not None:
             outcome.recorded = ledger.record(result)
             outcome.ledger = ledger.path

@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from workbook.consolidate import (
     ACCEPTED,
@@ -60,6 +63,63 @@ def _value_text(v: float | str | None) -> str:
     return str(v)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text) if _CONTROL.search(text) else text
+    )
+
+
+class _BulkSheet(Worksheet):
+    """A worksheet whose long tables are written as XML in one pass.
+
+    XlsxWriter spends about 12 µs on every cell; a 1,000-unit summary has half a million of
+    them. Rows given to ``bulk_row`` are kept as plain values and written by ``_write_rows``
+    after the ordinary rows (headers, titles), with inline strings, so they must come below
+    every ordinary row. Text is always written as text, never as a formula.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bulk: list[tuple[int, list[Any], list[Any]]] = []
+
+    def bulk_row(self, r: int, values: list[Any], fmts: list[Any]) -> None:
+        if self.bulk and r <= self.bulk[-1][0]:
+            raise ValueError("bulk rows must be added in increasing order")
+        self.bulk.append((r, values, fmts))
+        self._check_dimensions(r, len(values) - 1)
+
+    def _write_rows(self) -> None:
+        ordinary = [r for r, cells in self.table.items() if cells]
+        if self.bulk and ordinary and max(ordinary) >= self.bulk[0][0]:
+            raise ValueError("bulk rows must come below every ordinary row")
+        super()._write_rows()
+        width = max((len(values) for _r, values, _f in self.bulk), default=0)
+        letters = [xl_col_to_name(c) for c in range(width)]
+        out = []
+        for r, values, fmts in self.bulk:
+            cells = []
+            row = str(r + 1)
+            for c, v in enumerate(values):
+                ref = letters[c] + row
+                xf = fmts[c]._get_xf_index()
+                if v is None or v == "":
+                    cells.append(f'<c r="{ref}" s="{xf}"/>')
+                elif isinstance(v, int | float) and not isinstance(v, bool):
+                    cells.append(f'<c r="{ref}" s="{xf}"><v>{v!r}</v></c>')
+                else:
+                    cells.append(
+                        f'<c r="{ref}" s="{xf}" t="inlineStr"><is>'
+                        f'<t xml:space="preserve">{_xml_text(str(v))}</t></is></c>'
+                    )
+            out.append(f'<row r="{r + 1}">{"".join(cells)}</row>')
+        self.fh.write("".join(out))
+
+
 class _Writer:
     """Formats registered once per summary workbook."""
 
@@ -87,7 +147,12 @@ class _Writer:
             NOT_APPLICABLE: wb.add_format({**base, "align": "center"}),
         }
 
-    def row(self, ws: Any, r: int, values: list[Any], fmts: list[Any] | None = None) -> None:
+    def row(
+        self, ws: Any, r: int, values: list[Any], fmts: list[Any] | None = None, bulk: bool = False
+    ) -> None:
+        if bulk:
+            ws.bulk_row(r, values, fmts or [self.cell] * len(values))
+            return
         for c, v in enumerate(values):
             fmt = fmts[c] if fmts else self.cell
             if v is None or v == "":
@@ -224,7 +289,7 @@ def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
 
 
 def _city_table(wb: Any, w: _Writer, result: Consolidation) -> None:
-    ws = wb.add_worksheet("全市汇总")
+    ws = wb.add_worksheet("全市汇总", worksheet_class=_BulkSheet)
     cat = result.catalogue
     head = [
         "序号",
@@ -269,7 +334,7 @@ def _city_table(wb: Any, w: _Writer, result: Consolidation) -> None:
             uv = result.unit_values.get((u, ind.seq))
             vals += [t.text if t else "", _cell_value(uv.value) if uv else ""]
             fmts += [w.cell, w.status.get(uv.status, w.num) if uv else w.cell]
-        w.row(ws, i, vals, fmts)
+        w.row(ws, i, vals, fmts, bulk=True)
     ws.set_column(0, 0, 5)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 2, 30)
@@ -291,7 +356,7 @@ def _cell_value(v: float | str | None) -> float | str:
 
 
 def _lagging(wb: Any, w: _Writer, result: Consolidation) -> None:
-    ws = wb.add_worksheet("滞后事项")
+    ws = wb.add_worksheet("滞后事项", worksheet_class=_BulkSheet)
     head = [
         "单位",
         "序号",
@@ -305,7 +370,8 @@ def _lagging(wb: Any, w: _Writer, result: Consolidation) -> None:
     ]
     w.row(ws, 0, head, [w.head] * len(head))
     cat = result.catalogue
-    items = sorted(result.lagging(), key=lambda uv: (cat.unit_ids.index(uv.unit), uv.seq))
+    unit_order = {u: i for i, u in enumerate(cat.unit_ids)}
+    items = sorted(result.lagging(), key=lambda uv: (unit_order[uv.unit], uv.seq))
     for i, uv in enumerate(items, start=1):
         ind = cat.indicator(uv.seq)
         expected = (
@@ -326,6 +392,7 @@ def _lagging(wb: Any, w: _Writer, result: Consolidation) -> None:
                 uv.problems,
             ],
             [w.cell, w.center, w.cell, w.cell, w.num, w.pct, w.center, w.cell, w.cell],
+            bulk=True,
         )
     if not items:
         ws.write_string(1, 0, "本期没有滞后事项。", w.note)
@@ -386,7 +453,7 @@ def _submissions(wb: Any, w: _Writer, result: Consolidation) -> None:
 
 
 def _problems(wb: Any, w: _Writer, result: Consolidation) -> None:
-    ws = wb.add_worksheet("问题清单")
+    ws = wb.add_worksheet("问题清单", worksheet_class=_BulkSheet)
     head = [
         "严重程度",
         "单位",
@@ -416,6 +483,7 @@ def _problems(wb: Any, w: _Writer, result: Consolidation) -> None:
                 p.action,
                 p.code,
             ],
+            bulk=True,
         )
     ws.set_column(0, 1, 8)
     ws.set_column(2, 2, 36)
@@ -514,7 +582,8 @@ def report_dict(result: Consolidation) -> dict[str, Any]:
 
 
 def write_json(result: Consolidation, out: Path | str) -> Path:
-    text = json.dumps(report_dict(result), ensure_ascii=False, indent=2)
+    # no indent: json's C encoder only runs without one (ten times faster on 50,000 values)
+    text = json.dumps(report_dict(result), ensure_ascii=False, separators=(",", ":"))
     return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"))
 
 
@@ -623,7 +692,7 @@ def city_completion_by_period(result: Consolidation) -> list[tuple[str, float, f
 
 def _history(wb: Any, w: _Writer, result: Consolidation) -> None:
     """Values per period of the year so far (from the ledger), and the city's completion."""
-    ws = wb.add_worksheet("历史")
+    ws = wb.add_worksheet("历史", worksheet_class=_BulkSheet)
     cat = result.catalogue
     periods = list(result.history)
     ws.write_string(0, 0, f"{result.period.year}年各期累计完成（来自报送台账）", w.title)
@@ -665,7 +734,7 @@ def _history(wb: Any, w: _Writer, result: Consolidation) -> None:
             if uv is None:
                 continue
             vals = [result.history[p].get(u, {}).get(ind.seq, "") for p in periods]
-            w.row(ws, r, [ind.seq, ind.name, ind.unit, u, uv.target.text, *vals])
+            w.row(ws, r, [ind.seq, ind.name, ind.unit, u, uv.target.text, *vals], bulk=True)
             r += 1
     ws.set_column(0, 0, 10)
     ws.set_column(1, 1, 30)

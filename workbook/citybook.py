@@ -76,7 +76,7 @@ def build_city_workbook(
     out.mkdir(parents=True, exist_ok=True)
     vba = xlwings_vba_project()
     console, windowless = interpreters()
-    output = output or f"汇总\\{period}_十件实事汇总.xlsx"
+    output = output or f"汇总/{period}_十件实事汇总.xlsx"
     book = out / f"{BOOK_NAME}.xlsm"
 
     def write(tmp: Path) -> None:
@@ -111,32 +111,42 @@ def _quote_bat(path: str) -> str:
     return f'"{path}"'
 
 
-def bat_text(python: str) -> str:
-    """The double-clickable Windows script (written GBK-encoded with CRLF line endings)."""
-    return "\n".join(
-        [
-            "@echo off",
-            "rem 十件实事 一键汇总（不用宏）：读取 shishi_city.xlsm 中的设置，运行同样的汇总。",
-            'cd /d "%~dp0"',
-            f'{_quote_bat(python)} -m macros_py.city "%~dp0{BOOK_NAME}.xlsm"',
-            "echo.",
-            "pause",
-            "",
-        ]
-    )
+def bat_text(python: str, source_root: str | None = None) -> str:
+    """The double-clickable Windows script (written GBK-encoded with CRLF line endings).
+
+    Every path is quoted; the workbook is found through %~dp0 (the script's own folder), so the
+    folder may be moved and may have Chinese characters or spaces in its name.
+    """
+    root = _quote_bat(source_root or _source_root())[1:-1]
+    lines = [
+        "@echo off",
+        "rem 十件实事 一键汇总（不用宏）：读取 shishi_city.xlsm 中的设置，运行同样的汇总。",
+        'cd /d "%~dp0"',
+        f'set "PYTHONPATH={root};%PYTHONPATH%"',
+        f'{_quote_bat(python)} -m macros_py.city "%~dp0{BOOK_NAME}.xlsm"',
+        "echo.",
+        "pause",
+        "",
+    ]
+    return "\n".join(lines)
 
 
-def sh_text(python: str) -> str:
-    q = "'" + python.replace("'", "'\\''") + "'"
-    return "\n".join(
-        [
-            "#!/usr/bin/env bash",
-            "# 十件实事 一键汇总（不用宏）：读取 shishi_city.xlsm 中的设置，运行同样的汇总。",
-            'cd "$(dirname "$0")"',
-            f'exec {q} -m macros_py.city "$(pwd)/{BOOK_NAME}.xlsm"',
-            "",
-        ]
-    )
+def _quote_sh(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def sh_text(python: str, source_root: str | None = None) -> str:
+    """The shell script for Linux desktops (统信, 麒麟) and for IT."""
+    root = _quote_sh(source_root or _source_root())
+    lines = [
+        "#!/usr/bin/env bash",
+        "# 十件实事 一键汇总（不用宏）：读取 shishi_city.xlsm 中的设置，运行同样的汇总。",
+        'cd "$(dirname "$0")"',
+        f'export PYTHONPATH={root}"${{PYTHONPATH:+:$PYTHONPATH}}"',
+        f'exec {_quote_sh(python)} -m macros_py.city "$(pwd)/{BOOK_NAME}.xlsm"',
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def _write_book(

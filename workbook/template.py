@@ -652,7 +652,8 @@ def generate(
             initializer=_init_worker,
             initargs=(cat, period, settings, previous, stamp),
         ) as pool:
-            return [Path(p) for p in pool.map(_job, jobs, chunksize=16)]
+            chunk = max(1, len(jobs) // (n_workers * 8))
+            return [Path(p) for p in pool.map(_job, jobs, chunksize=chunk)]
     return [
         build_template(cat, u, period, p, settings, previous.get(u, {}), stamp) for u, p in jobs
     ]

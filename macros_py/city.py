@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from workbook.errors import ShishiError
+from workbook.xlsxio import cell_text
 
 CONTROL_SHEET = "一键汇总"
 SETTING_NAMES = (
@@ -57,18 +58,10 @@ class Book(Protocol):
     def folder(self) -> Path: ...
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def read_settings(book: Book) -> dict[str, str]:
     """The settings the office changes, from the control sheet (relative paths: the workbook's
     folder)."""
-    out = {name: _text(book.get(name)) for name in SETTING_NAMES}
+    out = {name: cell_text(book.get(name)) for name in SETTING_NAMES}
     for key in ("shishi_returns_dir", "shishi_output", "shishi_catalogue", "shishi_ledger"):
         if out[key] and not Path(out[key]).is_absolute():
             out[key] = str(book.folder / out[key])

@@ -23,6 +23,20 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from exc
 
 
+catalogue_option = click.option(
+    "--catalogue",
+    "cat_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Catalogue JSON (default: bundled 2024).",
+)
+settings_option = click.option(
+    "--settings",
+    "settings_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings JSON (default: bundled templates/settings.json).",
+)
+
+
 @click.group(cls=_Group)
 @click.version_option(package_name="shishi")
 def main() -> None:
@@ -63,12 +77,7 @@ def catalogue_check(file: Path | None, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output file (csv goes to stdout when absent).",
 )
-@click.option(
-    "--catalogue",
-    "cat_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Catalogue JSON (default: bundled 2024).",
-)
+@catalogue_option
 def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> None:
     """Export the catalogue in the layout of the decomposition table."""
     from workbook import catalogue, tablefile
@@ -125,18 +134,8 @@ def _ledger_path(settings: dict[str, Any], override: Path | None) -> Path:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: dist/<period>/).",
 )
-@click.option(
-    "--catalogue",
-    "cat_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Catalogue JSON (default: bundled 2024).",
-)
-@click.option(
-    "--settings",
-    "settings_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings JSON (default: bundled templates/settings.json).",
-)
+@catalogue_option
+@settings_option
 @click.option(
     "--ledger",
     "ledger_path",
@@ -200,18 +199,8 @@ def generate_cmd(
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write <单位>_退回修改.xlsx (default: 退回修改/ beside the summary).",
 )
-@click.option(
-    "--catalogue",
-    "cat_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Catalogue JSON (default: bundled 2024).",
-)
-@click.option(
-    "--settings",
-    "settings_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings JSON (default: bundled templates/settings.json).",
-)
+@catalogue_option
+@settings_option
 @click.option(
     "--ledger",
     "ledger_path",
@@ -280,13 +269,8 @@ def demo_cmd(out_dir: Path, period: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Ledger file (default: ledger_path of the settings).",
 )
-@click.option(
-    "--catalogue",
-    "cat_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Catalogue JSON (default: bundled 2024).",
-)
-@click.option("--settings", "settings_path", type=click.Path(dir_okay=False, path_type=Path))
+@catalogue_option
+@settings_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history_cmd(
     unit: str | None,

@@ -23,6 +23,7 @@ from workbook.report import Problem
 from workbook.settings import template_text
 from workbook.template import IDENTITY_FORMAT, IDENTITY_SHEET
 from workbook.values import parse_value
+from workbook.xlsxio import cell_text
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
 READABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -264,14 +265,6 @@ def _cell(r: int, c: int) -> str:
     return f"{_col_letter(c)}{r + 1}"
 
 
-def _as_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def _as_seq(v: Any) -> int | None:
     if isinstance(v, bool):
         return None
@@ -362,10 +355,10 @@ def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedRet
     sig_labels = {label: key for key, label in text["signature"]}
     for r in range(header_row + 1, len(raw.grid)):
         line = raw.grid[r]
-        first = _as_text(line[0]) if line else ""
+        first = cell_text(line[0]) if line else ""
         label = first.rstrip("：:")
         if label in sig_labels:
-            value = next((_as_text(v) for v in line[1:] if _as_text(v)), "")
+            value = next((cell_text(v) for v in line[1:] if cell_text(v)), "")
             out.signature[sig_labels[label]] = value
             continue
         seq = _as_seq(line[cols["seq"]]) if cols["seq"] < len(line) else None
@@ -375,7 +368,7 @@ def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedRet
             if cols.get(k) is not None and cols[k] < len(line)
         ]
         if seq is None:
-            if any(_as_text(v) for v in inputs):
+            if any(cell_text(v) for v in inputs):
                 add(
                     "row.no_seq",
                     "error",
@@ -422,7 +415,7 @@ def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedRet
 
 def _find_header(grid: list[list[Any]], h: dict[str, str]) -> tuple[int | None, dict[str, int]]:
     for r, line in enumerate(grid[:15]):
-        texts = [_as_text(v) for v in line]
+        texts = [cell_text(v) for v in line]
         if h["seq"] in texts and h["own"] in texts and any(t.startswith("累计完成") for t in texts):
             cols = {}
             for key, title in h.items():
@@ -458,15 +451,15 @@ def _check_row(
         "own": row.target.text,
     }
     for key, want in locked.items():
-        if key in cols and _as_text(get(key)) != want:
+        if key in cols and cell_text(get(key)) != want:
             add(
                 "locked.changed",
                 "error",
-                f"序号 {seq} 的“{template_text()['headers'][key]}”被改动：应为“{want}”，实际为“{_as_text(get(key))}”。",
+                f"序号 {seq} 的“{template_text()['headers'][key]}”被改动：应为“{want}”，实际为“{cell_text(get(key))}”。",
                 "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
                 cell=_cell(r, cols[key]),
                 seq=seq,
-                found=_as_text(get(key)),
+                found=cell_text(get(key)),
             )
     if "target_value" in cols and ind.measure != "qualitative":
         tv = get("target_value")
@@ -474,24 +467,24 @@ def _check_row(
             add(
                 "locked.changed",
                 "error",
-                f"序号 {seq} 的“目标值”被改动：应为 {row.target.value:g}，实际为“{_as_text(tv)}”。"
+                f"序号 {seq} 的“目标值”被改动：应为 {row.target.value:g}，实际为“{cell_text(tv)}”。"
                 if row.target.value is not None
                 else f"序号 {seq} 的“目标值”被改动。",
                 "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
                 cell=_cell(r, cols["target_value"]),
                 seq=seq,
-                found=_as_text(tv),
+                found=cell_text(tv),
             )
     vcell = _cell(r, cols["value"])
     raw_value = get("value")
     rec = ValueRecord(
         seq=seq,
         value=None,
-        raw=_as_text(raw_value),
+        raw=cell_text(raw_value),
         cell=vcell,
-        progress=_as_text(get("progress")),
-        problems=_as_text(get("problems")),
-        remark=_as_text(get("remark")),
+        progress=cell_text(get("progress")),
+        problems=cell_text(get("problems")),
+        remark=cell_text(get("remark")),
     )
     if vcell in formulas:
         add(

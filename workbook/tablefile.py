@@ -17,7 +17,7 @@ from typing import Any
 from workbook import catalogue as catmod
 from workbook.errors import InputError
 from workbook.targets import direction_for, measure_for, parse_target
-from workbook.xlsxio import atomic_write, safe_text
+from workbook.xlsxio import atomic_write, cell_text, safe_text
 
 BASE_HEADER = ["序号", "实事名称", "目标名称", "单位", "全市目标任务"]
 EXTRA_HEADER = ["规范名称", "牵头处室", "牵头依据", "方案原文", "方案目标值", "整理说明"]
@@ -147,14 +147,6 @@ def write_xlsx(cat: catmod.Catalogue, path: Path) -> None:
     atomic_write(path, build)
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def _split_action(label: str) -> tuple[str, int]:
     import re
 
@@ -179,7 +171,7 @@ def import_xlsx(path: Path) -> dict[str, Any]:
     if TABLE_SHEET not in wb.sheetnames:
         raise InputError(f"{path} 中没有名为“{TABLE_SHEET}”的工作表。")
     ws = wb[TABLE_SHEET]
-    rows = [[_text(c) for c in r] for r in ws.iter_rows(values_only=True)]
+    rows = [[cell_text(c) for c in r] for r in ws.iter_rows(values_only=True)]
     head = rows[0]
     if head[: len(BASE_HEADER)] != BASE_HEADER:
         raise InputError(
@@ -194,7 +186,7 @@ def import_xlsx(path: Path) -> dict[str, Any]:
     merged_cells: set[tuple[int, int]] = set()
     merged_text: dict[tuple[int, int], str] = {}
     for rng in ws.merged_cells.ranges:
-        top = _text(ws.cell(rng.min_row, rng.min_col).value)
+        top = cell_text(ws.cell(rng.min_row, rng.min_col).value)
         for r in range(rng.min_row, rng.max_row + 1):
             for c in range(rng.min_col, rng.max_col + 1):
                 merged_cells.add((r, c))
@@ -296,7 +288,7 @@ def _read_info(wb: Any, path: Path) -> dict[str, Any]:
     }
     in_units = False
     for row in wb[INFO_SHEET].iter_rows(values_only=True):
-        a, b, c = (_text(x) for x in (list(row) + [None, None, None])[:3])
+        a, b, c = (cell_text(x) for x in (list(row) + [None, None, None])[:3])
         if a == "单位" and b == "全称":
             in_units = True
             continue

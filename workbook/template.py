@@ -258,53 +258,61 @@ def _fill(template: str, ctx: Mapping[str, str]) -> str:
     return template.format_map(dict(ctx))
 
 
-def _validation(measure: str, ctx: Mapping[str, str], text: dict[str, Any]) -> dict[str, Any]:
-    """The data validation of a value cell, with a Chinese prompt and an enforced error."""
-    prompt_title, prompt = text["prompts"][measure]
-    err_title, err = text["errors"][measure]
-    common = {
+def _messages(
+    kind: str, text: dict[str, Any], ctx: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The Chinese prompt and the enforced ("stop") Chinese error of a validation."""
+    prompt_title, prompt = text["prompts"][kind]
+    err_title, err = text["errors"][kind]
+    c = ctx or {}
+    return {
         "input_title": prompt_title,
-        "input_message": _fill(prompt, ctx)[:255],
+        "input_message": _fill(prompt, c)[:255],
         "error_title": err_title,
-        "error_message": _fill(err, ctx)[:255],
+        "error_message": _fill(err, c)[:255],
         "error_type": "stop",
         "show_input": True,
         "show_error": True,
         "ignore_blank": True,
     }
+
+
+_DECIMAL_RANGES = {
+    "amount": (0, 1_000_000),
+    "rate": (0, 100),
+    "time_limit": (0, 100_000),
+    "change": (-100, 1000),
+}
+
+
+def _validation(measure: str, ctx: Mapping[str, str], text: dict[str, Any]) -> dict[str, Any]:
+    """The data validation of a value cell, following the indicator's kind."""
+    messages = _messages(measure, text, ctx)
     if measure == "count":
         return {
             "validate": "integer",
             "criteria": "between",
             "minimum": 0,
             "maximum": 1_000_000_000,
-            **common,
+            **messages,
         }
     if measure == "qualitative":
-        return {"validate": "list", "source": list(text["qualitative_choices"]), **common}
-    lo, hi = {
-        "amount": (0, 1_000_000),
-        "rate": (0, 100),
-        "time_limit": (0, 100_000),
-        "change": (-100, 1000),
-    }[measure]
-    return {"validate": "decimal", "criteria": "between", "minimum": lo, "maximum": hi, **common}
+        return {"validate": "list", "source": list(text["qualitative_choices"]), **messages}
+    lo, hi = _DECIMAL_RANGES[measure]
+    return {"validate": "decimal", "criteria": "between", "minimum": lo, "maximum": hi, **messages}
 
 
 def _text_validation(kind: str, limit: int, text: dict[str, Any]) -> dict[str, Any]:
-    prompt_title, prompt = text["prompts"][kind]
-    err_title, err = text["errors"][kind]
+    return {"validate": "length", "criteria": "<=", "value": limit, **_messages(kind, text)}
+
+
+def _date_validation(text: dict[str, Any]) -> dict[str, Any]:
     return {
-        "validate": "length",
-        "criteria": "<=",
-        "value": limit,
-        "input_title": prompt_title,
-        "input_message": prompt,
-        "error_title": err_title,
-        "error_message": err,
-        "error_type": "stop",
-        "show_error": True,
-        "ignore_blank": True,
+        "validate": "date",
+        "criteria": "between",
+        "minimum": datetime(2024, 1, 1),
+        "maximum": datetime(2030, 12, 31),
+        **_messages("date", text),
     }
 
 
@@ -542,27 +550,7 @@ def _report_sheet(
         ws.merge_range(r, COL["seq"], r, COL["action"], label + "：", f.sig_label)
         if key == "date":
             ws.write_blank(r, COL["name"], None, f.sig_date)
-            prompt_title, prompt = text["prompts"]["date"]
-            err_title, err = text["errors"]["date"]
-            ws.data_validation(
-                r,
-                COL["name"],
-                r,
-                COL["name"],
-                {
-                    "validate": "date",
-                    "criteria": "between",
-                    "minimum": datetime(2024, 1, 1),
-                    "maximum": datetime(2030, 12, 31),
-                    "input_title": prompt_title,
-                    "input_message": prompt,
-                    "error_title": err_title,
-                    "error_message": err,
-                    "error_type": "stop",
-                    "show_error": True,
-                    "ignore_blank": True,
-                },
-            )
+            ws.data_validation(r, COL["name"], r, COL["name"], _date_validation(text))
         else:
             ws.write_blank(r, COL["name"], None, f.sig_input)
             ws.data_validation(

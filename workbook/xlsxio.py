@@ -6,10 +6,20 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from workbook.errors import FileIOError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(v: Any) -> str:
+    """A cell's value as the text a person sees: whole floats without ".0", stripped."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
 
 
 def safe_text(value: str) -> str:

@@ -60,9 +60,10 @@ def main() -> None:
         work = Path(tmp)
         res = run_demo(catalogue.load(), parse_period("2024Q2"), work / "demo")
         filled = next(p for p in res.returns_dir.iterdir() if p.name.startswith("定海"))
+        to_png(filled, DOCS / "template_page1.png", work, 1)
         to_png(filled, DOCS / "template_page2.png", work, 2)
         to_png(res.summary, DOCS / "summary_overview.png", work, 1)
-    print("written:", DOCS / "template_page2.png", DOCS / "summary_overview.png")
+    print("written: docs/template_page1.png, docs/template_page2.png, docs/summary_overview.png")
 
 
 if __name__ == "__main__":

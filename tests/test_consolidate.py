@@ -410,9 +410,11 @@ def test_end_to_end_through_libreoffice(cat, templates, tmp_path):
             wrong_cell = f"I{FIRST_DATA_ROW + 1 + i10}"
             cells[wrong_cell] = "二十家"  # typed words: refused, reported with its address
             typed[unit].pop(10)
-        suffix, filt = {"普陀": (".ods", "calc8"), "岱山": (".xls", "MS Excel 97")}.get(
-            unit, (".xlsx", "Calc MS Excel 2007 XML")
-        )
+        suffix, filt = {
+            "普陀": (".ods", "calc8"),
+            "岱山": (".xls", "MS Excel 97"),
+            "嵊泗": (".xlsm", "Calc MS Excel 2007 VBA XML"),
+        }.get(unit, (".xlsx", "Calc MS Excel 2007 XML"))
         jobs.append(
             {
                 "src": templates[unit],

@@ -251,3 +251,22 @@ def test_libreoffice_fills_saves_and_keeps_protection(cat, generated, tmp_path):
     assert grid[6][COL["value"]] == 2600
     # LibreOffice recalculated the template's own formulas on save
     assert grid[6][COL["status"]] == "已完成"
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_libreoffice_prints_a_template_to_pdf_with_chinese_text(generated, tmp_path):
+    """The template prints: LibreOffice makes a PDF whose text (CJK fonts embedded) is Chinese."""
+    import shutil
+
+    from lo_helpers import lo_convert
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    pdf = lo_convert(generated[1], tmp_path, "pdf", tmp_path)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "填报说明" in text or "填报单位" in text
+    assert "本单位目标任务" in text and "第 1 页" in text.replace("\u3000", " ")
+    assert "定海区市场监督管理局" in text

@@ -432,11 +432,13 @@ def _instructions_sheet(
     ws = wb.add_worksheet(text["sheet_instructions"])
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 90)
-    ws.write_string(0, 0, _fill(text["title"], ctx), f.title)
+    ws.merge_range(0, 0, 0, 1, _fill(text["title"], ctx), f.title)
+    ws.set_row(0, 30)
     r = 2
     for key, value in text["instructions"]:
         if value == "":
             ws.write_string(r, 0, key, f.instr_head)
+            ws.set_row(r, 24)
         else:
             ws.write_string(r, 0, key, f.instr_key)
             ws.write_string(r, 1, _fill(value, ctx), f.instr_val)
@@ -444,6 +446,7 @@ def _instructions_sheet(
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
     ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True})
 
 

@@ -226,3 +226,31 @@ def test_history_cli(year):
         ).returncode
         == 0
     )
+
+
+def test_a_new_year_is_kept_apart(year, tmp_path):
+    """Next year's catalogue (same id, version 2025.1) in the same ledger: 2024's history stays
+    as it was, and a 2024 template among 2025's returns is refused as another period."""
+    import shutil
+
+    cat, root, ledger_path, _, templates, _ = year
+    led_copy = tmp_path / "ledger.sqlite3"
+    shutil.copy(ledger_path, led_copy)
+    data = cat.as_dict()
+    data.update(version="2025.1", year=2025)
+    cat25 = catalogue.from_dict(data)
+    p = parse_period("2025Q1")
+    tpl = generate(cat25, p, tmp_path / "tpl", ["定海"])[0]
+    folder = tmp_path / "returns"
+    fill_return(tpl, folder / "定海.xlsx", typed(cat25, "定海", "2025Q1"))
+    shutil.copy(templates["2024Q4"]["普陀"], folder / "普陀_去年的表.xlsx")
+    with Ledger(led_copy) as led:
+        before = led.history(cat.catalogue_id, 2024)
+    out = run_consolidation(
+        folder, p, tmp_path / "s.xlsx", cat25, load_settings(), ledger_path=led_copy
+    )
+    stray = next(s for s in out.result.submissions if s.name == "普陀_去年的表.xlsx")
+    assert stray.status == "skipped" and "2024年第四季度" in stray.decision
+    with Ledger(led_copy) as led:
+        assert led.history(cat.catalogue_id, 2024) == before
+        assert list(led.history(cat.catalogue_id, 2025)) == ["2025Q1"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import openpyxl
 import pytest
 from conftest import needs_soffice
+from lo_helpers import lo_convert
 from python_calamine import CalamineWorkbook
 
 from workbook import catalogue, lint, tablefile
@@ -58,23 +58,8 @@ def test_openpyxl_edit_survives_import(tmp_path, cat):
 def test_libreoffice_resave_keeps_the_catalogue(tmp_path, cat):
     src = tmp_path / "src" / "table.xlsx"
     tablefile.write_xlsx(cat, src)
-    outdir = tmp_path / "lo"
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    back = _roundtrip(outdir / "table.xlsx")
+    resaved = lo_convert(src, tmp_path / "lo", "xlsx:Calc MS Excel 2007 XML", tmp_path)
+    back = _roundtrip(resaved)
     assert json.dumps(back.as_dict(), ensure_ascii=False) == json.dumps(
         cat.as_dict(), ensure_ascii=False
     )

@@ -161,7 +161,14 @@ def _write_book(
     title = wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True})
     label = wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "align": "right"})
     value = wb.add_format(
-        {"font_name": "宋体", "font_size": 11, "locked": False, "bottom": 1, "bg_color": "#FFFFE0"}
+        {
+            "font_name": "宋体",
+            "font_size": 11,
+            "locked": False,
+            "bottom": 1,
+            "bg_color": "#FFFFE0",
+            "num_format": "@",  # a period typed as 2024-05 must stay text, not become a date
+        }
     )
     shown = wb.add_format(
         {"font_name": "宋体", "font_size": 11, "text_wrap": True, "valign": "top"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +94,7 @@ class Indicator:
     plan: dict[str, Any] | None = None
     notes: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def city_only(self) -> bool:
         """True when no unit has a target of its own: 市局 reports the city figure."""
         return not any(t.reported for t in self.targets.values())
@@ -136,36 +136,52 @@ class Catalogue:
     actions: list[Action]
     indicators: list[Indicator]
     path: Path | None = field(default=None, compare=False)
+    # Look-ups built on first use. A loaded catalogue is not changed afterwards; with a
+    # thousand units, linear searches per row and per file were most of a consolidation.
+    _index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def _lookup(self, name: str) -> Any:
+        if not self._index:
+            self._index.update(
+                unit_ids=[u.id for u in self.units],
+                units={u.id: u for u in self.units},
+                actions={a.no: a for a in self.actions},
+                indicators={i.seq: i for i in self.indicators},
+                city_unit=next((u.id for u in self.units if u.kind == "city"), self.units[0].id),
+                rows={},
+            )
+        return self._index[name]
 
     @property
     def unit_ids(self) -> list[str]:
-        return [u.id for u in self.units]
+        return list(self._lookup("unit_ids"))
 
     def unit(self, unit_id: str) -> Unit:
-        for u in self.units:
-            if u.id == unit_id:
-                return u
-        raise InputError(f"目录中没有单位“{unit_id}”。可用单位：{'、'.join(self.unit_ids)}")
+        found: Unit | None = self._lookup("units").get(unit_id)
+        if found is None:
+            raise InputError(f"目录中没有单位“{unit_id}”。可用单位：{'、'.join(self.unit_ids)}")
+        return found
+
+    def has_unit(self, unit_id: str) -> bool:
+        return unit_id in self._lookup("units")
 
     def action(self, no: int) -> Action:
-        for a in self.actions:
-            if a.no == no:
-                return a
-        raise InputError(f"目录中没有第 {no} 项实事")
+        found: Action | None = self._lookup("actions").get(no)
+        if found is None:
+            raise InputError(f"目录中没有第 {no} 项实事")
+        return found
 
     def indicator(self, seq: int) -> Indicator:
-        for ind in self.indicators:
-            if ind.seq == seq:
-                return ind
-        raise InputError(f"目录中没有序号 {seq}")
+        found: Indicator | None = self._lookup("indicators").get(seq)
+        if found is None:
+            raise InputError(f"目录中没有序号 {seq}")
+        return found
 
     @property
     def city_unit(self) -> str:
         """The unit that reports city-only rows: the one of kind 'city' (市局)."""
-        for u in self.units:
-            if u.kind == "city":
-                return u.id
-        return self.units[0].id
+        result: str = self._lookup("city_unit")
+        return result
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -211,14 +227,19 @@ def reporting_rows(cat: Catalogue, unit_id: str) -> list[Row]:
     a relative change or a commitment). Rows with only a city-wide target and no unit breakdown
     are reported by the city unit (市局) against the city target.
     """
+    cache: dict[str, list[Row]] = cat._lookup("rows")
+    if unit_id in cache:
+        return cache[unit_id]
     cat.unit(unit_id)
+    is_city = unit_id == cat.city_unit
     rows: list[Row] = []
     for ind in cat.indicators:
         own = ind.targets.get(unit_id)
         if own is not None and own.reported:
             rows.append(Row(ind, own))
-        elif unit_id == cat.city_unit and ind.city_only and ind.city.reported:
+        elif is_city and ind.city_only and ind.city.reported:
             rows.append(Row(ind, ind.city, city_only=True))
+    cache[unit_id] = rows
     return rows
 
 

@@ -139,7 +139,7 @@ def _read_and_check(path: str) -> RawReturn:
         cat is not None
         and not raw.error
         and raw.identity.get("format") == IDENTITY_FORMAT
-        and raw.identity.get("unit") in cat.unit_ids
+        and cat.has_unit(raw.identity.get("unit", ""))
     ):
         raw.checked = check_return(raw, cat, _WORKER["period"])
         raw.grid = []
@@ -285,7 +285,7 @@ def _identify(
             _file_problem(sub, "return.other_catalogue", sub.decision, "请使用本年度下发的模板。")
         )
         return False
-    if sub.unit not in cat.unit_ids:
+    if not cat.has_unit(sub.unit):
         sub.decision = f"模板中的单位“{sub.unit}”不在目录中。"
         problems.append(
             _file_problem(sub, "return.unknown_unit", sub.decision, "请使用下发给本单位的模板。")
@@ -492,6 +492,7 @@ def _compute(result: Consolidation) -> None:
     cat, share = result.catalogue, result.period.share
     for unit in cat.unit_ids:
         ret = result.accepted.get(unit)
+        file_name = Path(ret.raw.path).name if ret else ""
         for row in reporting_rows(cat, unit):
             ind = row.indicator
             uv = UnitValue(unit=unit, seq=ind.seq, target=row.target)
@@ -503,7 +504,7 @@ def _compute(result: Consolidation) -> None:
                     rec.problems,
                     rec.remark,
                 )
-                uv.cell, uv.file = rec.cell, Path(ret.raw.path).name if ret else ""
+                uv.cell, uv.file = rec.cell, file_name
             numeric = uv.value if isinstance(uv.value, float | int) else None
             uv.completion = completion(ind.measure, row.target.value, numeric)
             uv.status = status(ind.measure, row.target.op, row.target.value, uv.value, share)

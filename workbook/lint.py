@@ -58,6 +58,7 @@ def check_data(data: Any, report: Report | None = None, file: str = "") -> Repor
 
 def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
     unit_ids = cat.unit_ids
+    unit_set = set(unit_ids)
     for uid, n in Counter(unit_ids).items():
         if n > 1:
             report.add(
@@ -86,7 +87,7 @@ def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
                 action="每个序号只能出现一次。",
             )
     for idx, ind in enumerate(cat.indicators):
-        _check_indicator(cat, ind, f"$.indicators[{idx}]", unit_ids, action_nos, report, file)
+        _check_indicator(cat, ind, f"$.indicators[{idx}]", unit_set, action_nos, report, file)
 
 
 def _check_target(
@@ -94,7 +95,7 @@ def _check_target(
     path: str,
     ind: catmod.Indicator,
     who: str,
-    unit_ids: list[str],
+    unit_ids: set[str],
     report: Report,
     file: str,
 ) -> None:
@@ -142,7 +143,7 @@ def _check_indicator(
     cat: catmod.Catalogue,
     ind: catmod.Indicator,
     path: str,
-    unit_ids: list[str],
+    unit_ids: set[str],
     action_nos: set[int],
     report: Report,
     file: str,
@@ -163,12 +164,12 @@ def _check_indicator(
                 "target.unit_unknown",
                 "error",
                 f"序号 {seq} 有未知单位“{uid}”的目标。",
-                action=f"单位须为：{'、'.join(unit_ids)}。",
+                action=f"单位须为：{'、'.join(cat.unit_ids)}。",
                 seq=seq,
                 path=f"{path}.targets.{uid}",
                 file=file,
             )
-    for uid in unit_ids:
+    for uid in cat.unit_ids:
         if uid not in ind.targets:
             report.add(
                 "target.unit_missing",

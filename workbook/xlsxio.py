@@ -15,6 +15,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def cell_text(v: Any) -> str:
     """A cell's value as the text a person sees: whole floats without ".0", stripped."""
+    if type(v) is str:
+        return v.strip()
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():

@@ -182,7 +182,7 @@ def _build_summary(result: Consolidation, tmp: Path) -> None:
     _lagging(wb, w, result)
     _submissions(wb, w, result)
     _problems(wb, w, result)
-    if result.history:
+    if len(result.history) > 1:  # one period only would repeat 全市汇总
         _history(wb, w, result)
     wb.set_properties({"title": f"{result.period.label}{cat.title}汇总"})
     wb.close()

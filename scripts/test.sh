@@ -10,8 +10,14 @@ bash scripts/setup.sh --with-libreoffice
 rm -rf build/wheel-check && mkdir -p build/wheel-check
 .venv/bin/python -m pip wheel -q --no-deps -w build/wheel-check .
 .venv/bin/python -m pip install -q --no-deps --target build/wheel-check/site build/wheel-check/*.whl
-(cd /tmp && PYTHONPATH="$OLDPWD/build/wheel-check/site" "$OLDPWD/.venv/bin/python" -c \
-  'import workbook, sys; assert "wheel-check" in workbook.__file__, workbook.__file__' \
-  && PYTHONPATH="$OLDPWD/build/wheel-check/site" "$OLDPWD/.venv/bin/python" -m workbook catalogue check >/dev/null)
+site="$PWD/build/wheel-check/site"
+py="$PWD/.venv/bin/python"
+check_dir=$(mktemp -d)
+(cd "$check_dir" \
+  && PYTHONPATH="$site" "$py" -c 'import workbook, macros_py.city; assert "wheel-check" in workbook.__file__, workbook.__file__' \
+  && PYTHONPATH="$site" "$py" -m workbook catalogue check >/dev/null \
+  && PYTHONPATH="$site" "$py" -m workbook generate --period 2024Q1 --unit 定海 --out out >/dev/null \
+  && test -f "out/2024Q1_定海_十件实事填报.xlsx")
+rm -rf "$check_dir"
 echo "non-editable install: ok"
 .venv/bin/python -m pytest "$@"

@@ -446,3 +446,13 @@ def test_end_to_end_through_libreoffice(cat, templates, tmp_path):
             expect = sum(float(v[ind.seq]) for v in typed.values() if ind.seq in v)
             assert shown[ind.seq] == pytest.approx(expect), ind.seq
     assert COL["value"] == 8
+
+
+def test_scan_works_with_spawned_workers_as_on_windows(cat, templates, tmp_path, monkeypatch):
+    """Windows has no fork: workers are spawned and receive the catalogue pickled. The start
+    method is forced here; everything else runs for real."""
+    good = filled(templates, cat, "定海", tmp_path)
+    monkeypatch.setattr("workbook.consolidate.mp.get_all_start_methods", lambda: ["spawn"])
+    raws = scan([good], max_bytes=10**8, seconds=60, cat=cat, period_code="2024Q2")
+    assert raws[0].identity["unit"] == "定海" and not raws[0].error
+    assert raws[0].checked is not None and raws[0].checked.values

@@ -26,7 +26,6 @@ from workbook.values import parse_value
 from workbook.xlsxio import cell_text
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
-READABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 ZIP_SUFFIXES = {".xlsx", ".xlsm"}
 MAX_UNZIPPED_BYTES = 200_000_000
 MAX_ZIP_RATIO = 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,3 @@ def template_text() -> dict[str, Any]:
         resources.template_path("template_text.json").read_text(encoding="utf-8")
     )
     return result
-
-
-def iso(d: date) -> str:
-    return d.isoformat()

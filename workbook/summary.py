@@ -47,10 +47,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _num(x: float | str | None) -> float | str | None:
-    return x
-
-
 def _pct(x: float | None) -> str:
     return "" if x is None else f"{x * 100:.1f}%"
 

@@ -19,10 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 REPORTED_TYPES = ("quantity", "threshold", "change", "qualitative")
-NO_TARGET_TYPES = ("na", "none", "in_county", "follows")
-TARGET_TYPES = REPORTED_TYPES + NO_TARGET_TYPES
 
-MEASURES = ("count", "amount", "rate", "time_limit", "change", "qualitative")
 TIME_UNITS = ("分钟", "个工作日", "工作日", "天", "小时")
 AMOUNT_UNITS = ("亿元", "万元", "元")
 
@@ -126,7 +123,6 @@ DONE, ON_TRACK, LAGGING, MISSING, NOT_APPLICABLE = (
     "未报送",
     "不适用",
 )
-STATUSES = (DONE, ON_TRACK, LAGGING, MISSING, NOT_APPLICABLE)
 QUAL_NOT_STARTED, QUAL_IN_PROGRESS, QUAL_DONE = "未启动", "推进中", "已完成"
 QUALITATIVE_CHOICES = (QUAL_NOT_STARTED, QUAL_IN_PROGRESS, QUAL_DONE)
 

@@ -76,7 +76,6 @@ NUMBER_FORMATS = {
     "change": '+0.0"%";-0.0"%";0"%"',
     "qualitative": "@",
 }
-SIGNATURE_NAMES = ("unit_seal", "reporter", "phone", "reviewer", "date")
 
 
 def template_filename(period: Period, unit_id: str) -> str:

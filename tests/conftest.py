@@ -3,6 +3,8 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,16 @@ def soffice_available() -> bool:
 
 
 needs_soffice = pytest.mark.skipif(not soffice_available(), reason="LibreOffice not installed")
+
+
+def shishi(
+    *args: str, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the shishi command line as a user does: a fresh interpreter, text output."""
+    return subprocess.run(
+        [sys.executable, "-m", "workbook", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import shishi
 from oletools.olevba import VBA_Parser
 from python_calamine import CalamineWorkbook
 
@@ -41,17 +42,9 @@ def city(tmp_path_factory):
 
 
 def test_city_workbook_cli_help_and_build(tmp_path):
-    r = subprocess.run(
-        [sys.executable, "-m", "workbook", "city-workbook", "--help"],
-        capture_output=True,
-        text=True,
-    )
+    r = shishi("city-workbook", "--help")
     assert r.returncode == 0 and "macro workbook" in r.stdout
-    r = subprocess.run(
-        [sys.executable, "-m", "workbook", "city-workbook", "-o", str(tmp_path)],
-        capture_output=True,
-        text=True,
-    )
+    r = shishi("city-workbook", "-o", str(tmp_path))
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "shishi_city.xlsm").exists() and (tmp_path / "shishi_city.py").exists()
 

@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-
-
-def shishi(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "workbook", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
+from conftest import shishi
 
 
 @pytest.mark.parametrize(

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import openpyxl
+from conftest import shishi
 
 
 def test_demo_produces_summary_and_feedback(tmp_path):
-    r = subprocess.run(
-        [sys.executable, "-m", "workbook", "demo", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    r = shishi("demo", "--out", str(tmp_path), timeout=300)
     assert r.returncode == 0, r.stderr
     assert "未报送：洋山" in r.stdout and "汇总表" in r.stdout
     summary = tmp_path / "summary" / "2024Q2_十件实事汇总.xlsx"

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import openpyxl
 import pytest
+from conftest import shishi
 from python_calamine import CalamineWorkbook
 
 from workbook import catalogue
@@ -186,46 +185,14 @@ def test_correction_supersedes_and_both_stay(year, tmp_path):
 
 def test_history_cli(year):
     _, _, ledger_path, typed_values, _, _ = year
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "workbook",
-            "history",
-            "--unit",
-            "定海",
-            "--ledger",
-            str(ledger_path),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    r = shishi("history", "--unit", "定海", "--ledger", str(ledger_path), "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert [s["period"] for s in out["submissions"]] == QUARTERS
     assert out["values"]["2024Q3"]["10"] == 1.0
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "workbook",
-            "history",
-            "--unit",
-            "定海",
-            "--ledger",
-            str(ledger_path),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    r = shishi("history", "--unit", "定海", "--ledger", str(ledger_path))
     assert r.returncode == 0 and "2024Q1\t定海" in r.stdout
-    assert (
-        subprocess.run(
-            [sys.executable, "-m", "workbook", "history", "--help"], capture_output=True
-        ).returncode
-        == 0
-    )
+    assert shishi("history", "--help").returncode == 0
 
 
 def test_a_new_year_is_kept_apart(year, tmp_path):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import zipfile
 
 import openpyxl
 import pytest
-from conftest import needs_soffice
+from conftest import needs_soffice, shishi
 from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
 
@@ -169,58 +168,27 @@ def test_generation_is_deterministic_apart_from_timestamps(cat, tmp_path):
 
 
 def test_generate_cli(tmp_path):
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "workbook",
-            "generate",
-            "--period",
-            "2024-Q3",
-            "--unit",
-            "定海",
-            "--unit",
-            "洋山",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
+    r = shishi(
+        "generate",
+        "--period",
+        "2024-Q3",
+        "--unit",
+        "定海",
+        "--unit",
+        "洋山",
+        "--out",
+        str(tmp_path),
     )
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "2024Q3_定海_十件实事填报.xlsx",
         "2024Q3_洋山_十件实事填报.xlsx",
     ]
-    r = subprocess.run(
-        [sys.executable, "-m", "workbook", "generate", "--period", "2024Q9"],
-        capture_output=True,
-        text=True,
-    )
+    r = shishi("generate", "--period", "2024Q9")
     assert r.returncode == 2 and "无法识别的期次" in r.stderr
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "workbook",
-            "generate",
-            "--period",
-            "2024Q2",
-            "--unit",
-            "舟山港",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    r = shishi("generate", "--period", "2024Q2", "--unit", "舟山港", "--out", str(tmp_path))
     assert r.returncode == 1 and "没有单位" in r.stderr
-    assert (
-        subprocess.run(
-            [sys.executable, "-m", "workbook", "generate", "--help"], capture_output=True
-        ).returncode
-        == 0
-    )
+    assert shishi("generate", "--help").returncode == 0
 
 
 @needs_soffice

@@ -43,7 +43,7 @@ def city(tmp_path_factory):
 
 def test_city_workbook_cli_help_and_build(tmp_path):
     r = shishi("city-workbook", "--help")
-    assert r.returncode == 0 and "macro workbook" in r.stdout
+    assert r.returncode == 0 and "宏工作簿" in r.stdout
     r = shishi("city-workbook", "-o", str(tmp_path))
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "shishi_city.xlsm").exists() and (tmp_path / "shishi_city.py").exists()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from workbook.errors import ShishiError
 from workbook.period import Period, parse_period
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Group(click.Group):
@@ -27,32 +30,38 @@ catalogue_option = click.option(
     "--catalogue",
     "cat_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Catalogue JSON (default: bundled 2024).",
+    help="目录文件（JSON；默认：随程序提供的 2024 年目录）。",
 )
 settings_option = click.option(
     "--settings",
     "settings_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings JSON (default: bundled templates/settings.json).",
+    help="设置文件（JSON；默认：templates/settings.json）。",
 )
+
+
+def ledger_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--ledger", "ledger_path", type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
 
 
 @click.group(cls=_Group)
 @click.version_option(package_name="shishi")
 def main() -> None:
-    """shishi: 十件实事 catalogue, district templates and consolidation."""
+    """十件实事：目标目录、各单位填报模板、回收汇总。"""
 
 
 @main.group("catalogue", cls=_Group)
 def catalogue_group() -> None:
-    """Check, export and import the indicator catalogue."""
+    """检查、导出、导入目标任务目录。"""
 
 
 @catalogue_group.command("check")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查报告。")
 def catalogue_check(file: Path | None, as_json: bool) -> None:
-    """Check FILE (default: the bundled 2024 catalogue). Exit 0 without errors, 1 with errors."""
+    """检查目录文件 FILE（默认：2024 年目录）。无错误退出码 0，有错误 1。"""
     from workbook import lint
 
     report = lint.check_file(file)
@@ -70,16 +79,18 @@ def catalogue_check(file: Path | None, as_json: bool) -> None:
 
 
 @catalogue_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), required=True, help="导出格式。"
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file (csv goes to stdout when absent).",
+    help="输出文件（csv 不指定时输出到屏幕）。",
 )
 @catalogue_option
 def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> None:
-    """Export the catalogue in the layout of the decomposition table."""
+    """按任务分解表的格式导出目录。"""
     from workbook import catalogue, tablefile
 
     cat = catalogue.load(cat_path)
@@ -97,9 +108,15 @@ def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> No
 
 @catalogue_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="写出的目录 JSON 文件。",
+)
 def catalogue_import(file: Path, output: Path) -> None:
-    """Read a decomposition table (.xlsx, export layout) into a catalogue JSON, then check it."""
+    """把任务分解表（.xlsx，导出格式）读成目录 JSON，并检查。"""
     from workbook import catalogue, lint, tablefile
     from workbook.xlsxio import atomic_write
 
@@ -126,22 +143,17 @@ def _ledger_path(settings: dict[str, Any], override: Path | None) -> Path:
 
 
 @main.command("generate")
-@click.option("--period", required=True, help="Period: 2024Q2, 2024-Q2 or 2024-05.")
-@click.option("--unit", "units", multiple=True, help="Only this unit (repeatable). Default: all.")
+@click.option("--period", required=True, help="期次：2024Q2、2024-Q2 或 2024-05。")
+@click.option("--unit", "units", multiple=True, help="只生成该单位（可重复）；默认全部单位。")
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: dist/<period>/).",
+    help="输出文件夹（默认：dist/<期次>/）。",
 )
 @catalogue_option
 @settings_option
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Ledger giving 上期累计 (default: ledger_path of the settings).",
-)
+@ledger_option("报送台账，用于上期累计（默认：设置中的 ledger_path）。")
 def generate_cmd(
     period: str,
     units: tuple[str, ...],
@@ -150,7 +162,7 @@ def generate_cmd(
     settings_path: Path | None,
     ledger_path: Path | None,
 ) -> None:
-    """Write one template per unit for PERIOD, with the previous period's accepted values."""
+    """为每个单位生成 PERIOD 期的填报模板（含上期已确认的累计数）。"""
     from workbook import catalogue, template
     from workbook.ledger import Ledger
     from workbook.settings import load_settings
@@ -174,40 +186,35 @@ def generate_cmd(
 
 @main.command("consolidate")
 @click.argument("returns_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--period", required=True, help="Period being consolidated, e.g. 2024Q2.")
+@click.option("--period", required=True, help="汇总的期次，如 2024Q2。")
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The summary workbook to write (.xlsx).",
+    help="汇总表文件（.xlsx）。",
 )
 @click.option(
     "--json",
     "json_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the machine-readable report.",
+    help="同时输出 JSON 报告。",
 )
 @click.option(
     "--csv",
     "csv_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the long-form values (UTF-8 with BOM).",
+    help="同时输出明细 CSV（UTF-8 带 BOM）。",
 )
 @click.option(
     "--feedback-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write <单位>_退回修改.xlsx (default: 退回修改/ beside the summary).",
+    help="退回修改清单的文件夹（默认：汇总表旁的 退回修改/）。",
 )
 @catalogue_option
 @settings_option
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Ledger to check against and record into (default: from the settings).",
-)
-@click.option("--no-ledger", is_flag=True, help="Neither read nor record the ledger.")
+@ledger_option("用于核对并记录的报送台账（默认：设置中的 ledger_path）。")
+@click.option("--no-ledger", is_flag=True, help="不读取、不记录报送台账。")
 def consolidate_cmd(
     returns_dir: Path,
     period: str,
@@ -220,7 +227,7 @@ def consolidate_cmd(
     ledger_path: Path | None,
     no_ledger: bool,
 ) -> None:
-    """Consolidate every return in RETURNS_DIR into the city summary for PERIOD."""
+    """把 RETURNS_DIR 中各单位报送的文件汇总为 PERIOD 期的全市汇总表。"""
     from workbook import catalogue
     from workbook.run import run_consolidation
     from workbook.settings import load_settings
@@ -247,10 +254,11 @@ def consolidate_cmd(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("dist/demo"),
     show_default=True,
+    help="演示文件的输出文件夹。",
 )
-@click.option("--period", default="2024Q2", show_default=True)
+@click.option("--period", default="2024Q2", show_default=True, help="演示的期次。")
 def demo_cmd(out_dir: Path, period: str) -> None:
-    """Generate templates, fill sample returns, consolidate, and say where the summary is."""
+    """演示：生成模板、模拟各单位填报、汇总，并显示汇总表位置。"""
     from workbook import catalogue
     from workbook.demo import run_demo
 
@@ -261,17 +269,12 @@ def demo_cmd(out_dir: Path, period: str) -> None:
 
 
 @main.command("history")
-@click.option("--unit", help="Only this unit.")
-@click.option("--year", type=int, help="Only this year's periods.")
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Ledger file (default: ledger_path of the settings).",
-)
+@click.option("--unit", help="只看该单位。")
+@click.option("--year", type=int, help="只看该年度。")
+@ledger_option("报送台账文件（默认：设置中的 ledger_path）。")
 @catalogue_option
 @settings_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def history_cmd(
     unit: str | None,
     year: int | None,
@@ -280,7 +283,7 @@ def history_cmd(
     settings_path: Path | None,
     as_json: bool,
 ) -> None:
-    """Print the submissions and accepted values recorded in the ledger."""
+    """显示报送台账中的报送记录和已确认数值。"""
     from workbook import catalogue
     from workbook.ledger import Ledger
     from workbook.settings import load_settings
@@ -343,18 +346,18 @@ def history_cmd(
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder for shishi_city.xlsm and the files beside it.",
+    help="存放 shishi_city.xlsm 及配套文件的文件夹。",
 )
 @click.option(
     "--returns-dir",
     default="回收文件",
     show_default=True,
-    help="Returns folder written into the control sheet (relative: to the workbook).",
+    help="写入控制表的回收文件夹（相对路径以工作簿所在文件夹为准）。",
 )
-@click.option("--period", default="2024Q2", show_default=True, help="Period in the control sheet.")
-@click.option("--output", default="", help="Summary path in the control sheet.")
+@click.option("--period", default="2024Q2", show_default=True, help="写入控制表的期次。")
+@click.option("--output", default="", help="写入控制表的汇总表路径。")
 def city_workbook_cmd(out_dir: Path, returns_dir: str, period: str, output: str) -> None:
-    """Write the city office's macro workbook (button 一键汇总) and the no-macro scripts."""
+    """生成市局的宏工作簿（“一键汇总”按钮）和不用宏的脚本。"""
     from workbook.citybook import build_city_workbook
 
     _period(period)

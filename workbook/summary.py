@@ -143,6 +143,15 @@ class _Writer:
             NOT_APPLICABLE: wb.add_format({**base, "align": "center"}),
         }
 
+    def header(self, ws: Any, r: int, titles: list[str]) -> None:
+        self.row(ws, r, titles, [self.head] * len(titles))
+
+    @staticmethod
+    def widths(ws: Any, widths: list[float]) -> None:
+        """Column widths, one per column from A."""
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
+
     def row(
         self, ws: Any, r: int, values: list[Any], fmts: list[Any] | None = None, bulk: bool = False
     ) -> None:
@@ -232,7 +241,7 @@ def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
     r = len(lines) + 2
     ws.write_string(r, 0, "一、按实事统计（全市口径，指标数）", w.title)
     head = ["实事名称", "指标数", *STATUS_ORDER]
-    w.row(ws, r + 1, head, [w.head] * len(head))
+    w.header(ws, r + 1, head)
     counts = action_counts(result)
     for i, (label, n, c) in enumerate(counts):
         w.row(
@@ -267,7 +276,7 @@ def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
     r = last + 3
     ws.write_string(r, 0, "二、按单位统计（本单位指标数）", w.title)
     head = ["单位", "应报指标", *STATUS_ORDER, "问题数", "报送情况"]
-    w.row(ws, r + 1, head, [w.head] * len(head))
+    w.header(ws, r + 1, head)
     for i, (u, n, c, probs) in enumerate(unit_counts(result)):
         sent = "已报送" if u in result.accepted else ("无需报送" if n == 0 else "未报送")
         w.row(
@@ -276,8 +285,7 @@ def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
             [u, n, *[c[s] for s in STATUS_ORDER], probs, sent],
             [w.cell] + [w.center] * (len(head) - 1),
         )
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 7, 11)
+    w.widths(ws, [26, 11, 11, 11, 11, 11, 11, 11])
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
@@ -300,7 +308,7 @@ def _city_table(wb: Any, w: _Writer, result: Consolidation) -> None:
     ]
     units = cat.unit_ids
     top = head + [x for u in units for x in (f"{u}\n目标", f"{u}\n完成")]
-    w.row(ws, 0, top, [w.head] * len(top))
+    w.header(ws, 0, top)
     for i, ind in enumerate(cat.indicators, start=1):
         cv: CityValue = result.city[ind.seq]
         vals: list[Any] = [
@@ -331,13 +339,7 @@ def _city_table(wb: Any, w: _Writer, result: Consolidation) -> None:
             vals += [t.text if t else "", _cell_value(uv.value) if uv else ""]
             fmts += [w.cell, w.status.get(uv.status, w.num) if uv else w.cell]
         w.row(ws, i, vals, fmts, bulk=True)
-    ws.set_column(0, 0, 5)
-    ws.set_column(1, 1, 14)
-    ws.set_column(2, 2, 30)
-    ws.set_column(3, 3, 7)
-    ws.set_column(4, 4, 14)
-    ws.set_column(5, 7, 10)
-    ws.set_column(8, 8, 22)
+    w.widths(ws, [5, 14, 30, 7, 14, 10, 10, 10, 22])
     ws.set_column(9, 8 + 2 * len(units), 9)
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, len(cat.indicators), len(top) - 1)
@@ -364,7 +366,7 @@ def _lagging(wb: Any, w: _Writer, result: Consolidation) -> None:
         "工作进展情况",
         "存在问题及下步措施（单位说明）",
     ]
-    w.row(ws, 0, head, [w.head] * len(head))
+    w.header(ws, 0, head)
     cat = result.catalogue
     unit_order = {u: i for i, u in enumerate(cat.unit_ids)}
     items = sorted(result.lagging(), key=lambda uv: (unit_order[uv.unit], uv.seq))
@@ -392,10 +394,7 @@ def _lagging(wb: Any, w: _Writer, result: Consolidation) -> None:
         )
     if not items:
         ws.write_string(1, 0, "本期没有滞后事项。", w.note)
-    ws.set_column(0, 1, 8)
-    ws.set_column(2, 2, 30)
-    ws.set_column(3, 6, 12)
-    ws.set_column(7, 8, 40)
+    w.widths(ws, [8, 8, 30, 12, 12, 12, 12, 40, 40])
     ws.freeze_panes(1, 0)
 
 
@@ -414,7 +413,7 @@ def _submissions(wb: Any, w: _Writer, result: Consolidation) -> None:
         "问题数",
         "其中错误",
     ]
-    w.row(ws, 0, head, [w.head] * len(head))
+    w.header(ws, 0, head)
     r = 1
     for s in result.submissions:
         w.row(
@@ -439,12 +438,7 @@ def _submissions(wb: Any, w: _Writer, result: Consolidation) -> None:
         w.row(ws, r, [u, "", "", "", "", "", "", "未报送", "没有收到本单位的有效填报表。", "", ""])
         r += 1
     ws.write_string(r + 1, 0, f"规则：{DUPLICATE_RULE}", w.note)
-    ws.set_column(0, 0, 10)
-    ws.set_column(1, 1, 40)
-    ws.set_column(2, 3, 18)
-    ws.set_column(4, 4, 30)
-    ws.set_column(5, 7, 10)
-    ws.set_column(8, 8, 50)
+    w.widths(ws, [10, 40, 18, 18, 30, 10, 10, 10, 50])
     ws.freeze_panes(1, 0)
 
 
@@ -462,7 +456,7 @@ def _problems(wb: Any, w: _Writer, result: Consolidation) -> None:
         "怎么改",
         "代码",
     ]
-    w.row(ws, 0, head, [w.head] * len(head))
+    w.header(ws, 0, head)
     for i, p in enumerate(result.problems, start=1):
         w.row(
             ws,
@@ -481,13 +475,7 @@ def _problems(wb: Any, w: _Writer, result: Consolidation) -> None:
             ],
             bulk=True,
         )
-    ws.set_column(0, 1, 8)
-    ws.set_column(2, 2, 36)
-    ws.set_column(3, 5, 8)
-    ws.set_column(6, 6, 50)
-    ws.set_column(7, 7, 14)
-    ws.set_column(8, 8, 36)
-    ws.set_column(9, 9, 24)
+    w.widths(ws, [8, 8, 36, 8, 8, 8, 50, 14, 36, 24])
     ws.freeze_panes(1, 0)
     if result.problems:
         ws.autofilter(0, 0, len(result.problems), len(head) - 1)
@@ -630,7 +618,7 @@ def _feedback(result: Consolidation, unit: str, problems: list[Any], tmp: Path) 
         "填写内容",
         "怎么改",
     ]
-    w.row(ws, 3, head, [w.head] * len(head))
+    w.header(ws, 3, head)
     for i, p in enumerate(problems, start=1):
         w.row(
             ws,
@@ -647,12 +635,7 @@ def _feedback(result: Consolidation, unit: str, problems: list[Any], tmp: Path) 
                 p.action,
             ],
         )
-    ws.set_column(0, 1, 8)
-    ws.set_column(2, 2, 30)
-    ws.set_column(3, 5, 8)
-    ws.set_column(6, 6, 50)
-    ws.set_column(7, 7, 14)
-    ws.set_column(8, 8, 36)
+    w.widths(ws, [8, 8, 30, 8, 8, 8, 50, 14, 36])
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
@@ -722,7 +705,7 @@ def _history(wb: Any, w: _Writer, result: Consolidation) -> None:
     ws.insert_chart(1, 5, chart)
     top = max(last + 2, 18)
     head = ["序号", "目标名称", "计量单位", "填报单位", "本单位目标任务", *periods]
-    w.row(ws, top, head, [w.head] * len(head))
+    w.header(ws, top, head)
     r = top + 1
     for ind in cat.indicators:
         for u in cat.unit_ids:
@@ -732,8 +715,6 @@ def _history(wb: Any, w: _Writer, result: Consolidation) -> None:
             vals = [result.history[p].get(u, {}).get(ind.seq, "") for p in periods]
             w.row(ws, r, [ind.seq, ind.name, ind.unit, u, uv.target.text, *vals], bulk=True)
             r += 1
-    ws.set_column(0, 0, 10)
-    ws.set_column(1, 1, 30)
-    ws.set_column(2, 4, 12)
+    w.widths(ws, [10, 30, 12, 12, 12])
     ws.set_column(5, 5 + len(periods), 10)
     ws.freeze_panes(top + 1, 2)

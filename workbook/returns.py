@@ -10,6 +10,7 @@ values and problems. Nothing here writes to a returned file.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import zipfile
@@ -49,28 +50,17 @@ class RawReturn:
     checked: Any = None  # the CheckedReturn, when the worker could already check the file
 
 
-def file_facts(path: Path) -> tuple[int, str, str]:
-    """Size, sha256 and modification time (ISO) of a file, read in chunks."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    st = path.stat()
-    return (
-        st.st_size,
-        h.hexdigest(),
-        datetime.fromtimestamp(st.st_mtime).isoformat(timespec="seconds"),
-    )
+def read_bytes(path: Path) -> tuple[bytes, str]:
+    """The file's bytes (read once; its size was bounded before) and its modification time."""
+    data = path.read_bytes()
+    mtime = datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
+    return data, mtime
 
 
-def _zip_guard(path: Path) -> str:
+def _zip_guard(z: zipfile.ZipFile) -> str:
     """A reason to refuse a zip-based file before parsing it (a zip bomb), or ''."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            total = sum(i.file_size for i in z.infolist())
-            packed = sum(i.compress_size for i in z.infolist()) or 1
-    except zipfile.BadZipFile:
-        return "文件已损坏或不是 xlsx 格式（无法解压）。"
+    total = sum(i.file_size for i in z.infolist())
+    packed = sum(i.compress_size for i in z.infolist()) or 1
     if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO and total > 10_000_000:
         return f"文件解压后过大（{total // 1_000_000} MB），已跳过以保护汇总程序。"
     return ""
@@ -118,28 +108,32 @@ def _formula_cells(xml: str) -> list[str]:
     return out
 
 
-def _xml_facts(path: Path, sheet: str) -> tuple[list[str], bool | None]:
+def _xml_facts(z: zipfile.ZipFile, sheet: str) -> tuple[list[str], bool | None]:
     """Cells holding formulas, and whether the sheet is protected, from the sheet's XML."""
-    with zipfile.ZipFile(path) as z:
-        name = _sheet_xml_name(z, sheet)
-        if name is None or name not in z.namelist():
-            return [], None
-        xml = z.read(name).decode("utf-8", "replace")
+    name = _sheet_xml_name(z, sheet)
+    if name is None or name not in z.namelist():
+        return [], None
+    xml = z.read(name).decode("utf-8", "replace")
     protected = bool(re.search(r'<sheetProtection\b[^>]*\bsheet="(1|true)"', xml))
     return _formula_cells(xml), protected
 
 
 def read_file(path_str: str) -> RawReturn:
-    """Read one file; never raises for a bad file (the reason goes into ``error``)."""
+    """Read one file; never raises for a bad file (the reason goes into ``error``).
+
+    The file is read from disk once: its bytes give the sha256, the zip directory (zip-bomb
+    guard, custom properties, the sheet's XML) and calamine's workbook.
+    """
     from python_calamine import CalamineWorkbook
 
     path = Path(path_str)
     raw = RawReturn(path=path_str)
     try:
-        raw.size, raw.sha256, raw.mtime = file_facts(path)
+        data, raw.mtime = read_bytes(path)
     except OSError as exc:
         raw.error_code, raw.error = "file.unreadable", f"无法读取文件：{exc}"
         return raw
+    raw.size, raw.sha256 = len(data), hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEET_SUFFIXES:
         raw.error_code = "file.not_spreadsheet"
@@ -158,21 +152,27 @@ def read_file(path_str: str) -> RawReturn:
         raw.error_code = "file.format_unsupported"
         raw.error = "CSV 文件不含模板身份信息，无法识别。请报送下发的 .xlsx 模板。"
         return raw
+    z: zipfile.ZipFile | None = None
     if suffix in ZIP_SUFFIXES:
-        reason = _zip_guard(path)
+        try:
+            z = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raw.error_code, raw.error = "file.damaged", "文件已损坏或不是 xlsx 格式（无法解压）。"
+            return raw
+        reason = _zip_guard(z)
         if reason:
             raw.error_code, raw.error = "file.damaged", reason
             return raw
     text = template_text()
     try:
-        wb = CalamineWorkbook.from_path(path_str)
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = wb.sheet_names
         if IDENTITY_SHEET in names:
             for row in wb.get_sheet_by_name(IDENTITY_SHEET).to_python():
                 if len(row) >= 2 and isinstance(row[0], str):
                     raw.identity[row[0]] = "" if row[1] is None else str(row[1])
-        if raw.identity.get("format") != IDENTITY_FORMAT and suffix in ZIP_SUFFIXES:
-            raw.identity.update(_custom_properties(path))
+        if raw.identity.get("format") != IDENTITY_FORMAT and z is not None:
+            raw.identity.update(_custom_properties(z))
         sheet = text["sheet_report"] if text["sheet_report"] in names else _guess_sheet(wb)
         if sheet:
             raw.report_sheet = sheet
@@ -182,9 +182,9 @@ def read_file(path_str: str) -> RawReturn:
         raw.error_code = "file.damaged"
         raw.error = f"文件无法打开（已损坏或不是电子表格）：{type(exc).__name__}: {str(exc)[:200]}"
         return raw
-    if suffix in ZIP_SUFFIXES and raw.report_sheet:
+    if z is not None and raw.report_sheet:
         try:
-            raw.formula_cells, raw.protected = _xml_facts(path, raw.report_sheet)
+            raw.formula_cells, raw.protected = _xml_facts(z, raw.report_sheet)
         except (KeyError, zipfile.BadZipFile, OSError):
             raw.protected = None
     return raw
@@ -205,16 +205,17 @@ def _guess_sheet(wb: Any) -> str:
     return ""
 
 
-def _custom_properties(path: Path) -> dict[str, str]:
+def _custom_properties(z: zipfile.ZipFile) -> dict[str, str]:
     """Identity from docProps/custom.xml, when the identity sheet is gone."""
     try:
-        with zipfile.ZipFile(path) as z:
-            xml = z.read("docProps/custom.xml").decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError):
+        xml = z.read("docProps/custom.xml").decode("utf-8", "replace")
+    except KeyError:
         return {}
     out = {}
     for name, value in re.findall(
-        r'<property\b[^>]*\bname="shishi_([a-z_]+)"[^>]*>\s*<vt:lpwstr>(.*?)</vt:lpwstr>', xml, re.S
+        r'<property\b[^>]*\bname="shishi_([a-z_]+)"[^>]*>\s*<vt:lpwstr>(.*?)</vt:lpwstr>',
+        xml,
+        re.S,
     ):
         out[name] = value
     return out

@@ -18,7 +18,9 @@ def data_dir(name: str) -> Path:
     checkout = Path(__file__).resolve().parent.parent / name
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(f"shishi data directory {name!r} not found")
+    from workbook.errors import FileIOError
+
+    raise FileIOError(f"shishi 安装不完整：找不到数据文件夹“{name}”。请重新安装 shishi。")
 
 
 def schema_path(name: str) -> Path:

@@ -77,7 +77,7 @@ def run_button(book: Book) -> Any:
     from workbook import catalogue
     from workbook.period import parse_period
     from workbook.run import run_consolidation
-    from workbook.settings import load_settings
+    from workbook.settings import ledger_location, load_settings
 
     book.set("shishi_last_run", datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
     try:
@@ -89,15 +89,16 @@ def run_button(book: Book) -> Any:
         period = parse_period(s["shishi_period"])
         cat = catalogue.load(s["shishi_catalogue"] or None)
         output = Path(s["shishi_output"])
+        settings = load_settings()
         outcome = run_consolidation(
             s["shishi_returns_dir"],
             period,
             output,
             cat,
-            load_settings(),
+            settings,
             json_path=output.with_suffix(".json"),
             csv_path=output.with_suffix(".csv"),
-            ledger_path=s["shishi_ledger"] or None,
+            ledger_path=ledger_location(settings, s["shishi_ledger"] or None),
         )
     except ShishiError as exc:
         _fail(book, str(exc))
@@ -123,7 +124,7 @@ def _fail(book: Book, message: str, detail: str = "") -> None:
 def _show(book: Book, outcome: Any) -> None:
     r = outcome.result
     errors = sum(p.severity == "error" for p in r.problems)
-    book.set("shishi_status", "成功")
+    book.set("shishi_status", f"成功（报送台账：{outcome.ledger}）")
     book.set("shishi_accepted", "、".join(outcome.accepted_units) or "无")
     book.set("shishi_rejected", "、".join(outcome.rejected_files) or "无")
     book.set("shishi_missing", "、".join(r.missing_units) or "无")

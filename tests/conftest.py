@@ -44,3 +44,10 @@ def shishi(
         cwd=cwd,
         timeout=timeout,
     )
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory, monkeypatch):
+    """Every test gets its own per-user data folder (the default ledger lives there), so no
+    test reads or writes the real user's ledger and tests do not share one."""
+    monkeypatch.setenv("SHISHI_HOME", str(tmp_path_factory.mktemp("shishi_home")))

@@ -9,6 +9,8 @@ when it saves, so results are saved to a copy).
 
 from __future__ import annotations
 
+import os
+
 import shutil
 import subprocess
 import sys
@@ -89,7 +91,7 @@ def test_entry_point_reads_settings_consolidates_and_writes_results(city, tmp_pa
     book.save(copy)
     grid = CalamineWorkbook.from_path(str(copy)).get_sheet_by_name("一键汇总").to_python()
     shown = {str(r[0]).rstrip("："): r[1] for r in grid if r and r[0]}
-    assert shown["运行结果"] == "成功"
+    assert shown["运行结果"].startswith("成功（报送台账：")
     assert shown["采用的单位"] == "市局、定海、普陀"
     assert "洋山" in shown["未报送单位"] and "定海" not in shown["未报送单位"]
     summary = Path(shown["汇总表"])
@@ -100,8 +102,10 @@ def test_entry_point_reads_settings_consolidates_and_writes_results(city, tmp_pa
     listed = [r for r in grid[head + 1 :] if r[0]]
     assert len(listed) == min(200, len(outcome.result.lagging()))
     assert listed and listed[0][0] in ("市局", "定海", "普陀")
-    # relative paths in the control sheet were taken from the workbook's folder
-    assert (root / "报送台账.sqlite3").exists()
+    # an empty 报送台账 cell means the ledger the command line uses too
+    shared = Path(os.environ["SHISHI_HOME"]) / "ledger.sqlite3"
+    assert shared.exists() and not (root / "报送台账.sqlite3").exists()
+    assert str(shared) in shown["运行结果"]
 
 
 def test_entry_point_failure_is_a_chinese_message_not_a_traceback(city, tmp_path):

@@ -18,7 +18,8 @@ from lo_helpers import lo_run
 
 from workbook import catalogue, summary
 from workbook.catalogue import reporting_rows
-from workbook.consolidate import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED, consolidate, scan
+from workbook.consolidate import consolidate, scan
+from workbook.submission import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED
 from workbook.errors import FileIOError
 from workbook.period import parse_period
 from workbook.samples import fill_return, sample_values
@@ -301,8 +302,8 @@ def test_summary_json_csv_and_feedback(cat, templates, tmp_path):
         assert p["severity"] in ("error", "warning", "info")
     fb = summary.write_feedback(res, tmp_path / "fb")
     names = sorted(p.name for p in fb)
-    assert "岱山_退回修改.xlsx" in names
-    ws = openpyxl.load_workbook(tmp_path / "fb" / "岱山_退回修改.xlsx").active
+    assert "2024Q2_岱山_退回修改.xlsx" in names
+    ws = openpyxl.load_workbook(tmp_path / "fb" / "2024Q2_岱山_退回修改.xlsx").active
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
     assert any("不是数值" in t for t in texts)
     summary.write_csv(res, tmp_path / "v.csv")

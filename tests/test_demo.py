@@ -31,4 +31,4 @@ def test_demo_produces_summary_and_feedback(tmp_path):
         "value.negative",
         "value.date",
     }
-    assert (tmp_path / "summary" / "退回修改" / "岱山_退回修改.xlsx").exists()
+    assert (tmp_path / "summary" / "退回修改" / "2024Q2_岱山_退回修改.xlsx").exists()

@@ -49,9 +49,9 @@ def year(tmp_path_factory):
     for q in QUARTERS:
         p = parse_period(q)
         previous = {}
-        if p.previous():
+        if ledger_path.exists():
             with Ledger(ledger_path) as led:
-                previous = led.accepted_values(cat.catalogue_id, p.previous().code)
+                previous = led.latest_before(cat.catalogue_id, p)
         templates[q] = dict(
             zip(UNITS, generate(cat, p, root / "tpl" / q, UNITS, settings, previous), strict=True)
         )

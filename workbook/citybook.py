@@ -69,7 +69,7 @@ def build_city_workbook(
     returns_dir: str = "回收文件",
     period: str = "2024Q2",
     output: str = "",
-    ledger: str = "报送台账.sqlite3",
+    ledger: str = "",
 ) -> CityFiles:
     """Write shishi_city.xlsm, shishi_city.py, 一键汇总.bat, 一键汇总.sh and 使用说明.txt."""
     out = Path(out_dir)
@@ -189,7 +189,7 @@ def _write_book(
         ("shishi_period", "期次", period),
         ("shishi_output", "汇总表保存位置", output),
         ("shishi_catalogue", "目录文件（可空）", ""),
-        ("shishi_ledger", "报送台账", ledger),
+        ("shishi_ledger", "报送台账（空：与命令行共用的默认台账）", ledger),
     ]
     for i, (name, text, default) in enumerate(settings, start=3):
         ws.write_string(i, 0, text + "：", label)

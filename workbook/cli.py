@@ -24,6 +24,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ShishiError as exc:
             raise click.ClickException(str(exc)) from exc
+        except KeyboardInterrupt:
+            click.echo(
+                "已中断（Ctrl-C）。未完成的汇总不会写入报送台账，汇总表等输出文件保持原样。",
+                err=True,
+            )
+            ctx.exit(130)
 
 
 catalogue_option = click.option(
@@ -138,8 +144,10 @@ def _period(value: str) -> Period:
 
 
 def _ledger_path(settings: dict[str, Any], override: Path | None) -> Path:
-    """The ledger file: the option, else ``ledger_path`` of the settings (relative to cwd)."""
-    return override or Path(str(settings.get("ledger_path", "dist/ledger.sqlite3")))
+    """The ledger every command shares (``settings.ledger_location``)."""
+    from workbook.settings import ledger_location
+
+    return ledger_location(settings, override)
 
 
 @main.command("generate")
@@ -167,20 +175,31 @@ def generate_cmd(
     from workbook.ledger import Ledger
     from workbook.settings import load_settings
 
+    from workbook.consolidate import check_period_year
+
     p = _period(period)
     cat = catalogue.load(cat_path)
+    check_period_year(cat, p)
     settings = load_settings(settings_path)
-    previous: dict[str, dict[int, float | str]] = {}
-    prev = p.previous()
+    previous: dict[str, dict[int, tuple[str, float | str]]] = {}
     lpath = _ledger_path(settings, ledger_path)
-    if prev is not None and lpath.exists():
+    if lpath.exists():
         with Ledger(lpath) as ledger:
-            previous = ledger.accepted_values(cat.catalogue_id, prev.code)
+            previous = ledger.latest_before(cat.catalogue_id, p)
+        click.echo(f"报送台账：{lpath}")
+    else:
+        click.echo(f"报送台账：{lpath}（尚不存在，上期累计为空）")
     out = out_dir or Path("dist") / p.code
     paths = template.generate(cat, p, out, units or None, settings, previous)
     for path in paths:
         click.echo(str(path))
-    carried = f"，上期累计取自 {prev.label}（{len(previous)} 个单位）" if previous and prev else ""
+    periods = sorted({code for vals in previous.values() for code, _ in vals.values()})
+    carried = (
+        f"，上期累计取自台账中本年度此前已确认的数（{len(previous)} 个单位；"
+        f"期次：{'、'.join(periods)}）"
+        if previous
+        else ""
+    )
     click.echo(f"已生成 {len(paths)} 个填报模板：{out}{carried}")
 
 
@@ -274,6 +293,7 @@ def demo_cmd(out_dir: Path, period: str) -> None:
 @ledger_option("报送台账文件（默认：设置中的 ledger_path）。")
 @catalogue_option
 @settings_option
+@click.option("--all-years", is_flag=True, help="显示所有年度（默认只显示目录所属年度）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def history_cmd(
     unit: str | None,
@@ -281,9 +301,10 @@ def history_cmd(
     ledger_path: Path | None,
     cat_path: Path | None,
     settings_path: Path | None,
+    all_years: bool,
     as_json: bool,
 ) -> None:
-    """显示报送台账中的报送记录和已确认数值。"""
+    """显示报送台账中的报送记录和已确认数值（默认：目录所属年度）。"""
     from workbook import catalogue
     from workbook.ledger import Ledger
     from workbook.settings import load_settings
@@ -292,16 +313,17 @@ def history_cmd(
     lpath = _ledger_path(load_settings(settings_path), ledger_path)
     if not lpath.exists():
         raise click.ClickException(f"报送台账不存在：{lpath}（还没有做过汇总？）")
-    if unit:
-        cat.unit(unit)
+    if year is None and not all_years:
+        year = cat.year
     with Ledger(lpath) as ledger:
-        rows = [
-            r
-            for r in ledger.rows(unit, cat.catalogue_id)
-            if year is None or r.period.startswith(str(year))
-        ]
+        if unit and not cat.has_unit(unit) and unit not in ledger.units():
+            raise click.ClickException(
+                f"目录和报送台账中都没有单位“{unit}”。目录中的单位：{'、'.join(cat.unit_ids)}"
+            )
+        rows = ledger.rows(unit, cat.catalogue_id, year)
         years = sorted({int(r.period[:4]) for r in rows})
         values = {y: ledger.history(cat.catalogue_id, y) for y in years}
+    click.echo(f"报送台账：{lpath}", err=True)
     if as_json:
         out = {
             "submissions": [r.__dict__ for r in rows],

@@ -19,10 +19,18 @@ from typing import Any
 
 from workbook.catalogue import Catalogue, Indicator, Target, reporting_rows
 from workbook.errors import InputError
-from workbook.ledger import Ledger
+from workbook.ledger import MEMORY, Ledger
 from workbook.period import Period, parse_period
 from workbook.report import Problem
-from workbook.returns import CheckedReturn, RawReturn, check_return, find_files, read_file
+from workbook.returns import RawReturn, check_return, find_files, read_file
+from workbook.settings import template_text
+from workbook.submission import (
+    ACCEPTED,
+    REJECTED,
+    SKIPPED,
+    SUPERSEDED,
+    Submission,
+)
 from workbook.targets import (
     DONE,
     LAGGING,
@@ -35,34 +43,7 @@ from workbook.targets import (
 )
 from workbook.template import IDENTITY_FORMAT
 
-ACCEPTED, REJECTED, SUPERSEDED, SKIPPED = "accepted", "rejected", "superseded", "skipped"
-STATUS_ZH = {ACCEPTED: "采用", REJECTED: "退回", SUPERSEDED: "已被替代", SKIPPED: "跳过"}
-DUPLICATE_RULE = (
-    "同一单位报送多份时，采用文件修改时间最新的一份；时间相同时采用错误较少的一份；"
-    "其余标为“已被替代”，仍列在报送情况和问题清单中。"
-)
 MEMORY_LIMIT_BYTES = 1_500_000_000
-
-
-@dataclass
-class Submission:
-    """One file found in the returns folder and what was decided about it."""
-
-    path: str
-    name: str
-    size: int = 0
-    sha256: str = ""
-    mtime: str = ""
-    unit: str = ""
-    period: str = ""
-    template_version: str = ""
-    status: str = REJECTED
-    decision: str = ""
-    problems: int = 0
-    errors: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 @dataclass(slots=True)
@@ -101,13 +82,15 @@ class Consolidation:
     problems: list[Problem] = field(default_factory=list)
     unit_values: dict[tuple[str, int], UnitValue] = field(default_factory=dict)
     city: dict[int, CityValue] = field(default_factory=dict)
-    accepted: dict[str, CheckedReturn] = field(default_factory=dict)
-    checked_by_sha: dict[str, CheckedReturn] = field(default_factory=dict)
-    previous: dict[str, dict[int, float | str]] = field(default_factory=dict)
+    accepted: dict[str, Submission] = field(default_factory=dict)
+    # unit -> 序号 -> (period, value): the latest accepted figure of an earlier period
+    previous: dict[str, dict[int, tuple[str, float | str]]] = field(default_factory=dict)
     history: dict[str, dict[str, dict[int, float | str]]] = field(default_factory=dict)
     generated_at: str = ""
-
     missing_units: list[str] = field(default_factory=list)
+    # unit -> what it must still fix for this period (what its feedback workbook lists)
+    open_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    recorded: int = 0  # ledger rows this run added or changed
 
     def lagging(self) -> list[UnitValue]:
         return [uv for uv in self.unit_values.values() if uv.status == LAGGING]
@@ -245,15 +228,20 @@ class _Results(dict[str, RawReturn]):
 
 def _file_problem(
     sub: Submission, code: str, message: str, action: str, severity: str = "error"
-) -> Problem:
-    return Problem(
-        code=code, severity=severity, message=message, action=action, unit=sub.unit, file=sub.name
+) -> None:
+    sub.found.append(
+        Problem(
+            code=code,
+            severity=severity,
+            message=message,
+            action=action,
+            unit=sub.unit,
+            file=sub.name,
+        )
     )
 
 
-def _identify(
-    raw: RawReturn, sub: Submission, cat: Catalogue, period: Period, problems: list[Problem]
-) -> bool:
+def _identify(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
     """Fill the submission's identity; False (with a problem) when the file cannot be used."""
     ident = raw.identity
     if raw.error:
@@ -263,17 +251,15 @@ def _identify(
             action, severity = "如确是填报表，请另存为 .xlsx 后报送。", "info"
         else:
             action, severity = "请检查文件，用下发的模板重新填报后报送。", "error"
-        problems.append(_file_problem(sub, raw.error_code, raw.error, action, severity))
+        _file_problem(sub, raw.error_code, raw.error, action, severity)
         return False
     if ident.get("format") != IDENTITY_FORMAT:
         sub.decision = "不是本系统下发的填报模板（没有模板身份信息）。"
-        problems.append(
-            _file_problem(
-                sub,
-                "return.unidentified",
-                sub.decision,
-                "请使用市局下发的模板填报，不要复制到新文件中。",
-            )
+        _file_problem(
+            sub,
+            "return.unidentified",
+            sub.decision,
+            "请使用市局下发的模板填报，不要复制到新文件中。",
         )
         return False
     sub.unit = ident.get("unit", "")
@@ -281,15 +267,11 @@ def _identify(
     sub.template_version = ident.get("template_version", "")
     if ident.get("catalogue_id") != cat.catalogue_id:
         sub.decision = f"模板属于另一套目录（{ident.get('catalogue_id')}），不是本年度的十件实事。"
-        problems.append(
-            _file_problem(sub, "return.other_catalogue", sub.decision, "请使用本年度下发的模板。")
-        )
+        _file_problem(sub, "return.other_catalogue", sub.decision, "请使用本年度下发的模板。")
         return False
     if not cat.has_unit(sub.unit):
         sub.decision = f"模板中的单位“{sub.unit}”不在目录中。"
-        problems.append(
-            _file_problem(sub, "return.unknown_unit", sub.decision, "请使用下发给本单位的模板。")
-        )
+        _file_problem(sub, "return.unknown_unit", sub.decision, "请使用下发给本单位的模板。")
         return False
     try:
         their = parse_period(sub.period)
@@ -300,13 +282,11 @@ def _identify(
         earlier = their is not None and their < period
         sub.status = SKIPPED
         sub.decision = f"这是{label}的模板，不是本期（{period.label}）的。"
-        problems.append(
-            _file_problem(
-                sub,
-                "return.earlier_period" if earlier else "return.other_period",
-                sub.decision,
-                f"请用{period.label}的模板重新填报。",
-            )
+        _file_problem(
+            sub,
+            "return.earlier_period" if earlier else "return.other_period",
+            sub.decision,
+            f"请用{period.label}的模板重新填报。",
         )
         return False
     if ident.get("catalogue_version") != cat.version:
@@ -315,25 +295,52 @@ def _identify(
                 f"模板按旧版目录（{ident.get('catalogue_version')}）生成，"
                 f"目标任务与现行目录（{cat.version}）不同。"
             )
-            problems.append(
-                _file_problem(
-                    sub, "return.catalogue_changed", sub.decision, "请用重新下发的模板填报。"
-                )
-            )
+            _file_problem(sub, "return.catalogue_changed", sub.decision, "请用重新下发的模板填报。")
             return False
-        problems.append(
-            Problem(
-                code="return.catalogue_version",
-                severity="info",
-                unit=sub.unit,
-                file=sub.name,
-                message=(
-                    f"模板目录版本为 {ident.get('catalogue_version')}，现行为 {cat.version}，"
-                    "本单位目标未变，照常汇总。"
-                ),
-            )
+        _file_problem(
+            sub,
+            "return.catalogue_version",
+            f"模板目录版本为 {ident.get('catalogue_version')}，现行为 {cat.version}，"
+            "本单位目标未变，照常汇总。",
+            "",
+            "info",
         )
     return True
+
+
+def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Submission:
+    """What one read file is for ``period``: its identity, problems and values, and whether
+    it may be accepted (``eligible``). Which eligible file counts is decided later, over the
+    ledger (``submission.decide``)."""
+    sub = Submission(
+        path=raw.path,
+        name=Path(raw.path).relative_to(root).as_posix(),
+        size=raw.size,
+        sha256=raw.sha256,
+        mtime=raw.mtime,
+    )
+    if not _identify(raw, sub, cat, period):
+        if sub.status != SKIPPED:
+            sub.status = REJECTED
+        return sub
+    checked = raw.checked or check_return(raw, cat, period.code)
+    raw.grid = []  # checked: the cell values are no longer needed
+    for p in checked.problems:
+        p.file = sub.name
+    sub.found.extend(checked.problems)
+    sub.values, sub.signature = checked.values, checked.signature
+    sub.eligible, sub.status, sub.decision = True, SUPERSEDED, ""
+    return sub
+
+
+def check_period_year(cat: Catalogue, period: Period) -> None:
+    """Refuse a period outside the catalogue's year, before anything is written."""
+    if period.year != cat.year:
+        raise InputError(
+            f"期次 {period.code}（{period.label}）属于 {period.year} 年，而所用目录"
+            f"（{cat.catalogue_id} {cat.version}）是 {cat.year} 年的。请指定 {period.year} 年的"
+            f"目录（命令行用 --catalogue，汇总工作簿填“目录文件”），或改正期次。"
+        )
 
 
 def consolidate(
@@ -346,93 +353,62 @@ def consolidate(
 ) -> Consolidation:
     """Consolidate every return below ``folder`` for ``period``; never modifies a file.
 
-    With a ``ledger``, values lower than the previous period's accepted cumulative value are
-    warned about, and ``history`` holds the year so far. Recording into the ledger is the
-    caller's separate step (``Ledger.record``).
+    The folder's files are merged into ``ledger`` (an in-memory one when None) inside its open
+    transaction, each unit's current return is decided over everything the ledger holds for
+    the period, and every figure is derived from that. Committing is the caller's step
+    (``run.run_consolidation``); a ledger that is not committed is left as it was.
     """
     from workbook.settings import load_settings
 
+    check_period_year(cat, period)
     settings = settings or load_settings()
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"找不到回收文件夹：{root}")
+    subs: list[Submission] = []
+    scan(
+        find_files(root),
+        int(settings["max_file_bytes"]),
+        float(settings["max_seconds_per_file"]),
+        workers,
+        on_result=lambda raw: subs.append(evaluate(raw, root, cat, period)),
+        cat=cat,
+        period_code=period.code,
+    )
+    subs.sort(key=lambda sub: sub.path)
+    ledger = ledger or Ledger(MEMORY)
+    touched = ledger.merge(cat.catalogue_id, cat.version, period.code, subs)
+    touched |= ledger.decide(cat.catalogue_id, period.code)
     result = Consolidation(
         catalogue=cat,
         period=period,
         folder=str(root),
         generated_at=datetime.now().isoformat(timespec="seconds"),
+        recorded=len(touched),
     )
-    paths = find_files(root)
-    candidates: list[tuple[Submission, RawReturn]] = []
-    checked: dict[int, CheckedReturn] = {}
-    seen_hash: dict[str, Submission] = {}
+    _derive(result, ledger)
+    return result
 
-    def handle(raw: RawReturn) -> None:
-        p = Path(raw.path)
-        sub = Submission(
-            path=raw.path,
-            name=str(p.relative_to(root)),
-            size=raw.size,
-            sha256=raw.sha256,
-            mtime=raw.mtime,
-        )
-        result.submissions.append(sub)
-        if not _identify(raw, sub, cat, period, result.problems):
-            if sub.status != SKIPPED:
-                sub.status = REJECTED
-            return
-        twin = seen_hash.get(raw.sha256)
-        if twin is not None:
-            sub.status = SKIPPED
-            sub.decision = f"与“{twin.name}”内容完全相同，按重复文件跳过。"
-            return
-        seen_hash[raw.sha256] = sub
-        candidates.append((sub, raw))
-        checked[id(sub)] = raw.checked or check_return(raw, cat, period.code)
-        raw.grid = []  # checked: the cell values are no longer needed
 
-    scan(
-        paths,
-        int(settings["max_file_bytes"]),
-        float(settings["max_seconds_per_file"]),
-        workers,
-        on_result=handle,
-        cat=cat,
-        period_code=period.code,
-    )
-    order = {str(p): i for i, p in enumerate(paths)}
-    result.submissions.sort(key=lambda sub: order[sub.path])
-    result.checked_by_sha = {raw.sha256: checked[id(sub)] for sub, raw in candidates}
-    by_unit: dict[str, list[Submission]] = {}
-    for sub, _raw in candidates:
-        by_unit.setdefault(sub.unit, []).append(sub)
-    for unit, subs in by_unit.items():
-        ranked = sorted(
-            subs, key=lambda s: (s.mtime, -checked[id(s)].error_count, s.name), reverse=True
-        )
-        winner = ranked[0]
-        winner.status = ACCEPTED
-        winner.decision = "采用"
-        result.accepted[unit] = checked[id(winner)]
-        for loser in ranked[1:]:
-            loser.status = SUPERSEDED
-            loser.decision = f"同一单位另有较新的文件“{winner.name}”，本文件不采用。"
-        if len(ranked) > 1:
-            winner.decision = f"采用（同一单位共 {len(ranked)} 份，按规则取最新的一份）"
-    if ledger is not None:
-        prev = period.previous()
-        result.previous = ledger.accepted_values(cat.catalogue_id, prev.code) if prev else {}
-        _check_decreases(result, period)
-    for sub, _raw in candidates:
-        cr = checked[id(sub)]
-        result.problems.extend(cr.problems)
-    by_file: dict[str, list[Problem]] = {}
-    for prob in result.problems:
-        by_file.setdefault(prob.file, []).append(prob)
+def _derive(result: Consolidation, ledger: Ledger) -> None:
+    """Fill ``result`` from the ledger: files, current returns, problems, figures, history."""
+    cat, period = result.catalogue, result.period
+    result.submissions = ledger.submissions(cat.catalogue_id, period.code)
+    result.accepted = {s.unit: s for s in result.submissions if s.status == ACCEPTED}
+    result.previous = ledger.latest_before(cat.catalogue_id, period)
+    decreased = _decreases(result)
     for sub in result.submissions:
-        mine = by_file.get(sub.name, [])
-        sub.problems = len(mine)
-        sub.errors = sum(1 for prob in mine if prob.severity == "error")
+        current = result.accepted.get(sub.unit)
+        if sub.status == SUPERSEDED or (
+            sub.status != ACCEPTED and current is not None and sub.mtime < current.mtime
+        ):
+            continue  # a later file of the same unit replaced it: nothing left to act on
+        mine = sub.found + (decreased.get(sub.unit, []) if sub.status == ACCEPTED else [])
+        result.problems.extend(mine)
+        if sub.unit:
+            result.open_problems.setdefault(sub.unit, []).extend(
+                p for p in mine if p.severity in ("error", "warning")
+            )
     result.missing_units = [
         u for u in cat.unit_ids if u not in result.accepted and reporting_rows(cat, u)
     ]
@@ -447,52 +423,47 @@ def consolidate(
             )
         )
     _compute(result)
-    if ledger is not None:
-        result.history = ledger.history(cat.catalogue_id, period.year)
-        result.history[period.code] = {
-            unit: {seq: rec.value for seq, rec in ret.values.items() if rec.value is not None}
-            for unit, ret in result.accepted.items()
-        }
-        result.history = dict(sorted(result.history.items()))
-    return result
+    result.history = ledger.history(cat.catalogue_id, period.year)
 
 
-def _check_decreases(result: Consolidation, period: Period) -> None:
-    """Warn where a cumulative value is lower than the previous period's accepted one."""
-    prev_label = prev.label if (prev := period.previous()) else "上期"
-    for unit, ret in result.accepted.items():
+def _decreases(result: Consolidation) -> dict[str, list[Problem]]:
+    """Unit → warnings where a cumulative value is lower than the latest figure accepted for
+    an earlier period of the year (the 上期累计 its next template carries)."""
+    out: dict[str, list[Problem]] = {}
+    for unit, sub in result.accepted.items():
         before = result.previous.get(unit, {})
-        for seq, rec in ret.values.items():
+        for seq, rec in sub.values.items():
             ind = result.catalogue.indicator(seq)
-            old = before.get(seq)
+            code, old = before.get(seq, ("", None))
             if (
                 ind.measure in ("count", "amount")
                 and isinstance(rec.value, float | int)
                 and isinstance(old, float | int)
                 and rec.value < old - 1e-9
             ):
-                ret.problems.append(
+                out.setdefault(unit, []).append(
                     Problem(
                         code="value.decreased",
                         severity="warning",
                         unit=unit,
-                        file=Path(ret.raw.path).name,
-                        sheet=ret.raw.report_sheet,
+                        file=sub.name,
+                        sheet=template_text()["sheet_report"],
                         cell=rec.cell,
                         seq=seq,
                         found=rec.raw,
                         message=f"序号 {seq}（{ind.name}）累计完成 {rec.value:g} 小于"
-                        f"{prev_label}已确认的累计数 {old:g}。",
+                        f"{parse_period(code).label}已确认的累计数 {old:g}。",
                         action="累计数一般不应减少；如上期有误或数据核减，请在备注中说明。",
                     )
                 )
+    return out
 
 
 def _compute(result: Consolidation) -> None:
     cat, share = result.catalogue, result.period.share
     for unit in cat.unit_ids:
         ret = result.accepted.get(unit)
-        file_name = Path(ret.raw.path).name if ret else ""
+        file_name = ret.name if ret else ""
         for row in reporting_rows(cat, unit):
             ind = row.indicator
             uv = UnitValue(unit=unit, seq=ind.seq, target=row.target)

@@ -22,6 +22,7 @@ from typing import Any
 from workbook.catalogue import Catalogue, Row, reporting_rows
 from workbook.report import Problem
 from workbook.settings import template_text
+from workbook.submission import ValueRecord
 from workbook.template import IDENTITY_FORMAT, IDENTITY_SHEET
 from workbook.values import parse_value
 from workbook.xlsxio import cell_text
@@ -222,20 +223,6 @@ def _custom_properties(z: zipfile.ZipFile) -> dict[str, str]:
 
 
 # --- checking a return against the catalogue ------------------------------------------------
-
-
-@dataclass(slots=True)
-class ValueRecord:
-    """One unit's value for one indicator, as accepted from a return."""
-
-    seq: int
-    value: float | str | None
-    raw: str = ""
-    cell: str = ""
-    progress: str = ""
-    problems: str = ""
-    remark: str = ""
-    valid: bool = True
 
 
 @dataclass

@@ -9,15 +9,20 @@ from __future__ import annotations
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from workbook import summary
 from workbook.catalogue import Catalogue
-from workbook.consolidate import ACCEPTED, Consolidation, consolidate
+from workbook.consolidate import Consolidation, check_period_year, consolidate
 from workbook.errors import InputError
-from workbook.ledger import Ledger
+from workbook.ledger import MEMORY, Ledger
 from workbook.period import Period
+from workbook.runlock import RunLock, lock_path_for
+from workbook.settings import user_data_dir
+from workbook.staging import Staging, interrupts_held, remove_stale
+from workbook.submission import ACCEPTED, REJECTED
 
 
 @dataclass
@@ -31,6 +36,7 @@ class Outcome:
     csv: Path | None = None
     ledger: Path | None = None
     recorded: int = 0
+    archived: list[Path] = field(default_factory=list)
 
     @property
     def accepted_units(self) -> list[str]:
@@ -39,7 +45,7 @@ class Outcome:
 
     @property
     def rejected_files(self) -> list[str]:
-        return [s.name for s in self.result.submissions if s.status == "rejected"]
+        return [s.name for s in self.result.submissions if s.status == REJECTED]
 
     def text(self) -> str:
         r = self.result
@@ -54,65 +60,89 @@ class Outcome:
         ]
         if self.feedback:
             lines.append(f"退回修改清单 {len(self.feedback)} 份：{self.feedback[0].parent}")
+        if self.archived:
+            lines.append(
+                f"已无问题、移入归档的退回修改清单 {len(self.archived)} 份：{self.archived[0].parent}"
+            )
         if self.json:
             lines.append(f"JSON 报告：{self.json}")
         if self.csv:
             lines.append(f"明细 CSV：{self.csv}")
         if self.ledger:
             lines.append(f"报送台账：{self.ledger}（本次新记录或更新 {self.recorded} 条）")
+        else:
+            lines.append("报送台账：未使用（只汇总了本文件夹，没有记录）")
         return "\n".join(lines)
 
 
 _SIDE: dict[str, Any] = {}
 
 
-def _write_side(
-    args: tuple[Path, Path | str | None, Path | str | None],
-) -> tuple[list[Path], Path | None, Path | None]:
-    """Write the feedback workbooks, JSON and CSV of the consolidation in ``_SIDE``."""
+def _write_side(args: tuple[Path, Path | str | None, Path | str | None]) -> list[tuple[str, str]]:
+    """Stage the feedback workbooks, JSON and CSV of the consolidation in ``_SIDE``; returns
+    the (temporary, final) pairs staged, for the parent's ``Staging``."""
     fb_dir, json_path, csv_path = args
-    result = _SIDE["result"]
-    feedback = summary.write_feedback(result, fb_dir)
-    j = summary.write_json(result, json_path) if json_path else None
-    c = summary.write_csv(result, csv_path) if csv_path else None
-    return feedback, j, c
+    result, staging = _SIDE["result"], _SIDE["staging"]
+    start = len(staging.items)
+    summary.write_feedback(result, fb_dir, staging.stage)
+    if json_path:
+        summary.write_json(result, json_path, staging.stage)
+    if csv_path:
+        summary.write_csv(result, csv_path, staging.stage)
+    return list(staging.items[start:])
 
 
 class _SideOutputs:
-    """The outputs besides the summary, written by a forked process where the platform forks
+    """The outputs besides the summary, staged by a forked process where the platform forks
     (the result is inherited, not pickled), else in this process after the summary."""
 
     def __init__(
         self,
         result: Consolidation,
+        staging: Staging,
         fb_dir: Path,
         json_path: Path | str | None,
         csv_path: Path | str | None,
     ) -> None:
         self.result = result
+        self.staging = staging
         self.args = (fb_dir, json_path, csv_path)
         self.pool: Any = None
         self.future: Any = None
 
     def start(self) -> None:
+        for folder in (self.args[0], *(Path(p).parent for p in self.args[1:] if p)):
+            self.staging.dirs.add(Path(folder))  # so discard() finds what a helper wrote
         if "fork" not in mp.get_all_start_methods() or len(self.result.unit_values) < 5000:
             return  # small jobs: a second process costs more than it saves
-        _SIDE["result"] = self.result
+        _SIDE.update(result=self.result, staging=self.staging)
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
         self.future = self.pool.submit(_write_side, self.args)
 
-    def finish(self) -> tuple[list[Path], Path | None, Path | None]:
+    def finish(self) -> None:
         if self.future is None:
-            _SIDE["result"] = self.result
+            _SIDE.update(result=self.result, staging=self.staging)
             try:
-                return _write_side(self.args)
+                _write_side(self.args)
             finally:
                 _SIDE.clear()
+            return
         try:
-            return self.future.result()  # re-raises the child's error (e.g. a locked file)
+            self.staging.items += self.future.result()  # re-raises the child's error
         finally:
             self.pool.shutdown()
             _SIDE.clear()
+
+
+def _stale_feedback(fb_dir: Path, result: Consolidation, keep: list[Path]) -> list[Path]:
+    """Feedback workbooks of this period (or of the old, period-less naming) in ``fb_dir`` for
+    units that no longer have anything to fix."""
+    if not fb_dir.is_dir():
+        return []
+    names = {p.name for p in keep}
+    mine = {summary.feedback_name(result.period.code, u) for u in result.catalogue.unit_ids}
+    legacy = {u + summary.FEEDBACK_SUFFIX for u in result.catalogue.unit_ids}
+    return sorted(p for p in fb_dir.iterdir() if p.is_file() and p.name in (mine | legacy) - names)
 
 
 def run_consolidation(
@@ -128,22 +158,89 @@ def run_consolidation(
     ledger_path: Path | str | None = None,
     workers: int | None = None,
 ) -> Outcome:
-    """Consolidate ``returns_dir`` and write every output; returns what was written."""
+    """Consolidate ``returns_dir`` and write every output, all or nothing.
+
+    One run at a time per ledger (``RunLock``). The ledger records the run in one transaction
+    that commits only once every output is written under a temporary name; the outputs are
+    then put in place together. A failure or Ctrl-C before that leaves the ledger and every
+    output as they were and no temporary file; a crash while putting them in place is
+    completed by the next run (``Ledger.recover``). Without ``ledger_path`` an in-memory
+    ledger is used: the run sees only this folder and records nothing.
+    """
+    check_period_year(cat, period)
     out = Path(output)
     if not Path(returns_dir).is_dir():
         raise InputError(f"找不到回收文件夹：{returns_dir}")
-    ledger = Ledger(ledger_path) if ledger_path else None
+    if out.is_dir():
+        raise InputError(f"汇总表的位置 {out} 是一个文件夹，请写上文件名，如 {out / '汇总.xlsx'}。")
+    fb_dir = Path(feedback_dir) if feedback_dir else out.parent / "退回修改"
+    ledger_file = Path(ledger_path) if ledger_path else None
+    lock = lock_path_for(ledger_file, out, user_data_dir())
+    with RunLock(lock, float(settings.get("lock_wait_seconds", 60))):
+        ledger = Ledger(ledger_file or MEMORY)
+        try:
+            ledger.recover()
+            folders = [out.parent, fb_dir, *(Path(p).parent for p in (json_path, csv_path) if p)]
+            remove_stale(folders)
+            return _run(
+                ledger,
+                returns_dir,
+                period,
+                out,
+                cat,
+                settings,
+                fb_dir,
+                json_path,
+                csv_path,
+                workers,
+            )
+        finally:
+            ledger.close()
+
+
+def _run(
+    ledger: Ledger,
+    returns_dir: Path | str,
+    period: Period,
+    out: Path,
+    cat: Catalogue,
+    settings: dict[str, Any],
+    fb_dir: Path,
+    json_path: Path | str | None,
+    csv_path: Path | str | None,
+    workers: int | None,
+) -> Outcome:
+    staging = Staging()
+    committed = False
     try:
         result = consolidate(returns_dir, cat, period, settings, workers, ledger)
-        fb_dir = Path(feedback_dir) if feedback_dir else out.parent / "退回修改"
-        side = _SideOutputs(result, fb_dir, json_path, csv_path)
+        side = _SideOutputs(result, staging, fb_dir, json_path, csv_path)
         side.start()  # JSON, CSV and feedback in a second process while this one writes
-        outcome = Outcome(result, summary.write_summary(result, out))
-        outcome.feedback, outcome.json, outcome.csv = side.finish()
-        if ledger is not None:
-            outcome.recorded = ledger.record(result)
-            outcome.ledger = ledger.path
-    finally:
-        if ledger is not None:
-            ledger.close()
+        outcome = Outcome(result, summary.write_summary(result, out, staging.stage))
+        side.finish()
+        outcome.feedback = [
+            Path(final)
+            for _, final in staging.items
+            if Path(final).name.endswith(summary.FEEDBACK_SUFFIX)
+        ]
+        outcome.json = Path(json_path) if json_path else None
+        outcome.csv = Path(csv_path) if csv_path else None
+        archive = fb_dir / "已归档" / datetime.now().strftime("%Y%m%d-%H%M%S")
+        for stale in _stale_feedback(fb_dir, result, outcome.feedback):
+            staging.move(stale, archive / stale.name)
+            outcome.archived.append(archive / stale.name)
+        staging.preflight()
+        with interrupts_held():
+            run_id = ledger.journal(cat.catalogue_id, period.code, str(returns_dir), staging.plan())
+            ledger.commit()
+            committed = True
+            staging.publish()
+            ledger.finish_run(run_id)
+    except BaseException:
+        if not committed:
+            ledger.rollback()
+            staging.discard()
+        raise
+    outcome.recorded = result.recorded
+    outcome.ledger = None if ledger.in_memory else ledger.path
     return outcome

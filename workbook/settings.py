@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "deadline_days_after_period_end": 5,
     "deadlines": {},
     "sheet_password": "shishi",
-    "ledger_path": "dist/ledger.sqlite3",
+    "ledger_path": "",
+    "lock_wait_seconds": 60,
     "max_file_bytes": 20_000_000,
     "max_seconds_per_file": 30,
 }
@@ -47,6 +49,37 @@ def deadline(settings: dict[str, Any], period: Period) -> str:
         return str(explicit)
     days = int(settings.get("deadline_days_after_period_end", 5))
     return (period.end + timedelta(days=days)).isoformat()
+
+
+def user_data_dir() -> Path:
+    """The per-user folder shishi keeps its ledger in, independent of the working folder.
+
+    ``SHISHI_HOME`` overrides it; otherwise ``%LOCALAPPDATA%\\shishi`` on Windows and
+    ``$XDG_DATA_HOME/shishi`` (``~/.local/share/shishi``) elsewhere. No admin rights needed.
+    """
+    env = os.environ.get("SHISHI_HOME")
+    if env:
+        return Path(env).expanduser()
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "shishi"
+
+
+def ledger_location(settings: dict[str, Any], override: Path | str | None = None) -> Path:
+    """The ledger every command shares: ``override`` (an option, or the button's cell), else
+    ``ledger_path`` of the settings (a relative path is resolved against the settings file's
+    folder, never the working folder), else ``ledger.sqlite3`` in ``user_data_dir()``."""
+    if override:
+        return Path(override).expanduser()
+    configured = str(settings.get("ledger_path") or "").strip()
+    if configured:
+        p = Path(configured).expanduser()
+        if not p.is_absolute():
+            p = Path(str(settings.get("_path", "."))).resolve().parent / p
+        return p
+    return user_data_dir() / "ledger.sqlite3"
 
 
 @cache

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +18,15 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from workbook.consolidate import (
-    ACCEPTED,
-    DUPLICATE_RULE,
-    STATUS_ZH,
-    CityValue,
-    Consolidation,
-)
+from workbook.consolidate import CityValue, Consolidation
 from workbook.report import SEVERITY_ZH
+from workbook.submission import ACCEPTED, DUPLICATE_RULE, STATUS_ZH
 from workbook.targets import DONE, LAGGING, MISSING, NOT_APPLICABLE, ON_TRACK
 from workbook.xlsxio import atomic_write, safe_text
 
+# atomic_write, or Staging.stage: (final path, function writing a temporary file) -> final path
+Writer = Callable[[Path | str, Callable[[Path], object]], Path]
+FEEDBACK_SUFFIX = "_退回修改.xlsx"
 STATUS_ORDER = (DONE, ON_TRACK, LAGGING, MISSING)
 CSV_COLUMNS = [
     "期次",
@@ -170,9 +169,9 @@ class _Writer:
                 ws.write_string(r, c, str(v), fmt)
 
 
-def write_summary(result: Consolidation, out: Path | str) -> Path:
+def write_summary(result: Consolidation, out: Path | str, write: Writer = atomic_write) -> Path:
     """Write the city summary workbook to ``out`` atomically; returns the path."""
-    return atomic_write(out, lambda tmp: _build_summary(result, tmp))
+    return write(out, lambda tmp: _build_summary(result, tmp))
 
 
 def _build_summary(result: Consolidation, tmp: Path) -> None:
@@ -510,7 +509,7 @@ def long_rows(result: Consolidation) -> list[dict[str, Any]]:
     return rows
 
 
-def write_csv(result: Consolidation, out: Path | str) -> Path:
+def write_csv(result: Consolidation, out: Path | str, write: Writer = atomic_write) -> Path:
     """Long-form CSV, UTF-8 with BOM, formula-like text neutralised."""
     buf = io.StringIO()
     wr = csv.writer(buf, lineterminator="\r\n")
@@ -518,7 +517,7 @@ def write_csv(result: Consolidation, out: Path | str) -> Path:
     for row in long_rows(result):
         wr.writerow([safe_text(str(row[c])) for c in CSV_COLUMNS])
     text = buf.getvalue()
-    return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8-sig"))
+    return write(out, lambda p: p.write_text(text, encoding="utf-8-sig"))
 
 
 def report_dict(result: Consolidation) -> dict[str, Any]:
@@ -565,29 +564,33 @@ def report_dict(result: Consolidation) -> dict[str, Any]:
     }
 
 
-def write_json(result: Consolidation, out: Path | str) -> Path:
+def write_json(result: Consolidation, out: Path | str, write: Writer = atomic_write) -> Path:
     # no indent: json's C encoder only runs without one (ten times faster on 50,000 values)
     text = json.dumps(report_dict(result), ensure_ascii=False, separators=(",", ":"))
-    return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"))
+    return write(out, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def write_feedback(result: Consolidation, out_dir: Path | str) -> list[Path]:
-    """One ``<单位>_退回修改.xlsx`` per unit with problems in its accepted or rejected files."""
+def feedback_name(period_code: str, unit: str) -> str:
+    """The feedback workbook of ``unit`` for a period: the period first, so quarters sort."""
+    return f"{period_code}_{unit}{FEEDBACK_SUFFIX}"
+
+
+def write_feedback(
+    result: Consolidation, out_dir: Path | str, write: Writer = atomic_write
+) -> list[Path]:
+    """One feedback workbook per unit with something still to fix for the period (errors or
+    warnings of its current return, or of a later file that could not be used)."""
     out = Path(out_dir)
     paths = []
-    by_unit: dict[str, list[Any]] = {}
-    for p in result.problems:
-        if p.code != "unit.not_submitted" and p.severity in ("error", "warning"):
-            by_unit.setdefault(p.unit, []).append(p)
     for u in result.catalogue.unit_ids:
-        mine = by_unit.get(u)
+        mine = result.open_problems.get(u)
         if not mine:
             continue
 
         def build(tmp: Path, unit: str = u, found: list[Any] = mine) -> None:
             _feedback(result, unit, found, tmp)
 
-        paths.append(atomic_write(out / f"{u}_退回修改.xlsx", build))
+        paths.append(write(out / feedback_name(result.period.code, u), build))
     return paths
 
 

@@ -23,7 +23,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook.catalogue import Catalogue, Row, reporting_rows
-from workbook.period import Period
+from workbook.period import Period, parse_period
 from workbook.settings import deadline, load_settings, template_text
 from workbook.xlsxio import atomic_write
 
@@ -137,6 +137,19 @@ def _row_height(texts: Mapping[str, str], points_per_line: float = 13.5) -> floa
         usable = max(1, WIDTHS[key] - 1)
         lines = max(lines, -(-_display_width(text) // usable))
     return max(18.0, lines * points_per_line + 4)
+
+
+def _previous_note(previous: Mapping[int, tuple[str, float | str]]) -> str:
+    """Where 上期累计 comes from, for the subtitle: the period most of its figures are from."""
+    if not previous:
+        return ""
+    main = _main_period(previous)
+    return f"　　上期累计：{parse_period(main).label}已确认数"
+
+
+def _main_period(previous: Mapping[int, tuple[str, float | str]]) -> str:
+    codes = [code for code, _ in previous.values()]
+    return max(set(codes), key=lambda c: (codes.count(c), parse_period(c)))
 
 
 def _fmt_share(share: float) -> str:
@@ -355,12 +368,13 @@ def build_template(
     period: Period,
     out_path: Path | str,
     settings: dict[str, Any] | None = None,
-    previous: Mapping[int, float | str] | None = None,
+    previous: Mapping[int, tuple[str, float | str]] | None = None,
     generated_at: str | None = None,
 ) -> Path:
     """Write the template of ``unit_id`` for ``period`` to ``out_path`` (atomically).
 
-    ``previous`` maps 序号 to the previous period's accepted value (上期累计).
+    ``previous`` maps 序号 to (period code, value): the unit's latest figure accepted for an
+    earlier period of the year (上期累计); the sheet says which period it comes from.
     Returns the path written.
     """
     settings = settings or load_settings()
@@ -381,6 +395,7 @@ def build_template(
         "contact_name": contact.get("name", ""),
         "contact_phone": contact.get("phone", ""),
         "contact_email": contact.get("email", ""),
+        "previous_note": _previous_note(previous or {}),
     }
 
     def write(tmp: Path) -> None:
@@ -458,9 +473,10 @@ def _report_sheet(
     rows: list[Row],
     period: Period,
     password: str,
-    previous: Mapping[int, float | str],
+    previous: Mapping[int, tuple[str, float | str]],
 ) -> None:
     ws = wb.add_worksheet(text["sheet_report"], worksheet_class=_PlainFormulaSheet)
+    main_previous = _main_period(previous) if previous else ""
     headers = text["headers"]
     last_col = len(COLUMNS) - 1
     for key, width in WIDTHS.items():
@@ -497,7 +513,15 @@ def _report_sheet(
             ws.write_number(r, COL["target_value"], row.target.value, f.locked_num[m])
         else:
             ws.write_blank(r, COL["target_value"], None, f.locked)
-        prev = previous.get(ind.seq)
+        prev_period, prev = previous.get(ind.seq, ("", None))
+        if prev_period and prev_period != main_previous:
+            ws.write_comment(
+                r,
+                COL["previous"],
+                f"本项上期累计取自{parse_period(prev_period).label}已确认数"
+                "（之后的期次没有本项的确认数）。",
+                {"author": "市局", "x_scale": 2},
+            )
         if isinstance(prev, int | float):
             ws.write_number(r, COL["previous"], prev, f.locked_num[m])
         elif prev:
@@ -589,7 +613,7 @@ def _init_worker(
     cat: Catalogue,
     period: Period,
     settings: dict[str, Any],
-    previous: Mapping[str, Mapping[int, float | str]],
+    previous: Mapping[str, Mapping[int, tuple[str, float | str]]],
     stamp: str,
 ) -> None:
     """Receive the shared inputs once per worker process, not once per template."""
@@ -618,14 +642,20 @@ def generate(
     out_dir: Path | str,
     units: Iterable[str] | None = None,
     settings: dict[str, Any] | None = None,
-    previous: Mapping[str, Mapping[int, float | str]] | None = None,
+    previous: Mapping[str, Mapping[int, tuple[str, float | str]]] | None = None,
     workers: int | None = None,
 ) -> list[Path]:
     """Write one template per unit into ``out_dir``; returns the paths in unit order.
 
+    ``previous``: unit → 序号 → (period code, value), as ``Ledger.latest_before`` gives it.
+    A period outside the catalogue's year is refused before anything is written.
+
     Uses a process pool when there are many units (pool start-up costs more than it saves
     for a handful of files).
     """
+    from workbook.consolidate import check_period_year
+
+    check_period_year(cat, period)
     settings = settings or load_settings()
     unit_ids = list(units) if units else cat.unit_ids
     for u in unit_ids:

@@ -10,7 +10,6 @@ when it saves, so results are saved to a copy).
 from __future__ import annotations
 
 import os
-
 import shutil
 import subprocess
 import sys

@@ -19,11 +19,11 @@ from lo_helpers import lo_run
 from workbook import catalogue, summary
 from workbook.catalogue import reporting_rows
 from workbook.consolidate import consolidate, scan
-from workbook.submission import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED
 from workbook.errors import FileIOError
 from workbook.period import parse_period
 from workbook.samples import fill_return, sample_values
 from workbook.settings import load_settings
+from workbook.submission import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED
 from workbook.template import generate
 
 PERIOD = parse_period("2024Q2")

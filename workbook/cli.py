@@ -172,10 +172,9 @@ def generate_cmd(
 ) -> None:
     """为每个单位生成 PERIOD 期的填报模板（含上期已确认的累计数）。"""
     from workbook import catalogue, template
+    from workbook.consolidate import check_period_year
     from workbook.ledger import Ledger
     from workbook.settings import load_settings
-
-    from workbook.consolidate import check_period_year
 
     p = _period(period)
     cat = catalogue.load(cat_path)

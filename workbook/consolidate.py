@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -103,7 +104,9 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(limit: int, cat: Catalogue | None, period_code: str) -> None:
-    """Cap the worker's memory and give it the catalogue once (not once per file)."""
+    """Cap the worker's memory and give it the catalogue once (not once per file). Ctrl-C is
+    the main process's to handle: a worker ignores it, and is ended by the main process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(cat=cat, period=period_code)
     try:
         import resource
@@ -176,38 +179,52 @@ def scan(
             initializer=_init_worker,
             initargs=(memory_limit, cat, period_code),
         )
-        jobs = [(key, pool.apply_async(_read_and_check, (key,))) for key in todo]
-        todo = []
-        broken = False
-        for key, job in jobs:
-            if broken:
-                if job.ready():
-                    try:
-                        results[key] = job.get(0)
-                    except Exception:
-                        todo.append(key)
-                else:
-                    todo.append(key)
-                continue
-            try:
-                results[key] = job.get(timeout=seconds)
-            except mp.TimeoutError:
-                results[key] = _rejected(
-                    Path(key),
-                    "file.timeout",
-                    f"读取超过 {seconds:g} 秒仍未完成（文件可能已损坏或过于复杂），已跳过。",
-                )
-                broken = True
-            except Exception as exc:  # MemoryError and anything else from the worker
-                results[key] = _rejected(
-                    Path(key), "file.damaged", f"读取时出错：{type(exc).__name__}: {str(exc)[:200]}"
-                )
+        try:
+            todo, broken = _collect(pool, todo, results, seconds)
+        except BaseException:  # Ctrl-C or a failing callback: no worker outlives the run
+            pool.terminate()
+            pool.join()
+            raise
         if broken:
             pool.terminate()
         else:
             pool.close()
         pool.join()
     return [results[str(p)] for p in paths]
+
+
+def _collect(
+    pool: Any, keys: list[str], results: _Results, seconds: float
+) -> tuple[list[str], bool]:
+    """Results of ``keys`` from ``pool``; returns the keys to retry in a new pool (after one
+    timed out) and whether the pool is broken."""
+    jobs = [(key, pool.apply_async(_read_and_check, (key,))) for key in keys]
+    todo: list[str] = []
+    broken = False
+    for key, job in jobs:
+        if broken:
+            if job.ready():
+                try:
+                    results[key] = job.get(0)
+                except Exception:
+                    todo.append(key)
+            else:
+                todo.append(key)
+            continue
+        try:
+            results[key] = job.get(timeout=seconds)
+        except mp.TimeoutError:
+            results[key] = _rejected(
+                Path(key),
+                "file.timeout",
+                f"读取超过 {seconds:g} 秒仍未完成（文件可能已损坏或过于复杂），已跳过。",
+            )
+            broken = True
+        except Exception as exc:  # MemoryError and anything else from the worker
+            results[key] = _rejected(
+                Path(key), "file.damaged", f"读取时出错：{type(exc).__name__}: {str(exc)[:200]}"
+            )
+    return todo, broken
 
 
 class _Results(dict[str, RawReturn]):

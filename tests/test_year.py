@@ -465,3 +465,30 @@ def test_a_real_ctrl_c_leaves_the_previous_state(office):
     assert "已中断" in err and "Traceback" not in err
     assert _state(office, "2024Q2") == before
     assert not list(office.root.rglob(".~shishi-*"))
+
+
+def test_found_by_the_model_a_newer_file_wins_even_with_more_errors(office):
+    """The rule is the newest file; errors only break a tie of file times."""
+    cat = office.cat
+    seq = count_seqs(cat, "定海")[0]
+    office.submit("2024Q1", "定海", full_values(cat, "定海", 10))
+    office.consolidate("2024Q1")
+    office.submit("2024Q1", "定海", full_values(cat, "定海", 20) | {seq: "二十"})
+    out = office.consolidate("2024Q1")
+    assert office.accepted("2024Q1")["定海"].get(seq) is None
+    assert [p.code for p in out.result.open_problems["定海"]] == ["value.not_number"]
+
+
+def test_found_by_the_model_raising_an_earlier_quarter_warns_the_later_one(office):
+    """Q1 corrected upward above Q3's figure: Q3's next run warns of the decrease."""
+    cat = office.cat
+    seq = count_seqs(cat, "定海")[0]
+    office.submit("2024Q1", "定海", full_values(cat, "定海", 10))
+    office.consolidate("2024Q1")
+    office.submit("2024Q3", "定海", full_values(cat, "定海", 30))
+    assert "定海" not in office.consolidate("2024Q3").result.open_problems
+    office.submit("2024Q1", "定海", full_values(cat, "定海", 50))
+    office.consolidate("2024Q1")
+    out = office.consolidate("2024Q3")
+    dec = [p for p in out.result.open_problems["定海"] if p.seq == seq]
+    assert [p.code for p in dec] == ["value.decreased"] and "2024年第一季度" in dec[0].message

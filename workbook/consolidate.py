@@ -422,10 +422,9 @@ def _derive(result: Consolidation, ledger: Ledger) -> None:
             continue  # a later file of the same unit replaced it: nothing left to act on
         mine = sub.found + (decreased.get(sub.unit, []) if sub.status == ACCEPTED else [])
         result.problems.extend(mine)
-        if sub.unit:
-            result.open_problems.setdefault(sub.unit, []).extend(
-                p for p in mine if p.severity in ("error", "warning")
-            )
+        to_fix = [p for p in mine if p.severity in ("error", "warning")]
+        if sub.unit and to_fix:
+            result.open_problems.setdefault(sub.unit, []).extend(to_fix)
     result.missing_units = [
         u for u in cat.unit_ids if u not in result.accepted and reporting_rows(cat, u)
     ]

@@ -10,6 +10,7 @@ when it saves, so results are saved to a copy).
 from __future__ import annotations
 
 import os
+import time
 import shutil
 import subprocess
 import sys
@@ -118,6 +119,41 @@ def test_entry_point_failure_is_a_chinese_message_not_a_traceback(city, tmp_path
     book.set("shishi_period", "2024Q2")
     book.set("shishi_returns_dir", "不存在的文件夹")
     assert run_button(book) is None and "找不到回收文件夹" in book.alerts[-1][1]
+
+
+def test_the_button_follows_the_ledger_rules(tmp_path):
+    """Through the button's entry point: a correction in a later click supersedes, a period
+    outside the catalogue's year and a busy ledger are Chinese messages."""
+    from workbook.runlock import RunLock
+    from workbook.settings import ledger_location, load_settings
+
+    root = tmp_path / "市局"
+    files = build_city_workbook(root, returns_dir="回收文件", period="2024Q2")
+    cat = catalogue.load()
+    period = parse_period("2024Q2")
+    (tpl,) = generate(cat, period, root / "模板", units=["定海"])
+    values = sample_values(cat, "定海", period)
+    seq = next(s for s in values if cat.indicator(s).measure == "count")
+    fill_return(tpl, root / "回收文件" / "定海.xlsx", values)
+    book = OpenpyxlBook(files.workbook)
+    assert run_button(book) is not None
+    corrected = root / "回收文件" / "定海(更正).xlsx"
+    fill_return(tpl, corrected, values | {seq: 777.0})
+    os.utime(corrected, (time.time() + 60, time.time() + 60))
+    outcome = run_button(book)
+    assert outcome is not None and outcome.result.accepted["定海"].name == "定海(更正).xlsx"
+    assert outcome.result.unit_values[("定海", seq)].value == 777.0
+    book.set("shishi_period", "2025Q1")
+    assert run_button(book) is None
+    assert "属于 2025 年" in book.alerts[-1][1] and "是 2024 年的" in book.alerts[-1][1]
+    book.set("shishi_period", "2024Q2")
+    settings = load_settings()
+    lock = ledger_location(settings).with_name("ledger.sqlite3.lock")
+    with RunLock(lock), pytest.MonkeyPatch.context() as mp:
+        mp.setitem(settings, "lock_wait_seconds", 0.3)
+        mp.setattr("workbook.settings.load_settings", lambda *a: settings)
+        assert run_button(book) is None
+    assert "另一个汇总正在进行" in book.alerts[-1][1]
 
 
 def test_shell_script_runs_the_same_consolidation(city, tmp_path):

@@ -10,10 +10,10 @@ when it saves, so results are saved to a copy).
 from __future__ import annotations
 
 import os
-import time
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 

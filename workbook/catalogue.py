@@ -93,6 +93,8 @@ class Indicator:
     lead_source: str | None = None
     plan: dict[str, Any] | None = None
     notes: tuple[str, ...] = ()
+    # why the measure differs from the default for its target, and quarterly milestones
+    progress: dict[str, Any] | None = None
 
     @cached_property
     def city_only(self) -> bool:
@@ -103,6 +105,17 @@ class Indicator:
     def additive(self) -> bool:
         """Cumulative quantities whose unit targets add up to the city target."""
         return self.city.type == "quantity"
+
+    def expected_share(self, months: int) -> float:
+        """序时进度 of this indicator after ``months`` months: the catalogue's milestone for the
+        latest month reached (the plan's 时间表), else months / 12."""
+        milestones = (self.progress or {}).get("milestones") or {}
+        reached = [int(m) for m in milestones if int(m) <= months]
+        if reached:
+            return float(milestones[str(max(reached))])
+        if milestones:
+            return 0.0
+        return months / 12
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -122,6 +135,8 @@ class Indicator:
             out["plan"] = dict(self.plan)
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.progress is not None:
+            out["progress"] = dict(self.progress)
         return out
 
 
@@ -317,6 +332,7 @@ def from_dict(data: dict[str, Any], path: Path | None = None) -> Catalogue:
                 lead_source=i.get("lead_source"),
                 plan=i.get("plan"),
                 notes=tuple(i.get("notes", ())),
+                progress=i.get("progress"),
             )
             for i in data["indicators"]
         ],

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook import catalogue as catmod
+from workbook.measures import measure
 from workbook.report import Report
 from workbook.targets import direction_for, measure_for, parse_target
 
@@ -56,6 +57,50 @@ def check_data(data: Any, report: Report | None = None, file: str = "") -> Repor
     return report
 
 
+# A measure may differ from the default of its target only in these ways, and only with the
+# plan's reason recorded in the indicator's ``progress``.
+_REFINEMENTS = {("rate", "coverage"), ("count", "stock")}
+
+
+def _check_measure(
+    ind: catmod.Indicator, default: str, path: str, report: Report, file: str
+) -> None:
+    seq = ind.seq
+    reason = (ind.progress or {}).get("reason", "")
+    if ind.measure != default and not ((default, ind.measure) in _REFINEMENTS and reason):
+        report.add(
+            "indicator.measure",
+            "error",
+            f"序号 {seq} 的填报类型为 {ind.measure}，按全市目标应为 {default}"
+            + (
+                f"（{ind.measure} 须在 progress.reason 中写明依据）。"
+                if (default, ind.measure) in _REFINEMENTS
+                else "。"
+            ),
+            seq=seq,
+            path=path + ".measure",
+            file=file,
+        )
+        return
+    milestones = (ind.progress or {}).get("milestones")
+    if ind.measure != default or milestones:
+        how = measure(ind.measure).label
+        if milestones:
+            steps = "、".join(
+                f"{m}月末 {v * 100:g}%"
+                for m, v in sorted(milestones.items(), key=lambda kv: int(kv[0]))
+            )
+            how += f"，按时间表：{steps}"
+        report.add(
+            "indicator.progress_rule",
+            "info",
+            f"序号 {seq}（{ind.name}）按“{how}”判断进度：{reason}",
+            seq=seq,
+            path=path + ".progress",
+            file=file,
+        )
+
+
 def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
     unit_ids = cat.unit_ids
     unit_set = set(unit_ids)
@@ -88,6 +133,16 @@ def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
             )
     for idx, ind in enumerate(cat.indicators):
         _check_indicator(cat, ind, f"$.indicators[{idx}]", unit_set, action_nos, report, file)
+    plain = Counter(
+        i.measure for i in cat.indicators if not (i.progress or {}).get("milestones")
+    )
+    report.add(
+        "catalogue.progress_rules",
+        "info",
+        "序时进度：未列时间表的指标按月数/12；各类型指标数："
+        + "，".join(f"{measure(k).label} {plain[k]} 项" for k in sorted(plain)),
+        file=file,
+    )
 
 
 def _check_target(
@@ -193,16 +248,7 @@ def _check_indicator(
             file=file,
         )
         return
-    want_measure = measure_for(city.type, ind.unit)
-    if ind.measure != want_measure:
-        report.add(
-            "indicator.measure",
-            "error",
-            f"序号 {seq} 的填报类型为 {ind.measure}，按全市目标应为 {want_measure}。",
-            seq=seq,
-            path=path + ".measure",
-            file=file,
-        )
+    _check_measure(ind, measure_for(city.type, ind.unit), path, report, file)
     if ind.direction != direction_for(city):
         report.add(
             "indicator.direction",

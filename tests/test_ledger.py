@@ -12,6 +12,7 @@ from python_calamine import CalamineWorkbook
 from workbook import catalogue
 from workbook.catalogue import reporting_rows
 from workbook.ledger import Ledger
+from workbook.measures import measure
 from workbook.period import parse_period
 from workbook.run import run_consolidation
 from workbook.samples import fill_return
@@ -88,8 +89,9 @@ def test_carried_forward_column_in_q2_to_q4_templates(year):
                     assert shown == ""
                 else:
                     want = typed_values[(prev.code, unit)][row.indicator.seq]
-                    if isinstance(want, float):
-                        assert shown == pytest.approx(want), (q, unit, row.indicator.seq)
+                    if isinstance(want, float | int):
+                        scale = measure(row.indicator.measure).scale  # 80% is stored 0.8
+                        assert shown * scale == pytest.approx(want), (q, unit, row.indicator.seq)
                     else:
                         assert shown == want
     # the cell is locked like every other non-input cell
@@ -107,7 +109,7 @@ def test_decrease_is_warned_once(year):
     ]
     assert found == [("2024Q3", "定海", 10)]
     p = next(p for p in outcomes["2024Q3"].result.problems if p.code == "value.decreased")
-    assert "小于2024年第二季度已确认的累计数" in p.message and p.cell.startswith("I")
+    assert "小于2024年第二季度已确认的累计数" in p.message and p.cell.startswith("J")
 
 
 def test_history_sheet_holds_every_period(year):

@@ -10,10 +10,12 @@ import pytest
 from conftest import needs_soffice, shishi
 from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import xl_col_to_name
 
 from workbook import catalogue
 from workbook.catalogue import reporting_rows
 from workbook.errors import InputError
+from workbook.measures import measure
 from workbook.period import parse_period
 from workbook.template import (
     COL,
@@ -79,10 +81,11 @@ def test_locking_validation_protection_and_print(cat, generated):
                 for r in range(rng.min_row, rng.max_row + 1):
                     for c in range(rng.min_col, rng.max_col + 1):
                         covered[(r, c)] = dv
-        for r in _data_rows(ws, len(rows)):
+        for r, row in zip(_data_rows(ws, len(rows)), rows, strict=True):
+            stock_base = {COL["base"] + 1} if measure(row.indicator.measure).base else set()
             for c in range(1, len(COL) + 1):
                 cell = ws.cell(r, c)
-                if c in inputs:
+                if c in inputs | stock_base:  # a stock's base is typed once, in Q1
                     assert not cell.protection.locked, cell.coordinate
                     assert (r, c) in covered, cell.coordinate
                 else:
@@ -109,9 +112,11 @@ def test_locking_validation_protection_and_print(cat, generated):
 def test_rate_validation_says_what_to_type(cat, generated):
     wb = openpyxl.load_workbook(generated[1])
     ws = wb["填报表"]
-    dv = next(d for d in ws.data_validations.dataValidation if "I4" in str(d.sqref))
-    assert dv.type == "decimal" and (dv.formula1, dv.formula2) == ("0", "100")
-    assert "85 表示 85%" in dv.prompt
+    cell = f"{xl_col_to_name(COL['value'])}4"  # 序号 2, a rate
+    dv = next(d for d in ws.data_validations.dataValidation if cell in str(d.sqref))
+    assert dv.type == "decimal" and (dv.formula1, dv.formula2) == ("0", "1")  # 0%..100%
+    assert "如 85%" in dv.prompt and "8500%" in dv.error
+    assert ws[cell].number_format == "0.0%"
     qual = [d for d in ws.data_validations.dataValidation if d.type == "list"]
     assert not qual  # 定海 has no qualitative rows
     ws2 = openpyxl.load_workbook(generated[2])["填报表"]  # 普陀 has 序号 38
@@ -136,7 +141,8 @@ def test_every_target_shown_equals_the_catalogue(cat, generated):
             assert line[COL["own"]] == row.target.text
             assert line[COL["name"]] == row.indicator.name
             if row.target.value is not None and row.indicator.measure != "qualitative":
-                assert line[COL["target_value"]] == pytest.approx(row.target.value)
+                scale = measure(row.indicator.measure).scale  # a rate's 80% is stored 0.8
+                assert line[COL["target_value"]] * scale == pytest.approx(row.target.value)
         ident = dict(r[:2] for r in wb.get_sheet_by_name(IDENTITY_SHEET).to_python())
         assert ident["unit"] == unit and ident["period"] == "2024Q2"
         assert ident["catalogue_id"] == cat.catalogue_id
@@ -202,8 +208,8 @@ def test_libreoffice_fills_saves_and_keeps_protection(cat, generated, tmp_path):
                 "src": src,
                 "dst": dst,
                 "sheet": "填报表",
-                "type": {"I6": "2", "I7": "2600", "I4": "85"},
-                "text": {"M7": "开展培训 12 场"},
+                "type": {"J6": "2", "J7": "2600", "J4": "85%"},
+                "text": {"O7": "开展培训 12 场"},
             }
         ],
         tmp_path,
@@ -212,9 +218,9 @@ def test_libreoffice_fills_saves_and_keeps_protection(cat, generated, tmp_path):
     wb = openpyxl.load_workbook(dst)
     ws = wb["填报表"]
     assert ws.protection.sheet
-    assert (ws["I6"].value, ws["I7"].value, ws["I4"].value) == (2, 2600, 85)
-    assert ws["M7"].value == "开展培训 12 场"
-    assert not ws["I7"].protection.locked and ws["F7"].protection.locked
+    assert (ws["J6"].value, ws["J7"].value, ws["J4"].value) == (2, 2600, 0.85)
+    assert ws["O7"].value == "开展培训 12 场"
+    assert not ws["J7"].protection.locked and ws["F7"].protection.locked
     grid = CalamineWorkbook.from_path(str(dst)).get_sheet_by_name("填报表").to_python()
     assert grid[6][COL["value"]] == 2600
     # LibreOffice recalculated the template's own formulas on save

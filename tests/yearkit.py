@@ -63,11 +63,14 @@ class Office:
 
     def generate(self, code: str, units: tuple[str, ...] = UNITS) -> dict[str, Path]:
         p = self.period(code)
-        previous = {}
+        previous, bases = {}, {}
         if self.ledger.exists():
             with Ledger(self.ledger) as led:
                 previous = led.latest_before(self.cat.catalogue_id, p)
-        paths = generate(self.cat, p, self.root / "tpl" / code, units, self.settings, previous)
+                bases = led.bases(self.cat.catalogue_id, p.year, before=p)
+        paths = generate(
+            self.cat, p, self.root / "tpl" / code, units, self.settings, previous, bases=bases
+        )
         for u, path in zip(units, paths, strict=True):
             self.templates[(code, u)] = path
         return dict(zip(units, paths, strict=True))

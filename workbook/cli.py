@@ -181,15 +181,17 @@ def generate_cmd(
     check_period_year(cat, p)
     settings = load_settings(settings_path)
     previous: dict[str, dict[int, tuple[str, float | str]]] = {}
+    bases: dict[str, dict[int, float]] = {}
     lpath = _ledger_path(settings, ledger_path)
     if lpath.exists():
         with Ledger(lpath) as ledger:
             previous = ledger.latest_before(cat.catalogue_id, p)
+            bases = ledger.bases(cat.catalogue_id, p.year, before=p)
         click.echo(f"报送台账：{lpath}")
     else:
         click.echo(f"报送台账：{lpath}（尚不存在，上期累计为空）")
     out = out_dir or Path("dist") / p.code
-    paths = template.generate(cat, p, out, units or None, settings, previous)
+    paths = template.generate(cat, p, out, units or None, settings, previous, bases=bases)
     for path in paths:
         click.echo(str(path))
     periods = sorted({code for vals in previous.values() for code, _ in vals.values()})

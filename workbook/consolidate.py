@@ -21,6 +21,7 @@ from typing import Any
 from workbook.catalogue import Catalogue, Indicator, Target, reporting_rows
 from workbook.errors import InputError
 from workbook.ledger import MEMORY, Ledger
+from workbook.measures import measure
 from workbook.period import Period, parse_period
 from workbook.report import Problem
 from workbook.returns import RawReturn, check_return, find_files, read_file
@@ -34,12 +35,13 @@ from workbook.submission import (
 )
 from workbook.targets import (
     DONE,
+    IN_PROGRESS,
     LAGGING,
     MISSING,
     NOT_APPLICABLE,
     ON_TRACK,
+    PARTIAL,
     completion,
-    meets,
     status,
 )
 from workbook.template import IDENTITY_FORMAT
@@ -60,6 +62,7 @@ class UnitValue:
     remark: str = ""
     cell: str = ""
     file: str = ""
+    base: float | None = None  # the start-of-year base of a stock
 
 
 @dataclass
@@ -92,6 +95,8 @@ class Consolidation:
     # unit -> what it must still fix for this period (what its feedback workbook lists)
     open_problems: dict[str, list[Problem]] = field(default_factory=dict)
     recorded: int = 0  # ledger rows this run added or changed
+    # unit -> 序号 -> start-of-year base of a stock, as the ledger holds it
+    bases: dict[str, dict[int, float]] = field(default_factory=dict)
 
     def lagging(self) -> list[UnitValue]:
         return [uv for uv in self.unit_values.values() if uv.status == LAGGING]
@@ -413,6 +418,7 @@ def _derive(result: Consolidation, ledger: Ledger) -> None:
     result.submissions = ledger.submissions(cat.catalogue_id, period.code)
     result.accepted = {s.unit: s for s in result.submissions if s.status == ACCEPTED}
     result.previous = ledger.latest_before(cat.catalogue_id, period)
+    result.bases = ledger.bases(cat.catalogue_id, period.year)
     decreased = _decreases(result)
     for sub in result.submissions:
         current = result.accepted.get(sub.unit)
@@ -452,7 +458,7 @@ def _decreases(result: Consolidation) -> dict[str, list[Problem]]:
             ind = result.catalogue.indicator(seq)
             code, old = before.get(seq, ("", None))
             if (
-                ind.measure in ("count", "amount")
+                measure(ind.measure).additive
                 and isinstance(rec.value, float | int)
                 and isinstance(old, float | int)
                 and rec.value < old - 1e-9
@@ -476,10 +482,11 @@ def _decreases(result: Consolidation) -> dict[str, list[Problem]]:
 
 
 def _compute(result: Consolidation) -> None:
-    cat, share = result.catalogue, result.period.share
+    cat, months = result.catalogue, result.period.months
     for unit in cat.unit_ids:
         ret = result.accepted.get(unit)
         file_name = ret.name if ret else ""
+        carried = result.bases.get(unit, {})
         for row in reporting_rows(cat, unit):
             ind = row.indicator
             uv = UnitValue(unit=unit, seq=ind.seq, target=row.target)
@@ -492,61 +499,121 @@ def _compute(result: Consolidation) -> None:
                     rec.remark,
                 )
                 uv.cell, uv.file = rec.cell, file_name
+                uv.base = rec.base
+            if measure(ind.measure).base and uv.base is None:
+                uv.base = carried.get(ind.seq)
             numeric = uv.value if isinstance(uv.value, float | int) else None
-            uv.completion = completion(ind.measure, row.target.value, numeric)
-            uv.status = status(ind.measure, row.target.op, row.target.value, uv.value, share)
+            share = ind.expected_share(months)
+            t = row.target
+            uv.completion = completion(ind.measure, t.value, numeric, uv.base)
+            uv.status = status(ind.measure, t.op, t.value, uv.value, share, uv.base)
             result.unit_values[(unit, ind.seq)] = uv
     by_seq: dict[int, list[UnitValue]] = {}
     for uv in result.unit_values.values():
         by_seq.setdefault(uv.seq, []).append(uv)
     for ind in cat.indicators:
-        result.city[ind.seq] = _city_value(ind, by_seq.get(ind.seq, []), share)
+        mine = by_seq.get(ind.seq, [])
+        result.city[ind.seq] = _city_value(ind, mine, ind.expected_share(months))
+
+
+def _names(uvs: list[UnitValue]) -> str:
+    return "、".join(uv.unit for uv in uvs)
 
 
 def _city_value(ind: Indicator, mine: list[UnitValue], share: float) -> CityValue:
-    cv = CityValue(seq=ind.seq)
-    cv.expected = len(mine)
-    reported = [uv for uv in mine if uv.value is not None]
-    cv.reporting = len(reported)
+    """The city row: 市局's own figure for city-only rows; the sum for additive rows (with
+    未报齐 while units are missing, the reported part judged against its own targets); for
+    per-unit targets, met when every unit meets its own target."""
+    cv = CityValue(seq=ind.seq, expected=len(mine))
+    cv.reporting = sum(1 for uv in mine if uv.value is not None)
     if not mine:
         cv.status = NOT_APPLICABLE
         return cv
-    city = ind.city
     if ind.city_only:
         uv = mine[0]
         cv.value, cv.completion, cv.status = uv.value, uv.completion, uv.status
         cv.reached = int(uv.status in (DONE, ON_TRACK))
+        cv.note = f"全市值为{uv.unit}报送的数"
         return cv
     if ind.additive:
-        total = sum(float(uv.value) for uv in reported if isinstance(uv.value, float | int))
-        cv.value = round(total, 6)
-        cv.completion = completion(ind.measure, city.value, total)
-        cv.status = status(ind.measure, city.op, city.value, total if reported else None, share)
-        cv.reached = sum(1 for uv in mine if uv.status == DONE)
+        _city_sum(ind, mine, share, cv)
     else:
-        cv.reached = sum(1 for uv in reported if uv.status in (DONE, ON_TRACK))
-        if not reported:
-            cv.status = MISSING
-        elif cv.reached == len(mine):
-            cv.status = (
-                DONE
-                if share >= 1
-                or ind.measure == "qualitative"
-                and all(uv.status == DONE for uv in mine)
-                else ON_TRACK
-            )
-        else:
-            cv.status = LAGGING
-        nums = [float(uv.value) for uv in reported if isinstance(uv.value, float | int)]
-        if nums and city.op is not None and city.value is not None:
-            worst = min(nums) if city.op == ">=" else max(nums)
-            cv.value = worst
-            cv.note = f"{cv.reached}/{len(mine)} 个单位达标；最差 {worst:g}"
-            if not meets(worst, city.op, city.value):
-                cv.status = LAGGING if cv.status != MISSING else cv.status
-        else:
-            cv.note = f"{cv.reached}/{len(mine)} 个单位达标"
-    missing = cv.expected - cv.reporting
-    if missing and cv.status != MISSING:
-        cv.note = (cv.note + "；" if cv.note else "") + f"{missing} 个单位未报送"
+        _city_per_unit(ind, mine, cv)
     return cv
+
+
+def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue) -> None:
+    kind, city = ind.measure, ind.city
+    m = measure(kind)
+    figures = {
+        uv.unit: float(uv.value)
+        for uv in mine
+        if isinstance(uv.value, float | int) and (not m.base or uv.base is not None)
+    }
+    judged = [uv for uv in mine if uv.unit in figures]
+    missing = [uv for uv in mine if uv.unit not in figures]
+    total = round(sum(figures.values()), 6)
+    cv.value = total if judged else None
+    cv.reached = sum(1 for uv in mine if uv.status == DONE)
+    notes = []
+    unit_sum = sum(uv.target.value or 0 for uv in mine)
+    if city.value is not None and abs(unit_sum - city.value) > 1e-6:
+        notes.append(
+            f"各单位目标合计 {unit_sum:g}{ind.unit}，与全市目标 {city.value:g}{ind.unit} 不一致"
+            "（照分解表保留），全市按全市目标判断"
+        )
+    if not judged:
+        cv.status = MISSING
+    elif missing:
+        part_target = sum(uv.target.value or 0 for uv in judged)
+        part_base = sum(uv.base or 0 for uv in judged) if m.base else None
+        part = status(kind, ">=", part_target, total, share, part_base)
+        cv.status = PARTIAL
+        cv.completion = completion(kind, city.value, total)
+        notes.insert(
+            0,
+            f"未报齐：{_names(missing)}未报送"
+            + ("或缺年初基数" if m.base else "")
+            + f"；已报 {len(judged)}/{len(mine)} 个单位合计 {total:g}，"
+            f"其目标合计 {part_target:g}，按序时进度{part}",
+        )
+    else:
+        base = round(sum(uv.base or 0 for uv in judged), 6) if m.base else None
+        cv.completion = completion(kind, city.value, total, base)
+        cv.status = status(kind, city.op, city.value, total, share, base)
+        if base is not None:
+            notes.insert(0, f"年初基数合计 {base:g}")
+    cv.note = "；".join(notes)
+
+
+def _city_per_unit(ind: Indicator, mine: list[UnitValue], cv: CityValue) -> None:
+    city = ind.city
+    lagging = [uv for uv in mine if uv.status == LAGGING]
+    stepping = [uv for uv in mine if uv.status == IN_PROGRESS]
+    missing = [uv for uv in mine if uv.status == MISSING]
+    cv.reached = sum(1 for uv in mine if uv.status in (DONE, ON_TRACK))
+    if lagging:
+        cv.status = LAGGING
+    elif len(missing) == len(mine):
+        cv.status = MISSING
+    elif missing:
+        cv.status = PARTIAL
+    elif stepping:
+        cv.status = IN_PROGRESS
+    elif all(uv.status == DONE for uv in mine):
+        cv.status = DONE
+    else:
+        cv.status = ON_TRACK
+    notes = [f"{cv.reached}/{len(mine)} 个单位达到本单位目标"]
+    if lagging:
+        notes.append(f"滞后：{_names(lagging)}")
+    if missing:
+        notes.append(f"未报送：{_names(missing)}")
+    nums = [float(uv.value) for uv in mine if isinstance(uv.value, float | int)]
+    if nums and city.op is not None and city.value is not None:
+        worst = min(nums) if city.op == ">=" else max(nums)
+        cv.value = worst
+        cv.completion = completion(ind.measure, city.value, worst)
+        shown = f"{worst:g}{'%' if measure(ind.measure).percent else ind.unit}"
+        notes.append(f"全市值取各单位中最差的 {shown}（方案未给出分母，不计算加权比率）")
+    cv.note = "；".join(notes)

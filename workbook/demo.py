@@ -68,7 +68,8 @@ def mistakes(
     rates = by_measure.get("rate", [])
     if rates:
         seq = rows[rates[0]].indicator.seq
-        out[seq] = float(values[seq]) / 100  # 85% typed as 0.85
+        # 85 typed into a percent cell in LibreOffice (no automatic %): it shows 8500.0%
+        cells[_address(rates[0], "value")] = float(values[seq])
     return out, cells
 
 

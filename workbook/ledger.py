@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS submission_values (
     problems TEXT NOT NULL DEFAULT '',
     remark TEXT NOT NULL DEFAULT '',
     valid INTEGER NOT NULL DEFAULT 1,
+    base REAL,                       -- the start-of-year base of a stock
     PRIMARY KEY (submission_id, seq)
 );
 CREATE TABLE IF NOT EXISTS runs (
@@ -330,9 +331,14 @@ class Ledger:
                     rec.problems,
                     rec.remark,
                     int(rec.valid),
+                    rec.base,
                 )
             )
-        self.db.executemany("INSERT INTO submission_values VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        self.db.executemany(
+            "INSERT INTO submission_values (submission_id, seq, value_num, value_text, raw, cell, "
+            "progress, problems, remark, valid, base) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
 
     def decide(self, catalogue_id: str, period: str) -> set[int]:
         """Apply the supersede rule over every stored file of the period; returns changed ids."""
@@ -440,6 +446,29 @@ class Ledger:
                 continue
             best[(unit, seq)] = p
             out.setdefault(unit, {})[seq] = (code, num if num is not None else text)
+        return out
+
+    def bases(
+        self, catalogue_id: str, year: int, before: Period | None = None
+    ) -> dict[str, dict[int, float]]:
+        """Unit → 序号 → the start-of-year base of a stock, from the earliest period of
+        ``year`` (before ``before``, if given) whose accepted return gave one: reported once,
+        then locked in later templates."""
+        out: dict[str, dict[int, float]] = {}
+        first: dict[tuple[str, int], Period] = {}
+        for code, unit, seq, base in self.db.execute(
+            "SELECT s.period, s.unit, v.seq, v.base FROM submissions s "
+            "JOIN submission_values v ON v.submission_id = s.id "
+            "WHERE s.catalogue_id=? AND s.period LIKE ? AND s.status='accepted' "
+            "AND v.base IS NOT NULL",
+            (catalogue_id, f"{year}%"),
+        ):
+            p = parse_period(code)
+            if p.year != year or (before is not None and p.months >= before.months):
+                continue
+            if (unit, seq) not in first or p < first[(unit, seq)]:
+                first[(unit, seq)] = p
+                out.setdefault(unit, {})[seq] = float(base)
         return out
 
     def periods(self, catalogue_id: str, year: int) -> list[str]:

@@ -133,9 +133,7 @@ def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
             )
     for idx, ind in enumerate(cat.indicators):
         _check_indicator(cat, ind, f"$.indicators[{idx}]", unit_set, action_nos, report, file)
-    plain = Counter(
-        i.measure for i in cat.indicators if not (i.progress or {}).get("milestones")
-    )
+    plain = Counter(i.measure for i in cat.indicators if not (i.progress or {}).get("milestones"))
     report.add(
         "catalogue.progress_rules",
         "info",

@@ -160,6 +160,20 @@ MEASURES: dict[str, Measure] = {
 }
 
 
+# The short Chinese name of each kind, as the exported table's 进度类型 column writes it.
+KIND_ZH = {
+    "count": "数量",
+    "amount": "金额",
+    "stock": "存量",
+    "coverage": "累计比例",
+    "rate": "比率",
+    "time_limit": "时限",
+    "change": "变化幅度",
+    "qualitative": "定性",
+}
+KIND_FROM_ZH = {v: k for k, v in KIND_ZH.items()}
+
+
 def measure(kind: str) -> Measure:
     """The entry of ``kind``."""
     return MEASURES[kind]

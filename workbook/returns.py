@@ -19,11 +19,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from defusedxml import ElementTree
+
 from workbook.catalogue import Catalogue, Row, reporting_rows
+from workbook.cellformats import ods_cell_formats, xlsx_cell_formats, xlsx_styles
+from workbook.measures import measure
 from workbook.report import Problem
 from workbook.settings import template_text
 from workbook.submission import ValueRecord
-from workbook.template import IDENTITY_FORMAT, IDENTITY_SHEET
+from workbook.template import IDENTITY_FORMAT, IDENTITY_SHEET, parse_bases
 from workbook.values import parse_value
 from workbook.xlsxio import cell_text
 
@@ -46,6 +50,8 @@ class RawReturn:
     report_sheet: str = ""
     formula_cells: list[str] = field(default_factory=list)
     protected: bool | None = None  # None: could not tell (not an xlsx)
+    formats: dict[str, str] = field(default_factory=dict)  # value/base cell → number format
+    formats_known: bool = False  # False: the file does not say how its cells show (xls)
     error_code: str = ""
     error: str = ""  # Chinese: why the file could not be read
     checked: Any = None  # the CheckedReturn, when the worker could already check the file
@@ -109,14 +115,18 @@ def _formula_cells(xml: str) -> list[str]:
     return out
 
 
-def _xml_facts(z: zipfile.ZipFile, sheet: str) -> tuple[list[str], bool | None]:
-    """Cells holding formulas, and whether the sheet is protected, from the sheet's XML."""
+def _xml_facts(
+    z: zipfile.ZipFile, sheet: str, columns: set[str]
+) -> tuple[list[str], bool | None, dict[str, str] | None]:
+    """Cells holding formulas, whether the sheet is protected, and the number formats of the
+    cells in ``columns``, from the sheet's XML."""
     name = _sheet_xml_name(z, sheet)
     if name is None or name not in z.namelist():
-        return [], None
+        return [], None, None
     xml = z.read(name).decode("utf-8", "replace")
     protected = bool(re.search(r'<sheetProtection\b[^>]*\bsheet="(1|true)"', xml))
-    return _formula_cells(xml), protected
+    formats = xlsx_cell_formats(xml, xlsx_styles(z), columns)
+    return _formula_cells(xml), protected, formats
 
 
 def read_file(path_str: str) -> RawReturn:
@@ -183,12 +193,30 @@ def read_file(path_str: str) -> RawReturn:
         raw.error_code = "file.damaged"
         raw.error = f"文件无法打开（已损坏或不是电子表格）：{type(exc).__name__}: {str(exc)[:200]}"
         return raw
+    figure_cols = _figure_columns(raw.grid)
     if z is not None and raw.report_sheet:
         try:
-            raw.formula_cells, raw.protected = _xml_facts(z, raw.report_sheet)
-        except (KeyError, zipfile.BadZipFile, OSError):
+            letters = {_col_letter(c) for c in figure_cols}
+            raw.formula_cells, raw.protected, formats = _xml_facts(z, raw.report_sheet, letters)
+            if formats is not None:
+                raw.formats, raw.formats_known = formats, True
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError):
             raw.protected = None
+    elif suffix == ".ods" and raw.report_sheet:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as ods:
+                if _zip_guard(ods) == "":
+                    raw.formats = ods_cell_formats(ods, raw.report_sheet, figure_cols)
+                    raw.formats_known = True
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError):
+            raw.formats_known = False
     return raw
+
+
+def _figure_columns(grid: list[list[Any]]) -> set[int]:
+    """The columns whose number format matters (累计完成 and 年初基数), from the header."""
+    _, cols = _find_header(grid, template_text()["headers"])
+    return {cols[k] for k in ("value", "base") if k in cols}
 
 
 def _guess_sheet(wb: Any) -> str:
@@ -448,9 +476,11 @@ def _check_row(
                 seq=seq,
                 found=cell_text(get(key)),
             )
+    scale = measure(ind.measure).scale
     if "target_value" in cols and ind.measure != "qualitative":
         tv = get("target_value")
-        if not _same_number(tv, row.target.value):
+        want_tv = None if row.target.value is None else row.target.value / scale
+        if not _same_number(tv, want_tv):
             add(
                 "locked.changed",
                 "error",
@@ -485,7 +515,7 @@ def _check_row(
         )
         rec.valid = False
     else:
-        parsed = parse_value(raw_value, ind.measure, ind.unit)
+        parsed = parse_value(raw_value, ind.measure, ind.unit, _format(out.raw, vcell))
         if not parsed.ok:
             add(
                 parsed.code,
@@ -518,18 +548,64 @@ def _check_row(
                     cell=vcell,
                     seq=seq,
                 )
+    if measure(ind.measure).base and "base" in cols:
+        rec.base = _read_base(out, row, get("base"), _cell(r, cols["base"]), rec, add)
     out.values[seq] = rec
 
 
-def _fix_hint(measure: str, unit: str) -> str:
+def _format(raw: RawReturn, cell: str) -> str | None:
+    """The number format ``cell`` shows its value in; None when the file does not say."""
+    return raw.formats.get(cell, "") if raw.formats_known else None
+
+
+def _read_base(
+    out: CheckedReturn, row: Row, found: Any, cell: str, rec: ValueRecord, add: Any
+) -> float | None:
+    """The start-of-year base of a stock: locked when an earlier period reported it (the
+    identity lists it), else typed in this copy."""
+    ind = row.indicator
+    locked = parse_bases(out.raw.identity.get("bases", "")).get(ind.seq)
+    if locked is not None:
+        if not _same_number(found, locked):
+            add(
+                "locked.changed",
+                "error",
+                f"序号 {ind.seq} 的“年初基数”被改动：应为 {locked:g}，实际为“{cell_text(found)}”。",
+                "年初基数以市局确认的为准，已按原数计算；如确有错误，请在备注中说明。",
+                cell=cell,
+                seq=ind.seq,
+                found=cell_text(found),
+            )
+        return locked
+    parsed = parse_value(found, ind.measure, ind.unit, _format(out.raw, cell))
+    if parsed.value is None:
+        if parsed.ok and rec.value is None:
+            return None  # nothing reported for this row yet
+        add(
+            "value.base_missing" if parsed.ok else parsed.code,
+            "error",
+            f"序号 {ind.seq}（{ind.name}）的年初基数"
+            + ("未填写，无法按序时进度判断。" if parsed.ok else f"：{parsed.note}"),
+            f"请填写1月1日（年初）的总数（单位：{ind.unit}），全年只填一次。",
+            cell=cell,
+            seq=ind.seq,
+            found=cell_text(found),
+        )
+        return None
+    return float(parsed.value)
+
+
+def _fix_hint(kind: str, unit: str) -> str:
     return {
         "count": f"请填写整数（单位：{unit}），不带单位和文字。",
+        "stock": f"请填写期末总数，整数（单位：{unit}），不带单位和文字。",
         "amount": f"请填写数值（单位：{unit}），不带单位和文字。",
-        "rate": "请填写 0 到 100 之间的数字，85 表示 85%。",
+        "rate": "请输入带 % 号的比率，如 85%，单元格应显示 85.0%。",
+        "coverage": "请输入带 % 号的累计比例，如 12.5%，单元格应显示 12.5%。",
         "time_limit": f"请填写数值（单位：{unit}）。",
-        "change": "请填写变化百分数，下降填负数，如 -12.5。",
+        "change": "请输入带 % 号的变化幅度，下降为负数，如 -12.5%。",
         "qualitative": "请从下拉列表选择：未启动、推进中、已完成。",
-    }[measure]
+    }[kind]
 
 
 def is_candidate(path: Path) -> bool:

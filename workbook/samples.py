@@ -16,24 +16,37 @@ from typing import Any
 import openpyxl
 
 from workbook.catalogue import Catalogue, Row, reporting_rows
+from workbook.measures import is_percent_format, measure
 from workbook.period import Period
 from workbook.settings import template_text
 from workbook.template import COL, FIRST_DATA_ROW, IDENTITY_SHEET
 from workbook.xlsxio import atomic_write
 
 
+def sample_base(row: Row) -> float:
+    """A plausible start-of-year base of a stock: most of the year-end target."""
+    return float(round((row.target.value or 0) * 0.85))
+
+
 def sample_value(row: Row, share: float, rng: random.Random) -> float | str:
-    """A plausible 累计完成 for ``row`` at the end of a period with 序时进度 ``share``."""
+    """A plausible 累计完成 for ``row`` at the end of a period with 序时进度 ``share``
+    (display units: 85 means 85%)."""
     t = row.target
-    m = row.indicator.measure
-    if m == "qualitative":
+    kind = row.indicator.measure
+    m = measure(kind)
+    if kind == "qualitative":
         return rng.choice(["推进中", "推进中", "已完成"] if share < 1 else ["已完成", "推进中"])
     if t.value is None:
         return 0
-    if m in ("count", "amount"):
+    if m.base:
+        b = sample_base(row)
+        return float(round(b + (t.value - b) * share * rng.uniform(0.85, 1.6)))
+    if m.cumulative:
         x = t.value * share * rng.uniform(0.85, 1.6)
-        return round(x, 2) if m == "amount" else float(round(x))
-    if m == "change":
+        if m.percent:
+            return round(min(100.0, x), 1)
+        return float(round(x)) if m.integer else round(x, 2)
+    if kind == "change":
         return round(t.value * rng.uniform(0.9, 1.6), 1)
     if t.op == "<=":
         return round(t.value * rng.uniform(0.6, 1.03), 1)
@@ -49,6 +62,15 @@ def sample_values(
     }
 
 
+def sample_bases(cat: Catalogue, unit_id: str) -> dict[int, float]:
+    """序号 → start-of-year base, for the unit's stock rows."""
+    return {
+        r.indicator.seq: sample_base(r)
+        for r in reporting_rows(cat, unit_id)
+        if measure(r.indicator.measure).base
+    }
+
+
 def fill_return(
     template: Path,
     out: Path,
@@ -56,11 +78,15 @@ def fill_return(
     texts: Mapping[int, tuple[str, str]] | None = None,
     cells: Mapping[str, Any] | None = None,
     reporter: str = "张三",
+    bases: Mapping[int, Any] | None = None,
 ) -> Path:
-    """Copy ``template`` to ``out`` with ``values`` (序号 → raw cell value) typed in.
+    """Copy ``template`` to ``out`` with ``values`` (序号 → value) typed in.
 
-    ``texts`` maps 序号 to (工作进展情况, 存在问题及下步措施); ``cells`` writes raw values to
-    other addresses of the reporting sheet (to simulate mistakes, e.g. a changed target).
+    A number for a percentage-formatted cell is typed as that percentage (85 becomes 85%,
+    stored 0.85), as a person typing "85%" does. ``bases`` fills a stock's 年初基数 where the
+    copy leaves it open (its first period); None types 85% of the row's 目标值 there. ``texts`` maps 序号 to (工作进展情况, 存在问题及下步
+    措施); ``cells`` writes raw values to other addresses of the reporting sheet (to simulate
+    mistakes, e.g. a changed target or a raw number in a percent cell).
     """
     wb = openpyxl.load_workbook(template)
     ws = wb[template_text()["sheet_report"]]
@@ -70,7 +96,18 @@ def fill_return(
         rows_by_seq[int(ws.cell(r, COL["seq"] + 1).value)] = r
         r += 1
     for seq, v in values.items():
-        ws.cell(rows_by_seq[seq], COL["value"] + 1).value = v
+        cell = ws.cell(rows_by_seq[seq], COL["value"] + 1)
+        typed_percent = isinstance(v, int | float) and is_percent_format(cell.number_format)
+        cell.value = v / 100 if typed_percent else v
+    for seq, r in rows_by_seq.items():
+        cell = ws.cell(r, COL["base"] + 1)
+        if cell.protection.locked:
+            continue  # not a stock, or its base is already locked
+        if bases is None:  # staff type the start-of-year figure: most of the target
+            target = ws.cell(r, COL["target_value"] + 1).value
+            cell.value = float(round(float(target or 0) * 0.85))
+        elif seq in bases:
+            cell.value = bases[seq]
     for seq, (progress, problems) in (texts or {}).items():
         ws.cell(rows_by_seq[seq], COL["progress"] + 1).value = progress
         ws.cell(rows_by_seq[seq], COL["problems"] + 1).value = problems

@@ -33,6 +33,7 @@ class ValueRecord:
     problems: str = ""
     remark: str = ""
     valid: bool = True
+    base: float | None = None  # the start-of-year base of a stock
 
 
 @dataclass

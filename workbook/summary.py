@@ -19,15 +19,32 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.consolidate import CityValue, Consolidation
+from workbook.measures import measure
 from workbook.report import SEVERITY_ZH
 from workbook.submission import ACCEPTED, DUPLICATE_RULE, STATUS_ZH
-from workbook.targets import DONE, LAGGING, MISSING, NOT_APPLICABLE, ON_TRACK
+from workbook.targets import (
+    DONE,
+    IN_PROGRESS,
+    LAGGING,
+    MISSING,
+    NOT_APPLICABLE,
+    ON_TRACK,
+    PARTIAL,
+)
 from workbook.xlsxio import atomic_write, safe_text
 
 # atomic_write, or Staging.stage: (final path, function writing a temporary file) -> final path
 Writer = Callable[[Path | str, Callable[[Path], object]], Path]
 FEEDBACK_SUFFIX = "_退回修改.xlsx"
-STATUS_ORDER = (DONE, ON_TRACK, LAGGING, MISSING)
+STATUS_ORDER = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, PARTIAL, MISSING)
+STATUS_COLORS = {
+    DONE: "#C6EFCE",
+    ON_TRACK: "#DDEBF7",
+    IN_PROGRESS: "#FCE4D6",
+    LAGGING: "#FFC7CE",
+    PARTIAL: "#EDEDED",
+    MISSING: "#FFEB9C",
+}
 CSV_COLUMNS = [
     "期次",
     "单位",
@@ -44,6 +61,9 @@ CSV_COLUMNS = [
     "来源文件",
     "单元格",
 ]
+
+
+_NUMERIC_CSV = {"序号", "累计完成", "完成率"}
 
 
 def _pct(x: float | None) -> str:
@@ -133,14 +153,29 @@ class _Writer:
         self.pct = wb.add_format({**base, "num_format": "0.0%"})
         self.num = wb.add_format({**base, "num_format": "General"})
         self.status = {
-            DONE: wb.add_format({**base, "align": "center", "bg_color": "#C6EFCE"}),
-            ON_TRACK: wb.add_format({**base, "align": "center", "bg_color": "#DDEBF7"}),
-            LAGGING: wb.add_format(
-                {**base, "align": "center", "bg_color": "#FFC7CE", "font_color": "#9C0006"}
-            ),
-            MISSING: wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"}),
-            NOT_APPLICABLE: wb.add_format({**base, "align": "center"}),
+            st: wb.add_format(
+                {
+                    **base,
+                    "align": "center",
+                    "bg_color": color,
+                    **({"font_color": "#9C0006"} if st == LAGGING else {}),
+                }
+            )
+            for st, color in STATUS_COLORS.items()
         }
+        self.status[NOT_APPLICABLE] = wb.add_format({**base, "align": "center"})
+        # figures of percent kinds (stored 85 = 85%) shown as percentages, coloured by status
+        self.status_pct = {
+            st: wb.add_format({**base, "num_format": "0.0%", "bg_color": color})
+            for st, color in STATUS_COLORS.items()
+        }
+
+    def figure(self, kind: str, v: float | str | None, st: str | None = None) -> tuple[Any, Any]:
+        """A figure as a cell value and format: percent kinds as real percentages."""
+        if isinstance(v, float | int) and measure(kind).percent:
+            fmt = self.status_pct.get(st or "", self.pct)
+            return v / 100, fmt
+        return ("" if v is None else v), (self.status.get(st, self.num) if st else self.num)
 
     def header(self, ws: Any, r: int, titles: list[str]) -> None:
         self.row(ws, r, titles, [self.head] * len(titles))
@@ -251,7 +286,14 @@ def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
         )
     first, last = r + 2, r + 1 + len(counts)
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    colors = {DONE: "#70AD47", ON_TRACK: "#5B9BD5", LAGGING: "#C00000", MISSING: "#FFC000"}
+    colors = {
+        DONE: "#70AD47",
+        ON_TRACK: "#5B9BD5",
+        IN_PROGRESS: "#F4B183",
+        LAGGING: "#C00000",
+        PARTIAL: "#A5A5A5",
+        MISSING: "#FFC000",
+    }
     for k, s in enumerate(STATUS_ORDER):
         chart.add_series(
             {
@@ -310,13 +352,14 @@ def _city_table(wb: Any, w: _Writer, result: Consolidation) -> None:
     w.header(ws, 0, top)
     for i, ind in enumerate(cat.indicators, start=1):
         cv: CityValue = result.city[ind.seq]
+        city_value, city_fmt = w.figure(ind.measure, cv.value)
         vals: list[Any] = [
             ind.seq,
             cat.action(ind.action).name,
             ind.name,
             ind.unit,
             ind.city.text,
-            _cell_value(cv.value),
+            city_value,
             cv.completion,
             cv.status,
             cv.note,
@@ -327,7 +370,7 @@ def _city_table(wb: Any, w: _Writer, result: Consolidation) -> None:
             w.cell,
             w.center,
             w.cell,
-            w.num,
+            city_fmt,
             w.pct,
             w.status.get(cv.status, w.center),
             w.cell,
@@ -335,8 +378,9 @@ def _city_table(wb: Any, w: _Writer, result: Consolidation) -> None:
         for u in units:
             t = ind.targets.get(u)
             uv = result.unit_values.get((u, ind.seq))
-            vals += [t.text if t else "", _cell_value(uv.value) if uv else ""]
-            fmts += [w.cell, w.status.get(uv.status, w.num) if uv else w.cell]
+            shown, fmt = w.figure(ind.measure, uv.value, uv.status) if uv else ("", w.cell)
+            vals += [t.text if t else "", shown]
+            fmts += [w.cell, fmt]
         w.row(ws, i, vals, fmts, bulk=True)
     w.widths(ws, [5, 14, 30, 7, 14, 10, 10, 10, 22])
     ws.set_column(9, 8 + 2 * len(units), 9)
@@ -371,9 +415,9 @@ def _lagging(wb: Any, w: _Writer, result: Consolidation) -> None:
     items = sorted(result.lagging(), key=lambda uv: (unit_order[uv.unit], uv.seq))
     for i, uv in enumerate(items, start=1):
         ind = cat.indicator(uv.seq)
-        expected = (
-            f"{result.period.share * 100:.0f}%" if ind.measure in ("count", "amount") else "达标"
-        )
+        share = ind.expected_share(result.period.months)
+        expected = f"{share * 100:.0f}%" if measure(ind.measure).cumulative else "达标"
+        shown, fmt = w.figure(ind.measure, uv.value)
         w.row(
             ws,
             i,
@@ -382,13 +426,13 @@ def _lagging(wb: Any, w: _Writer, result: Consolidation) -> None:
                 uv.seq,
                 ind.name,
                 uv.target.text,
-                _cell_value(uv.value),
+                shown,
                 uv.completion,
                 expected,
                 uv.progress,
                 uv.problems,
             ],
-            [w.cell, w.center, w.cell, w.cell, w.num, w.pct, w.center, w.cell, w.cell],
+            [w.cell, w.center, w.cell, w.cell, fmt, w.pct, w.center, w.cell, w.cell],
             bulk=True,
         )
     if not items:
@@ -515,7 +559,8 @@ def write_csv(result: Consolidation, out: Path | str, write: Writer = atomic_wri
     wr = csv.writer(buf, lineterminator="\r\n")
     wr.writerow(CSV_COLUMNS)
     for row in long_rows(result):
-        wr.writerow([safe_text(str(row[c])) for c in CSV_COLUMNS])
+        # numbers stay numbers (-10 is not a formula); only text is guarded
+        wr.writerow([row[c] if c in _NUMERIC_CSV else safe_text(str(row[c])) for c in CSV_COLUMNS])
     text = buf.getvalue()
     return write(out, lambda p: p.write_text(text, encoding="utf-8-sig"))
 

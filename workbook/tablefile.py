@@ -16,11 +16,22 @@ from typing import Any
 
 from workbook import catalogue as catmod
 from workbook.errors import InputError
+from workbook.measures import KIND_FROM_ZH, KIND_ZH
 from workbook.targets import direction_for, measure_for, parse_target
 from workbook.xlsxio import atomic_write, cell_text, safe_text
 
 BASE_HEADER = ["序号", "实事名称", "目标名称", "单位", "全市目标任务"]
-EXTRA_HEADER = ["规范名称", "牵头处室", "牵头依据", "方案原文", "方案目标值", "整理说明"]
+EXTRA_HEADER = [
+    "规范名称",
+    "牵头处室",
+    "牵头依据",
+    "方案原文",
+    "方案目标值",
+    "整理说明",
+    "进度类型",
+    "进度依据",
+    "时间表",
+]
 INFO_SHEET = "目录信息"
 TABLE_SHEET = "任务分解表"
 UNIT_KIND_ZH = {"city": "市局", "county": "县区", "zone": "功能区"}
@@ -53,9 +64,27 @@ def table_rows(cat: catmod.Catalogue) -> list[list[str]]:
                 plan.get("text", ""),
                 _number(plan.get("value")),
                 "\n".join(ind.notes),
+                KIND_ZH[ind.measure],
+                (ind.progress or {}).get("reason", ""),
+                _milestones_text((ind.progress or {}).get("milestones")),
             ]
         )
     return rows
+
+
+def _milestones_text(milestones: dict[str, float] | None) -> str:
+    """Quarterly milestones as "3:20%;6:50%" (month: share of the annual target)."""
+    items = sorted((milestones or {}).items(), key=lambda kv: int(kv[0]))
+    return ";".join(f"{m}:{v * 100:g}%" for m, v in items)
+
+
+def _milestones(text: str) -> dict[str, float]:
+    out = {}
+    for part in text.replace("；", ";").split(";"):
+        month, _, share = part.partition(":")
+        if month.strip():
+            out[str(int(month))] = round(float(share.strip().rstrip("%")) / 100, 6)
+    return out
 
 
 def export_csv(cat: catmod.Catalogue) -> str:
@@ -230,7 +259,7 @@ def import_xlsx(path: Path) -> dict[str, Any]:
             "name": extra("规范名称") or _strip_unit(printed, unit),
             "name_printed": printed,
             "unit": unit,
-            "measure": measure_for(city.type, unit),
+            "measure": KIND_FROM_ZH.get(extra("进度类型"), measure_for(city.type, unit)),
             "direction": direction_for(city),
             "lead_department": extra("牵头处室") or None,
             "lead_source": extra("牵头依据") or None,
@@ -241,6 +270,10 @@ def import_xlsx(path: Path) -> dict[str, Any]:
             ind["plan"] = {"text": extra("方案原文"), "value": _plan_value(extra("方案目标值"))}
         if extra("整理说明"):
             ind["notes"] = extra("整理说明").split("\n")
+        if extra("进度依据") or extra("时间表"):
+            ind["progress"] = {"reason": extra("进度依据")}
+            if extra("时间表"):
+                ind["progress"]["milestones"] = _milestones(extra("时间表"))
         indicators.append(ind)
     units = info.pop("units")
     known = {u["id"]: u for u in units}

@@ -23,11 +23,13 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook.catalogue import Catalogue, Row, reporting_rows
+from workbook.measures import MEASURES, measure
 from workbook.period import Period, parse_period
 from workbook.settings import deadline, load_settings, template_text
+from workbook.targets import completion_formula, status_formula
 from workbook.xlsxio import atomic_write
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 IDENTITY_SHEET = "_shishi"
 IDENTITY_FORMAT = "shishi-template"
 HEADER_ROW = 2  # zero-based: the header is on row 3
@@ -41,6 +43,7 @@ COLUMNS = (
     "own",
     "target_value",
     "previous",
+    "base",
     "value",
     "completion",
     "expected",
@@ -49,7 +52,7 @@ COLUMNS = (
     "problems",
     "remark",
 )
-INPUT_COLUMNS = ("value", "progress", "problems", "remark")
+INPUT_COLUMNS = ("value", "progress", "problems", "remark")  # and "base" of a stock, once
 COL = {key: i for i, key in enumerate(COLUMNS)}
 WIDTHS = {
     "seq": 5,
@@ -60,6 +63,7 @@ WIDTHS = {
     "own": 16,
     "target_value": 8,
     "previous": 8,
+    "base": 8,
     "value": 12,
     "completion": 8,
     "expected": 8,
@@ -68,14 +72,7 @@ WIDTHS = {
     "problems": 28,
     "remark": 12,
 }
-NUMBER_FORMATS = {
-    "count": "0",
-    "amount": "0.00",
-    "rate": '0.0"%"',
-    "time_limit": "0.0",
-    "change": '+0.0"%";-0.0"%";0"%"',
-    "qualitative": "@",
-}
+NUMBER_FORMATS = {kind: m.number_format for kind, m in MEASURES.items()}
 
 
 def template_filename(period: Period, unit_id: str) -> str:
@@ -98,6 +95,7 @@ class Identity:
     targets_hash: str
     template_version: str = TEMPLATE_VERSION
     generated_at: str = ""
+    bases: str = ""  # "序号:年初基数;…" of the stock rows whose base is locked in this copy
 
     def pairs(self) -> list[tuple[str, str]]:
         return [
@@ -109,10 +107,17 @@ class Identity:
             ("catalogue_version", self.catalogue_version),
             ("targets_hash", self.targets_hash),
             ("generated_at", self.generated_at),
+            ("bases", self.bases),
         ]
 
 
-def identity_for(cat: Catalogue, unit_id: str, period: Period, generated_at: str = "") -> Identity:
+def identity_for(
+    cat: Catalogue,
+    unit_id: str,
+    period: Period,
+    generated_at: str = "",
+    bases: Mapping[int, float] | None = None,
+) -> Identity:
     return Identity(
         unit_id,
         period.code,
@@ -121,7 +126,21 @@ def identity_for(cat: Catalogue, unit_id: str, period: Period, generated_at: str
         cat.unit_targets_hash(unit_id),
         TEMPLATE_VERSION,
         generated_at,
+        ";".join(f"{seq}:{v:g}" for seq, v in sorted((bases or {}).items())),
     )
+
+
+def parse_bases(text: str) -> dict[int, float]:
+    """The locked bases an identity lists ("20:1200;21:900")."""
+    out = {}
+    for part in (text or "").split(";"):
+        seq, _, v = part.partition(":")
+        if seq.strip().isdigit():
+            try:
+                out[int(seq)] = float(v)
+            except ValueError:
+                continue
+    return out
 
 
 @cache
@@ -289,29 +308,23 @@ def _messages(
     }
 
 
-_DECIMAL_RANGES = {
-    "amount": (0, 1_000_000),
-    "rate": (0, 100),
-    "time_limit": (0, 100_000),
-    "change": (-100, 1000),
-}
-
-
-def _validation(measure: str, ctx: Mapping[str, str], text: dict[str, Any]) -> dict[str, Any]:
-    """The data validation of a value cell, following the indicator's kind."""
-    messages = _messages(measure, text, ctx)
-    if measure == "count":
-        return {
-            "validate": "integer",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": 1_000_000_000,
-            **messages,
-        }
-    if measure == "qualitative":
+def _validation(
+    measure_kind: str, ctx: Mapping[str, str], text: dict[str, Any], prompt: str = ""
+) -> dict[str, Any]:
+    """The data validation of a value cell, from the measure's range (percent kinds store a
+    fraction: 85% is 0.85); ``prompt`` names other wording (the base of a stock)."""
+    messages = _messages(prompt or measure_kind, text, ctx)
+    if measure_kind == "qualitative":
         return {"validate": "list", "source": list(text["qualitative_choices"]), **messages}
-    lo, hi = _DECIMAL_RANGES[measure]
-    return {"validate": "decimal", "criteria": "between", "minimum": lo, "maximum": hi, **messages}
+    m = measure(measure_kind)
+    lo, hi = (int(x) if float(x).is_integer() else x for x in (m.lo / m.scale, m.hi / m.scale))
+    return {
+        "validate": "integer" if m.integer else "decimal",
+        "criteria": "between",
+        "minimum": lo,
+        "maximum": hi,
+        **messages,
+    }
 
 
 def _text_validation(kind: str, limit: int, text: dict[str, Any]) -> dict[str, Any]:
@@ -328,38 +341,13 @@ def _date_validation(text: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _rate_value(measure: str, v: str) -> str:
-    """A rate typed as a fraction (85% stored as 0.85) counts as its percent, as on reading."""
-    return f"IF(AND({v}>0,{v}<=1),{v}*100,{v})" if measure == "rate" else v
-
-
-def _status_formula(row: Row, share: float, v: str, g: str) -> str:
-    """The 进度状态 formula of a row; the same rules as ``targets.status``."""
-    measure = row.indicator.measure
-    if measure == "qualitative":
-        in_progress = "滞后" if share >= 1 else "符合序时进度"
-        not_started = "符合序时进度" if share <= 0.25 else "滞后"
-        return (
-            f'=IF({v}="","未报送",IF({v}="已完成","已完成",IF({v}="推进中",'
-            f'"{in_progress}","{not_started}")))'
-        )
-    if measure in ("count", "amount"):
-        return (
-            f'=IF(NOT(ISNUMBER({v})),"未报送",IF({v}>={g},"已完成",'
-            f'IF({v}>={g}*{share:.6g},"符合序时进度","滞后")))'
-        )
-    ok = "已完成" if share >= 1 else "符合序时进度"
-    cmp = ">=" if row.target.op == ">=" else "<="
-    x = _rate_value(measure, v)
-    return f'=IF(NOT(ISNUMBER({v})),"未报送",IF({x}{cmp}{g},"{ok}","滞后"))'
-
-
-def _completion_formula(measure: str, v: str, g: str) -> str | None:
-    if measure == "qualitative":
-        return None
-    if measure == "time_limit":
-        return f'=IF(AND(ISNUMBER({v}),{v}<>0),{g}/{v},"")'
-    return f'=IF(AND(ISNUMBER({v}),{g}<>0),{_rate_value(measure, v)}/{g},"")'
+def share_expression(row: Row, period: Period) -> tuple[float, str]:
+    """The row's 序时进度 and how the formula writes it: the exact "(5/12)" when linear, so
+    the sheet computes it as Python does."""
+    share = row.indicator.expected_share(period.months)
+    if (row.indicator.progress or {}).get("milestones"):
+        return share, repr(share)
+    return share, f"({period.months}/12)"
 
 
 def build_template(
@@ -370,6 +358,7 @@ def build_template(
     settings: dict[str, Any] | None = None,
     previous: Mapping[int, tuple[str, float | str]] | None = None,
     generated_at: str | None = None,
+    bases: Mapping[int, float] | None = None,
 ) -> Path:
     """Write the template of ``unit_id`` for ``period`` to ``out_path`` (atomically).
 
@@ -382,7 +371,10 @@ def build_template(
     rows = reporting_rows(cat, unit_id)
     unit = cat.unit(unit_id)
     stamp = generated_at or datetime.now(UTC).isoformat(timespec="seconds")
-    ident = identity_for(cat, unit_id, period, stamp)
+    bases = {
+        seq: v for seq, v in (bases or {}).items() if any(r.indicator.seq == seq for r in rows)
+    }
+    ident = identity_for(cat, unit_id, period, stamp, bases)
     password = str(settings.get("sheet_password", ""))
     contact = settings.get("contact", {})
     ctx = {
@@ -420,7 +412,7 @@ def build_template(
             wb.set_custom_property(f"shishi_{key}", value)
         f = _Formats(wb)
         _instructions_sheet(wb, f, text, ctx, password)
-        _report_sheet(wb, f, text, ctx, cat, rows, period, password, previous or {})
+        _report_sheet(wb, f, text, ctx, cat, rows, period, password, previous or {}, bases)
         ws = wb.add_worksheet(IDENTITY_SHEET)
         for r, (k, v) in enumerate(ident.pairs()):
             ws.write_string(r, 0, k)
@@ -474,6 +466,7 @@ def _report_sheet(
     period: Period,
     password: str,
     previous: Mapping[int, tuple[str, float | str]],
+    bases: Mapping[int, float],
 ) -> None:
     ws = wb.add_worksheet(text["sheet_report"], worksheet_class=_PlainFormulaSheet)
     main_previous = _main_period(previous) if previous else ""
@@ -487,11 +480,9 @@ def _report_sheet(
     for key in COLUMNS:
         ws.write_string(HEADER_ROW, COL[key], headers[key], f.header)
     ws.set_row(HEADER_ROW, 32)
-    share = period.share
     for i, row in enumerate(rows):
         r = FIRST_DATA_ROW + i
         ind = row.indicator
-        m = ind.measure
         ws.write_number(r, COL["seq"], ind.seq, f.locked_center)
         ws.write_string(r, COL["action"], cat.action(ind.action).name, f.locked)
         ws.write_string(r, COL["name"], ind.name, f.locked)
@@ -509,42 +500,7 @@ def _report_sheet(
                 }
             ),
         )
-        if row.target.value is not None and m != "qualitative":
-            ws.write_number(r, COL["target_value"], row.target.value, f.locked_num[m])
-        else:
-            ws.write_blank(r, COL["target_value"], None, f.locked)
-        prev_period, prev = previous.get(ind.seq, ("", None))
-        if prev_period and prev_period != main_previous:
-            ws.write_comment(
-                r,
-                COL["previous"],
-                f"本项上期累计取自{parse_period(prev_period).label}已确认数"
-                "（之后的期次没有本项的确认数）。",
-                {"author": "市局", "x_scale": 2},
-            )
-        if isinstance(prev, int | float):
-            ws.write_number(r, COL["previous"], prev, f.locked_num[m])
-        elif prev:
-            ws.write_string(r, COL["previous"], str(prev), f.locked)
-        else:
-            ws.write_blank(r, COL["previous"], None, f.locked)
-        ws.write_blank(r, COL["value"], None, f.input_num[m])
-        vctx = {**ctx, "unit": ind.unit}
-        ws.data_validation(r, COL["value"], r, COL["value"], _validation(m, vctx, text))
-        v = xl_col_to_name(COL["value"]) + str(r + 1)
-        g = xl_col_to_name(COL["target_value"]) + str(r + 1)
-        comp = _completion_formula(m, v, g)
-        if comp:
-            ws.write_formula(r, COL["completion"], comp, f.pct, "")
-        else:
-            ws.write_string(r, COL["completion"], "—", f.locked_center)
-        if m in ("count", "amount"):
-            ws.write_number(r, COL["expected"], share, f.pct)
-        else:
-            ws.write_string(r, COL["expected"], "—", f.locked_center)
-        ws.write_formula(
-            r, COL["status"], _status_formula(row, share, v, g), f.locked_center, "未报送"
-        )
+        _row_figures(ws, f, text, ctx, row, r, period, previous, main_previous, bases)
         for key in ("progress", "problems", "remark"):
             ws.write_blank(r, COL[key], None, f.input_text)
         wb.define_name(
@@ -606,6 +562,74 @@ def _report_sheet(
     )
 
 
+def _row_figures(
+    ws: Any,
+    f: _Formats,
+    text: dict[str, Any],
+    ctx: Mapping[str, str],
+    row: Row,
+    r: int,
+    period: Period,
+    previous: Mapping[int, tuple[str, float | str]],
+    main_previous: str,
+    bases: Mapping[int, float],
+) -> None:
+    """目标值, 上期累计, 年初基数, the value cell and the formulas of one row, all following the
+    row's measure (percent kinds hold fractions: 85% is 0.85)."""
+    ind = row.indicator
+    k = ind.measure
+    m = measure(k)
+    if row.target.value is not None and k != "qualitative":
+        ws.write_number(r, COL["target_value"], row.target.value / m.scale, f.locked_num[k])
+    else:
+        ws.write_blank(r, COL["target_value"], None, f.locked)
+    prev_period, prev = previous.get(ind.seq, ("", None))
+    if prev_period and prev_period != main_previous:
+        ws.write_comment(
+            r,
+            COL["previous"],
+            f"本项上期累计取自{parse_period(prev_period).label}已确认数"
+            "（之后的期次没有本项的确认数）。",
+            {"author": "市局", "x_scale": 2},
+        )
+    if isinstance(prev, int | float):
+        ws.write_number(r, COL["previous"], prev / m.scale, f.locked_num[k])
+    elif prev:
+        ws.write_string(r, COL["previous"], str(prev), f.locked)
+    else:
+        ws.write_blank(r, COL["previous"], None, f.locked)
+    vctx = {**ctx, "unit": ind.unit}
+    if not m.base:
+        ws.write_string(r, COL["base"], "—", f.locked_center)
+    elif ind.seq in bases:
+        ws.write_number(r, COL["base"], bases[ind.seq], f.locked_num[k])
+    else:
+        ws.write_blank(r, COL["base"], None, f.input_num[k])
+        ws.data_validation(r, COL["base"], r, COL["base"], _validation(k, vctx, text, "base"))
+    ws.write_blank(r, COL["value"], None, f.input_num[k])
+    ws.data_validation(r, COL["value"], r, COL["value"], _validation(k, vctx, text))
+    v = xl_col_to_name(COL["value"]) + str(r + 1)
+    g = xl_col_to_name(COL["target_value"]) + str(r + 1)
+    b = xl_col_to_name(COL["base"]) + str(r + 1)
+    comp = completion_formula(k, v, g, b)
+    if comp:
+        ws.write_formula(r, COL["completion"], comp, f.pct, "")
+    else:
+        ws.write_string(r, COL["completion"], "—", f.locked_center)
+    share, share_expr = share_expression(row, period)
+    if m.cumulative:
+        ws.write_number(r, COL["expected"], share, f.pct)
+    else:
+        ws.write_string(r, COL["expected"], "—", f.locked_center)
+    ws.write_formula(
+        r,
+        COL["status"],
+        status_formula(k, row.target.op, share, share_expr, v, g, b),
+        f.locked_center,
+        "未报送",
+    )
+
+
 _WORKER: dict[str, Any] = {}
 
 
@@ -615,9 +639,12 @@ def _init_worker(
     settings: dict[str, Any],
     previous: Mapping[str, Mapping[int, tuple[str, float | str]]],
     stamp: str,
+    bases: Mapping[str, Mapping[int, float]],
 ) -> None:
     """Receive the shared inputs once per worker process, not once per template."""
-    _WORKER.update(cat=cat, period=period, settings=settings, previous=previous, stamp=stamp)
+    _WORKER.update(
+        cat=cat, period=period, settings=settings, previous=previous, stamp=stamp, bases=bases
+    )
 
 
 def _job(job: tuple[str, Path]) -> str:
@@ -632,6 +659,7 @@ def _job(job: tuple[str, Path]) -> str:
             w["settings"],
             w["previous"].get(unit_id, {}),
             w["stamp"],
+            w["bases"].get(unit_id, {}),
         )
     )
 
@@ -644,10 +672,12 @@ def generate(
     settings: dict[str, Any] | None = None,
     previous: Mapping[str, Mapping[int, tuple[str, float | str]]] | None = None,
     workers: int | None = None,
+    bases: Mapping[str, Mapping[int, float]] | None = None,
 ) -> list[Path]:
     """Write one template per unit into ``out_dir``; returns the paths in unit order.
 
-    ``previous``: unit → 序号 → (period code, value), as ``Ledger.latest_before`` gives it.
+    ``previous``: unit → 序号 → (period code, value), as ``Ledger.latest_before`` gives it;
+    ``bases``: unit → 序号 → the start-of-year base of a stock already reported (locked).
     A period outside the catalogue's year is refused before anything is written.
 
     Uses a process pool when there are many units (pool start-up costs more than it saves
@@ -670,10 +700,13 @@ def generate(
         with ProcessPoolExecutor(
             max_workers=n_workers,
             initializer=_init_worker,
-            initargs=(cat, period, settings, previous, stamp),
+            initargs=(cat, period, settings, previous, stamp, bases or {}),
         ) as pool:
             chunk = max(1, len(jobs) // (n_workers * 8))
             return [Path(p) for p in pool.map(_job, jobs, chunksize=chunk)]
     return [
-        build_template(cat, u, period, p, settings, previous.get(u, {}), stamp) for u, p in jobs
+        build_template(
+            cat, u, period, p, settings, previous.get(u, {}), stamp, (bases or {}).get(u, {})
+        )
+        for u, p in jobs
     ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from workbook.measures import Measure, is_percent_format, measure
 from workbook.targets import QUALITATIVE_CHOICES
 
 NOT_APPLICABLE_MARKS = {"/", "无", "-", "—", "－", "——", "n/a", "N/A", "不适用"}
@@ -37,8 +38,15 @@ def _clean(text: str) -> str:
     return t
 
 
-def parse_value(raw: Any, measure: str, unit: str) -> Parsed:
-    """Read the 累计完成 cell of an indicator of kind ``measure`` measured in ``unit``."""
+def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Parsed:
+    """Read the 累计完成 cell of an indicator of kind ``kind`` measured in ``unit``.
+
+    ``fmt`` is the cell's number format ("" for General, None when the file does not say):
+    a figure means what the cell showed. A percent kind reads a percentage-formatted cell's
+    fraction as the percentage it shows (0.85 shown as 85.0% is 85); a plain number shown in
+    a percent kind's cell is read as a percentage only when it cannot mean anything else.
+    """
+    m = measure(kind)
     if raw is None or (isinstance(raw, str) and _clean(raw) == ""):
         return Parsed(None, True)
     if isinstance(raw, bool):
@@ -50,7 +58,7 @@ def parse_value(raw: Any, measure: str, unit: str) -> Parsed:
             f"读到日期/时间 {raw}，数值栏不能填日期（如输入 1/2 会变成日期）。",
             "value.date",
         )
-    if measure == "qualitative":
+    if kind == "qualitative":
         text = _clean(str(raw))
         if text in QUALITATIVE_CHOICES:
             return Parsed(text, True)
@@ -58,7 +66,7 @@ def parse_value(raw: Any, measure: str, unit: str) -> Parsed:
             None, False, f"“{raw}”不是可选的状态（未启动、推进中、已完成）。", "value.choice"
         )
     if isinstance(raw, int | float):
-        return _check_number(float(raw), measure, unit, "")
+        return _from_number(float(raw), m, unit, fmt)
     text = _clean(str(raw))
     if text in NOT_APPLICABLE_MARKS:
         return Parsed(
@@ -68,14 +76,14 @@ def parse_value(raw: Any, measure: str, unit: str) -> Parsed:
             "value.not_applicable_mark",
         )
     text = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", text)  # 1,234 -> 1234
-    m = _NUMBER.match(text)
-    if not m:
+    match = _NUMBER.match(text)
+    if not match:
         return Parsed(None, False, f"“{raw}”不是数值。", "value.not_number")
-    sign, digits, wan, percent, rest = m.groups()
+    sign, digits, wan, percent, rest = match.groups()
     number = float(digits) * (-1 if sign == "-" else 1)
-    notes = []
+    notes = ["按文字读取"]
     if rest:
-        if rest == unit or (unit == "%" and rest == "%"):
+        if rest == unit and not m.percent:
             notes.append(f"去掉了单位“{rest}”")
         else:
             return Parsed(
@@ -85,47 +93,85 @@ def parse_value(raw: Any, measure: str, unit: str) -> Parsed:
                 "value.unit",
             )
     if wan:
-        if measure not in ("count", "amount") or unit == "亿元":
+        if kind not in ("count", "amount", "stock") or unit == "亿元":
             return Parsed(None, False, f"“{raw}”中的“万”无法换算为{unit}。", "value.unit")
         number *= 10000
         notes.append("“万”按 10000 换算")
-    if percent:
-        if measure not in ("rate", "change"):
-            return Parsed(None, False, f"“{raw}”带有 %，本指标单位是“{unit}”。", "value.unit")
-        notes.append("去掉了 % 号")
-    read_as = "按文字读取" if isinstance(raw, str) else ""
-    return _check_number(
-        number,
-        measure,
-        unit,
-        "，".join(x for x in [read_as, *notes] if x),
-        from_percent=bool(percent),
-    )
+    if percent and not m.percent:
+        return Parsed(None, False, f"“{raw}”带有 %，本指标单位是“{unit}”。", "value.unit")
+    if m.percent and not percent:
+        ambiguous = _ambiguous_percent(number, f"“{raw}”（文字，没有 % 号）")
+        if ambiguous:
+            return ambiguous
+        notes.append(f"没有 % 号，按 {_fmt(number)}% 读取")
+    return _check_number(number, m, unit, "，".join(notes))
+
+
+def _ambiguous_percent(x: float, shown: str) -> Parsed | None:
+    """A percent figure shown without %: 0 < |x| <= 1 could be x% or (100x)%."""
+    if x != 0 and abs(x) <= 1:
+        return Parsed(
+            None,
+            False,
+            f"单元格显示为{shown}，可能是 {_fmt(x)}% 也可能是 {_fmt(round(x * 100, 6))}%，"
+            "无法确定。",
+            "value.percent_ambiguous",
+        )
+    return None
+
+
+def _from_number(x: float, m: Measure, unit: str, fmt: str | None) -> Parsed:
+    """A number stored in the cell, read as its number format shows it."""
+    shown_pct = fmt is not None and is_percent_format(fmt)
+    if not m.percent:
+        if shown_pct:
+            return Parsed(
+                None,
+                False,
+                f"单元格显示为 {_fmt(round(x * 100, 6))}%（百分比格式），本指标单位是“{unit}”。",
+                "value.unit",
+            )
+        return _check_number(x, m, unit, "")
+    if shown_pct:
+        return _check_number(x * 100, m, unit, "")
+    if fmt is None and x != 0:
+        return Parsed(
+            None,
+            False,
+            f"无法确定该单元格的显示格式（文件不是 .xlsx 或 .ods），读到 {_fmt(x)}，"
+            f"不能判断是 {_fmt(x)}% 还是 {_fmt(round(x * 100, 6))}%。",
+            "value.format_unknown",
+        )
+    ambiguous = _ambiguous_percent(x, f" {_fmt(x)}（不是百分比格式）")
+    if ambiguous:
+        return ambiguous
+    note = f"单元格显示为 {_fmt(x)}（不是百分比格式），按 {_fmt(x)}% 读取" if x else ""
+    return _check_number(x, m, unit, note)
 
 
 def _fmt(x: float) -> str:
-    return str(int(x)) if x.is_integer() else f"{x:g}"
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _check_number(
-    x: float, measure: str, unit: str, note: str, from_percent: bool = False
-) -> Parsed:
+def _check_number(x: float, m: Measure, unit: str, note: str) -> Parsed:
+    """Range and integer checks of the measure; ``x`` in display units (85 means 85%)."""
     if math.isnan(x) or math.isinf(x):
         return Parsed(None, False, "不是有效数值。", "value.not_number")
-    if measure in ("count", "amount", "rate", "time_limit") and x < 0:
-        return Parsed(None, False, f"填了负数 {_fmt(x)}，本指标不能为负。", "value.negative")
-    if measure == "count" and not float(x).is_integer():
+    shown = f"{_fmt(round(x, 6))}{'%' if m.percent else ''}"
+    if m.lo >= 0 and x < 0:
+        return Parsed(None, False, f"填了负数 {shown}，本指标不能为负。", "value.negative")
+    if m.integer and not float(x).is_integer():
         return Parsed(
-            None, False, f"填了 {_fmt(x)}，数量须为整数（单位：{unit}）。", "value.not_integer"
+            None, False, f"填了 {shown}，数量须为整数（单位：{unit}）。", "value.not_integer"
         )
-    if measure == "rate" and not from_percent and 0 < x <= 1:
-        x = x * 100
-        note = "，".join(n for n in (note, f"按小数读作 {_fmt(round(x, 6))}%") if n)
-    if measure == "rate" and x > 100:
-        return Parsed(None, False, f"比率 {_fmt(x)}% 超过 100%。", "value.range")
-    if measure == "change" and not -100 <= x <= 1000:
+    if not m.lo <= x <= m.hi:
+        what = "比率" if m.percent and m.lo == 0 else "数值"
         return Parsed(
-            None, False, f"变化幅度 {_fmt(x)}% 不合理（应在 -100 到 1000 之间）。", "value.range"
+            None,
+            False,
+            f"{what} {shown} 超出范围（应在 {_fmt(m.lo)} 到 {_fmt(m.hi)}"
+            f"{'%' if m.percent else ''} 之间）。",
+            "value.range",
         )
     value = round(x, 6)
     if note:

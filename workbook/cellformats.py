@@ -1,0 +1,93 @@
+"""What number format a returned cell shows its value in, read from the file itself.
+
+A figure means what its cell showed to the person who typed it, so the reader needs the number
+format of the value cells: from ``xl/styles.xml`` and the sheet's cell style indexes in an
+.xlsx (any writer: Excel, WPS, LibreOffice), from the cell's value type in an .ods. Other
+formats (.xls, .xlsb) do not say, and the reader then refuses to guess where it matters.
+Only the columns asked for are looked at. XML is parsed with defusedxml.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from defusedxml import ElementTree
+
+# Excel's built-in number formats that show a percentage or general numbers (ECMA-376 18.8.30)
+_BUILTIN = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def xlsx_styles(z: zipfile.ZipFile) -> list[str]:
+    """Style index → number format code, from ``xl/styles.xml`` ("" where unknown)."""
+    try:
+        root = ElementTree.fromstring(z.read("xl/styles.xml"))
+    except KeyError:
+        return []
+    custom = {
+        int(n.get("numFmtId", "0")): n.get("formatCode", "") for n in root.iter(f"{_NS_MAIN}numFmt")
+    }
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    out = []
+    for xf in [] if xfs is None else xfs.findall(f"{_NS_MAIN}xf"):
+        fid = int(xf.get("numFmtId", "0"))
+        out.append(custom.get(fid, _BUILTIN.get(fid, "")))
+    return out
+
+
+def xlsx_cell_formats(sheet_xml: str, styles: list[str], columns: set[str]) -> dict[str, str]:
+    """Cell reference → number format code, for the cells of ``columns`` (letters)."""
+    if not columns:
+        return {}
+    cols = "|".join(sorted(columns))
+    out = {}
+    for m in re.finditer(r'<c r="((?:' + cols + r')\d+)"([^>]*?)/?>', sheet_xml):
+        s = re.search(r'\bs="(\d+)"', m.group(2))
+        idx = int(s.group(1)) if s else 0
+        out[m.group(1)] = styles[idx] if idx < len(styles) else ""
+    return out
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def ods_cell_formats(z: zipfile.ZipFile, sheet: str, columns: set[int]) -> dict[str, str]:
+    """Cell reference → a format code standing for what the cell shows ("0%" for a
+    percentage, "" otherwise), for the cells of ``columns`` (zero-based) of ``sheet``."""
+    root = ElementTree.fromstring(z.read("content.xml"))
+    t = f"{{{_ODS_TABLE}}}"
+    table = next((x for x in root.iter(f"{t}table") if x.get(f"{t}name") == sheet), None)
+    out: dict[str, str] = {}
+    if table is None:
+        return out
+    r = 0
+    for row in table.iter(f"{t}table-row"):
+        rows = int(row.get(f"{t}number-rows-repeated", "1"))
+        c = 0
+        for cell in row:
+            if cell.tag not in (f"{t}table-cell", f"{t}covered-table-cell"):
+                continue
+            n = int(cell.get(f"{t}number-columns-repeated", "1"))
+            kind = cell.get(f"{{{_ODS_OFFICE}}}value-type", "")
+            for k in range(n):
+                if c + k in columns and rows < 1000:
+                    for dr in range(rows):
+                        out[f"{_col_letter(c + k)}{r + dr + 1}"] = (
+                            "0%" if kind == "percentage" else ""
+                        )
+            c += n
+            if c > max(columns, default=0):
+                break
+        r += rows
+        if r > 100_000:
+            break
+    return out

@@ -87,8 +87,58 @@ def decisions_md() -> str:
     return "\n".join(lines)
 
 
+def measures_table() -> str:
+    """The table of measure kinds (workbook/measures.py) and which indicators use each."""
+    from workbook import catalogue
+    from workbook.measures import MEASURES
+
+    cat = catalogue.load()
+    lines = [
+        "| kind | 类型 | entered as | cell format | range | builds over the year | city figure | "
+        "status rule | 序号 (2024) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for kind, m in MEASURES.items():
+        seqs = [str(i.seq) for i in cat.indicators if i.measure == kind]
+        entered = (
+            "a percentage, e.g. 85% (stored 0.85)"
+            if m.percent
+            else "a choice from the list"
+            if kind == "qualitative"
+            else ("a whole number" if m.integer else "a number")
+            + (", plus 年初基数 once" if m.base else "")
+        )
+        unit = "%" if m.percent else ""
+        rng = "" if kind == "qualitative" else f"{m.lo:g}{unit} … {m.hi:g}{unit}"
+        city = (
+            "sum of the units (未报齐 while some are missing)"
+            if m.additive
+            else "every unit meets its own target; shown: the worst unit"
+        )
+        fmt = m.number_format.replace("|", "\\|")
+        lines.append(
+            f"| {kind} | {m.label} | {entered} | `{fmt}` | {rng} | "
+            f"{'yes' if m.cumulative else 'no'} | {city} | {m.rule} | {', '.join(seqs)} |"
+        )
+    return "\n".join(lines)
+
+
+def consolidation_md() -> str:
+    """docs/consolidation.md with its generated block of measure kinds brought up to date."""
+    path = ROOT / "docs" / "consolidation.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- measures:start -->", "<!-- measures:end -->"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{measures_table()}\n{end}{tail}"
+
+
 def main() -> int:
-    targets = {ROOT / "docs" / "cli.md": cli_md(), ROOT / "docs" / "decisions.md": decisions_md()}
+    targets = {
+        ROOT / "docs" / "cli.md": cli_md(),
+        ROOT / "docs" / "decisions.md": decisions_md(),
+        ROOT / "docs" / "consolidation.md": consolidation_md(),
+    }
     if "--check" in sys.argv:
         stale = [
             str(p)

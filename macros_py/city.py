@@ -41,6 +41,8 @@ RESULT_NAMES = (
     "shishi_lagging_count",
     "shishi_summary_path",
     "shishi_feedback_dir",
+    "shishi_bulletin",
+    "shishi_chase",
 )
 LAGGING_ANCHOR = "shishi_lagging"
 LAGGING_ROWS = 200
@@ -98,6 +100,7 @@ def run_button(book: Book) -> Any:
             settings,
             json_path=output.with_suffix(".json"),
             csv_path=output.with_suffix(".csv"),
+            bulletin_path=output.with_name(f"{output.stem}_通报.docx"),
             ledger_path=ledger_location(settings, s["shishi_ledger"] or None),
         )
     except ShishiError as exc:
@@ -133,6 +136,11 @@ def _show(book: Book, outcome: Any) -> None:
     book.set("shishi_lagging_count", len(lagging))
     book.set("shishi_summary_path", str(outcome.summary))
     book.set("shishi_feedback_dir", str(outcome.feedback[0].parent) if outcome.feedback else "无")
+    book.set("shishi_bulletin", str(outcome.bulletin or "无"))
+    book.set(
+        "shishi_chase",
+        "\n".join(c.message for c in r.chase) if r.chase else "无（各单位均已报送）",
+    )
     rows: list[list[Any]] = []
     cat = r.catalogue
     for uv in lagging[:LAGGING_ROWS]:

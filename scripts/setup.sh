@@ -30,9 +30,10 @@ if ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
   apt_install python3-venv
 fi
 if [ "$want_lo" = 1 ]; then
-  if ! command -v soffice >/dev/null || ! /usr/bin/python3 -c 'import uno' 2>/dev/null \
+  if ! command -v soffice >/dev/null || ! dpkg -s libreoffice-writer >/dev/null 2>&1 \
+     || ! /usr/bin/python3 -c "import uno" 2>/dev/null \
      || ! fc-list 2>/dev/null | grep -qi 'noto sans cjk'; then
-    apt_install libreoffice-calc python3-uno fonts-noto-cjk poppler-utils
+    apt_install libreoffice-calc libreoffice-writer python3-uno fonts-noto-cjk poppler-utils
   fi
 fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv

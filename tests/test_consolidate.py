@@ -327,7 +327,15 @@ def test_summary_json_csv_and_feedback(cat, templates, tmp_path):
     missing = [r for r in rows if r["单位"] == "洋山"]
     assert missing and all(r["累计完成"] == "" and r["进度状态"] == "未报送" for r in missing)
     wb = openpyxl.load_workbook(summary.write_summary(res, tmp_path / "s.xlsx"))
-    assert wb.sheetnames == ["总览", "全市汇总", "滞后事项", "报送情况", "问题清单"]
+    assert wb.sheetnames == [
+        "总览",
+        "全市汇总",
+        "滞后事项",
+        "报送情况",
+        "问题清单",
+        "晾晒排名",
+        "催报",
+    ]
     assert wb["总览"]._charts
 
 

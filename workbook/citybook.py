@@ -25,7 +25,7 @@ MACRO = "SampleCall"
 BUTTON_CAPTION = "一键汇总"
 CONTROL_SHEET = "一键汇总"
 CONF_SHEET = "xlwings.conf"
-LAGGING_ROW = 22  # zero-based row of the lagging list's first data row
+LAGGING_ROW = 24  # zero-based row of the lagging list's first data row
 
 
 @dataclass
@@ -216,6 +216,8 @@ def _write_book(
         ("shishi_lagging_count", "滞后事项"),
         ("shishi_summary_path", "汇总表"),
         ("shishi_feedback_dir", "退回修改清单"),
+        ("shishi_bulletin", "通报（Word）"),
+        ("shishi_chase", "催报文字"),
     ]
     ws.write_string(9, 0, "运行结果", title)
     for i, (name, text) in enumerate(results, start=10):

@@ -227,6 +227,12 @@ def generate_cmd(
     help="同时输出明细 CSV（UTF-8 带 BOM）。",
 )
 @click.option(
+    "--bulletin",
+    "bulletin_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="同时写出本期通报（Word .docx）。",
+)
+@click.option(
     "--feedback-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="退回修改清单的文件夹（默认：汇总表旁的 退回修改/）。",
@@ -241,6 +247,7 @@ def consolidate_cmd(
     output: Path,
     json_path: Path | None,
     csv_path: Path | None,
+    bulletin_path: Path | None,
     feedback_dir: Path | None,
     cat_path: Path | None,
     settings_path: Path | None,
@@ -263,6 +270,7 @@ def consolidate_cmd(
         csv_path=csv_path,
         feedback_dir=feedback_dir,
         ledger_path=None if no_ledger else _ledger_path(settings, ledger_path),
+        bulletin_path=bulletin_path,
     )
     click.echo(outcome.text())
 

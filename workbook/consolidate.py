@@ -97,6 +97,9 @@ class Consolidation:
     recorded: int = 0  # ledger rows this run added or changed
     # unit -> 序号 -> start-of-year base of a stock, as the ledger holds it
     bases: dict[str, dict[int, float]] = field(default_factory=dict)
+    ranking: list[Any] = field(default_factory=list)  # ranking.UnitScore, best first (晾晒)
+    ranking_formula: str = ""
+    chase: list[Any] = field(default_factory=list)  # chase.Chase: units to chase (催报)
 
     def lagging(self) -> list[UnitValue]:
         return [uv for uv in self.unit_values.values() if uv.status == LAGGING]
@@ -409,7 +412,18 @@ def consolidate(
         recorded=len(touched),
     )
     _derive(result, ledger)
+    _follow_up(result, settings)
     return result
+
+
+def _follow_up(result: Consolidation, settings: dict[str, Any]) -> None:
+    """What the office does after the workbook: the 晾晒 ranking and the 催报 list."""
+    from workbook.chase import chase_list
+    from workbook.ranking import formula_text, rank_units
+
+    result.ranking = rank_units(result, settings)
+    result.ranking_formula = formula_text(settings)
+    result.chase = chase_list(result, settings)
 
 
 def _derive(result: Consolidation, ledger: Ledger) -> None:

@@ -119,5 +119,6 @@ def run_demo(
         csv_path=sdir / f"{period.code}_明细.csv",
         feedback_dir=sdir / "退回修改",
         ledger_path=ledger,
+        bulletin_path=sdir / f"{period.code}_通报.docx",
     )
     return DemoResult(templates, rdir, outcome)

@@ -235,18 +235,17 @@ def _guess_sheet(wb: Any) -> str:
 
 
 def _custom_properties(z: zipfile.ZipFile) -> dict[str, str]:
-    """Identity from docProps/custom.xml, when the identity sheet is gone."""
+    """Identity from docProps/custom.xml, when the identity sheet is gone (parsed as XML:
+    writers differ in namespaces and in how they write an empty value)."""
     try:
-        xml = z.read("docProps/custom.xml").decode("utf-8", "replace")
-    except KeyError:
+        root = ElementTree.fromstring(z.read("docProps/custom.xml"))
+    except (KeyError, ValueError, ElementTree.ParseError):
         return {}
     out = {}
-    for name, value in re.findall(
-        r'<property\b[^>]*\bname="shishi_([a-z_]+)"[^>]*>\s*<vt:lpwstr>(.*?)</vt:lpwstr>',
-        xml,
-        re.S,
-    ):
-        out[name] = value
+    for prop in root:
+        name = prop.get("name", "")
+        if name.startswith("shishi_"):
+            out[name[len("shishi_") :]] = "".join(t.text or "" for t in prop)
     return out
 
 

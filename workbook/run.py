@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook import summary
+from workbook.bulletin import write_bulletin
 from workbook.catalogue import Catalogue
 from workbook.consolidate import Consolidation, check_period_year, consolidate
 from workbook.errors import InputError
@@ -37,6 +38,7 @@ class Outcome:
     ledger: Path | None = None
     recorded: int = 0
     archived: list[Path] = field(default_factory=list)
+    bulletin: Path | None = None
 
     @property
     def accepted_units(self) -> list[str]:
@@ -58,12 +60,20 @@ class Outcome:
             f"问题：{len(r.problems)} 个（错误 {errors} 个）；滞后事项 {len(r.lagging())} 项",
             f"汇总表：{self.summary}",
         ]
+        if r.chase:
+            lines.append(f"催报 {len(r.chase)} 个单位（催报文字见汇总表“催报”工作表）：")
+            lines += [f"  {c.message}" for c in r.chase]
+        if r.ranking:
+            top = "、".join(f"{us.rank}.{us.unit} {us.score:g}" for us in r.ranking[:3])
+            lines.append(f"晾晒排名（前 3）：{top}（全部见“晾晒排名”工作表）")
         if self.feedback:
             lines.append(f"退回修改清单 {len(self.feedback)} 份：{self.feedback[0].parent}")
         if self.archived:
             lines.append(
                 f"已无问题、移入归档的退回修改清单 {len(self.archived)} 份：{self.archived[0].parent}"
             )
+        if self.bulletin:
+            lines.append(f"通报（Word）：{self.bulletin}")
         if self.json:
             lines.append(f"JSON 报告：{self.json}")
         if self.csv:
@@ -157,6 +167,7 @@ def run_consolidation(
     feedback_dir: Path | str | None = None,
     ledger_path: Path | str | None = None,
     workers: int | None = None,
+    bulletin_path: Path | str | None = None,
 ) -> Outcome:
     """Consolidate ``returns_dir`` and write every output, all or nothing.
 
@@ -180,7 +191,8 @@ def run_consolidation(
         ledger = Ledger(ledger_file or MEMORY)
         try:
             ledger.recover()
-            folders = [out.parent, fb_dir, *(Path(p).parent for p in (json_path, csv_path) if p)]
+            extra = (json_path, csv_path, bulletin_path)
+            folders = [out.parent, fb_dir, *(Path(p).parent for p in extra if p)]
             remove_stale(folders)
             return _run(
                 ledger,
@@ -193,6 +205,7 @@ def run_consolidation(
                 json_path,
                 csv_path,
                 workers,
+                bulletin_path,
             )
         finally:
             ledger.close()
@@ -209,6 +222,7 @@ def _run(
     json_path: Path | str | None,
     csv_path: Path | str | None,
     workers: int | None,
+    bulletin_path: Path | str | None = None,
 ) -> Outcome:
     staging = Staging()
     committed = False
@@ -217,6 +231,8 @@ def _run(
         side = _SideOutputs(result, staging, fb_dir, json_path, csv_path)
         side.start()  # JSON, CSV and feedback in a second process while this one writes
         outcome = Outcome(result, summary.write_summary(result, out, staging.stage))
+        if bulletin_path:
+            outcome.bulletin = write_bulletin(result, bulletin_path, settings, staging.stage)
         side.finish()
         outcome.feedback = [
             Path(final)

@@ -24,6 +24,11 @@ DEFAULTS: dict[str, Any] = {
     "lock_wait_seconds": 60,
     "max_file_bytes": 20_000_000,
     "max_seconds_per_file": 30,
+    "unit_contacts": {},
+    "bulletin": {
+        "issuer": "舟山市市场监督管理局办公室",
+        "title": "关于{period_label}助企惠民“十件实事”推进情况的通报",
+    },
 }
 
 

@@ -31,11 +31,12 @@ from workbook.targets import (
     ON_TRACK,
     PARTIAL,
 )
-from workbook.xlsxio import atomic_write, safe_text
+from workbook.xlsxio import atomic_write, fit_height, safe_text
 
 # atomic_write, or Staging.stage: (final path, function writing a temporary file) -> final path
 Writer = Callable[[Path | str, Callable[[Path], object]], Path]
 FEEDBACK_SUFFIX = "_退回修改.xlsx"
+RANK_STATUSES = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING)
 STATUS_ORDER = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, PARTIAL, MISSING)
 STATUS_COLORS = {
     DONE: "#C6EFCE",
@@ -101,6 +102,7 @@ class _BulkSheet(Worksheet):
     def __init__(self) -> None:
         super().__init__()
         self.bulk: list[tuple[int, list[Any], list[Any]]] = []
+        self.heights: dict[int, float] = {}  # explicit heights of bulk rows
 
     def bulk_row(self, r: int, values: list[Any], fmts: list[Any]) -> None:
         if self.bulk and r <= self.bulk[-1][0]:
@@ -131,7 +133,9 @@ class _BulkSheet(Worksheet):
                         f'<c r="{ref}" s="{xf}" t="inlineStr"><is>'
                         f'<t xml:space="preserve">{_xml_text(str(v))}</t></is></c>'
                     )
-            out.append(f'<row r="{r + 1}">{"".join(cells)}</row>')
+            h = self.heights.get(r)
+            attrs = f' ht="{h:g}" customHeight="1"' if h else ""
+            out.append(f'<row r="{r + 1}"{attrs}>{"".join(cells)}</row>')
         self.fh.write("".join(out))
 
 
@@ -139,6 +143,8 @@ class _Writer:
     """Formats registered once per summary workbook."""
 
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        # sheet name -> row -> (values, formats, bulk): rows whose heights widths() fits
+        self.written: dict[str, dict[int, tuple[list[Any], list[Any], bool]]] = {}
         base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
         self.title = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True})
         self.line = wb.add_format({"font_name": "宋体", "font_size": 10})
@@ -180,17 +186,39 @@ class _Writer:
     def header(self, ws: Any, r: int, titles: list[str]) -> None:
         self.row(ws, r, titles, [self.head] * len(titles))
 
-    @staticmethod
-    def widths(ws: Any, widths: list[float]) -> None:
-        """Column widths, one per column from A."""
+    def widths(self, ws: Any, widths: list[float], rest: float | None = None) -> None:
+        """Column widths, one per column from A (``rest`` for the columns after them), and
+        the height of every row written so far that has wrapped text."""
         for c, width in enumerate(widths):
             ws.set_column(c, c, width)
+        rows = self.written.pop(ws.name, {})
+        if rest is not None:
+            last = max((len(v) for v, _f, _b in rows.values()), default=len(widths))
+            if last > len(widths):
+                ws.set_column(len(widths), last - 1, rest)
+        for r, (values, fmts, bulk) in rows.items():
+            cells = [
+                (v, widths[c] if c < len(widths) else rest or 8.43)
+                for c, v in enumerate(values)
+                if isinstance(v, str) and v and fmts[c].text_wrap
+            ]
+            if not cells:
+                continue
+            h = fit_height(cells)
+            if h <= 15:
+                continue
+            if bulk:
+                ws.heights[r] = h
+            else:
+                ws.set_row(r, h)
 
     def row(
         self, ws: Any, r: int, values: list[Any], fmts: list[Any] | None = None, bulk: bool = False
     ) -> None:
+        fmts = fmts or [self.cell] * len(values)
+        self.written.setdefault(ws.name, {})[r] = (values, fmts, bulk)
         if bulk:
-            ws.bulk_row(r, values, fmts or [self.cell] * len(values))
+            ws.bulk_row(r, values, fmts)
             return
         for c, v in enumerate(values):
             fmt = fmts[c] if fmts else self.cell
@@ -221,6 +249,8 @@ def _build_summary(result: Consolidation, tmp: Path) -> None:
     _lagging(wb, w, result)
     _submissions(wb, w, result)
     _problems(wb, w, result)
+    _ranking(wb, w, result)
+    _chase(wb, w, result)
     if len(result.history) > 1:  # one period only would repeat 全市汇总
         _history(wb, w, result)
     wb.set_properties({"title": f"{result.period.label}{cat.title}汇总"})
@@ -327,9 +357,7 @@ def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
             [w.cell] + [w.center] * (len(head) - 1),
         )
     w.widths(ws, [26, 11, 11, 11, 11, 11, 11, 11])
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    _print_setup(ws)
     ws.activate()
 
 
@@ -382,14 +410,10 @@ def _city_table(wb: Any, w: _Writer, result: Consolidation) -> None:
             vals += [t.text if t else "", shown]
             fmts += [w.cell, fmt]
         w.row(ws, i, vals, fmts, bulk=True)
-    w.widths(ws, [5, 14, 30, 7, 14, 10, 10, 10, 22])
-    ws.set_column(9, 8 + 2 * len(units), 9)
+    w.widths(ws, [5, 14, 30, 7, 14, 10, 10, 10, 22], rest=9)
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, len(cat.indicators), len(top) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    _print_setup(ws, repeat=0, paper=8)  # A3: every unit's target and figure side by side
 
 
 def _cell_value(v: float | str | None) -> float | str:
@@ -439,6 +463,7 @@ def _lagging(wb: Any, w: _Writer, result: Consolidation) -> None:
         ws.write_string(1, 0, "本期没有滞后事项。", w.note)
     w.widths(ws, [8, 8, 30, 12, 12, 12, 12, 40, 40])
     ws.freeze_panes(1, 0)
+    _print_setup(ws, repeat=0)
 
 
 def _submissions(wb: Any, w: _Writer, result: Consolidation) -> None:
@@ -483,6 +508,75 @@ def _submissions(wb: Any, w: _Writer, result: Consolidation) -> None:
     ws.write_string(r + 1, 0, f"规则：{DUPLICATE_RULE}", w.note)
     w.widths(ws, [10, 40, 18, 18, 30, 10, 10, 10, 50])
     ws.freeze_panes(1, 0)
+    _print_setup(ws, repeat=0, paper=8)
+
+
+def _ranking(wb: Any, w: _Writer, result: Consolidation) -> None:
+    """晾晒: units by score, the formula beside the table."""
+    ws = wb.add_worksheet("晾晒排名")
+    ws.write_string(0, 0, f"{result.period.label}各单位工作进展晾晒", w.title)
+    ws.write_string(1, 0, f"计分办法：{result.ranking_formula}", w.note)
+    head = ["名次", "单位", "应报指标", *RANK_STATUSES, "得分", "分档", "本期报送"]
+    w.header(ws, 3, head)
+    for i, us in enumerate(result.ranking, start=4):
+        band = wb.add_format(
+            {
+                "font_name": "宋体",
+                "font_size": 10,
+                "border": 1,
+                "align": "center",
+                "bg_color": us.color,
+            }
+        )
+        w.row(
+            ws,
+            i,
+            [
+                us.rank,
+                us.unit,
+                us.indicators,
+                *[us.counts[s] for s in RANK_STATUSES],
+                us.score,
+                us.band,
+                "已报送" if us.reported else "未报送",
+            ],
+            [w.center, w.cell] + [w.center] * (len(RANK_STATUSES) + 2) + [band, w.center],
+        )
+    w.widths(ws, [6, 10, 9, *[10] * len(RANK_STATUSES), 8, 6, 9])
+    ws.freeze_panes(4, 0)
+    _print_setup(ws, repeat=3)
+
+
+def _chase(wb: Any, w: _Writer, result: Consolidation) -> None:
+    """催报: the units to chase, with the text to send."""
+    ws = wb.add_worksheet("催报")
+    ws.write_string(0, 0, f"{result.period.label}催报清单", w.title)
+    head = ["单位", "情况", "报送截止", "逾期天数", "单位联系人", "催报文字（可直接复制发送）"]
+    w.header(ws, 2, head)
+    for i, c in enumerate(result.chase, start=3):
+        w.row(
+            ws,
+            i,
+            [c.unit, c.reason, c.deadline, c.overdue_days, c.contact, c.message],
+            [w.cell, w.cell, w.center, w.center, w.cell, w.cell],
+        )
+    if not result.chase:
+        ws.write_string(3, 0, "本期各单位均已报送可用的填报表，无需催报。", w.note)
+    w.widths(ws, [8, 30, 11, 8, 14, 70])
+    ws.freeze_panes(3, 0)
+    _print_setup(ws, repeat=2)
+
+
+def _print_setup(ws: Any, repeat: int | None = None, paper: int = 9) -> None:
+    """A4 (9) or A3 (8) landscape, one page wide, rows over as many pages as needed, header
+    rows repeated, page numbers in the footer."""
+    ws.set_landscape()
+    ws.set_paper(paper)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    if repeat is not None:
+        ws.repeat_rows(repeat)
 
 
 def _problems(wb: Any, w: _Writer, result: Consolidation) -> None:
@@ -520,6 +614,7 @@ def _problems(wb: Any, w: _Writer, result: Consolidation) -> None:
         )
     w.widths(ws, [8, 8, 36, 8, 8, 8, 50, 14, 36, 24])
     ws.freeze_panes(1, 0)
+    _print_setup(ws, repeat=0, paper=8)
     if result.problems:
         ws.autofilter(0, 0, len(result.problems), len(head) - 1)
 
@@ -574,6 +669,9 @@ def report_dict(result: Consolidation) -> dict[str, Any]:
         "folder": result.folder,
         "duplicate_rule": DUPLICATE_RULE,
         "missing_units": result.missing_units,
+        "ranking_formula": result.ranking_formula,
+        "ranking": [us.as_dict() for us in result.ranking],
+        "chase": [c.as_dict() for c in result.chase],
         "submissions": [
             {
                 "path": s.path,
@@ -648,13 +746,16 @@ def _feedback(result: Consolidation, unit: str, problems: list[Any], tmp: Path) 
     ws = wb.add_worksheet("退回修改")
     errors = sum(1 for p in problems if p.severity == "error")
     ws.write_string(0, 0, f"{unit}：{result.period.label}十件实事填报表退回修改清单", w.title)
-    ws.write_string(
+    ws.merge_range(
         1,
         0,
+        1,
+        8,
         f"共 {len(problems)} 处（错误 {errors} 处须改正，警告请核对）。"
         "请在原填报表中逐项修改后重新报送；不要修改灰色的目标任务单元格。",
         w.note,
     )
+    ws.set_row(1, 30)
     head = [
         "序号",
         "严重程度",
@@ -683,11 +784,9 @@ def _feedback(result: Consolidation, unit: str, problems: list[Any], tmp: Path) 
                 p.action,
             ],
         )
-    w.widths(ws, [8, 8, 30, 8, 8, 8, 50, 14, 36])
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(3)
+    w.widths(ws, [6, 8, 24, 8, 8, 8, 46, 14, 36])
+    ws.freeze_panes(4, 0)
+    _print_setup(ws, repeat=3)
     wb.close()
 
 
@@ -763,6 +862,6 @@ def _history(wb: Any, w: _Writer, result: Consolidation) -> None:
             vals = [result.history[p].get(u, {}).get(ind.seq, "") for p in periods]
             w.row(ws, r, [ind.seq, ind.name, ind.unit, u, uv.target.text, *vals], bulk=True)
             r += 1
-    w.widths(ws, [10, 30, 12, 12, 12])
-    ws.set_column(5, 5 + len(periods), 10)
+    w.widths(ws, [10, 30, 12, 12, 12], rest=10)
     ws.freeze_panes(top + 1, 2)
+    _print_setup(ws, repeat=top)

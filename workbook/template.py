@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from workbook.measures import MEASURES, measure
 from workbook.period import Period, parse_period
 from workbook.settings import deadline, load_settings, template_text
 from workbook.targets import completion_formula, status_formula
-from workbook.xlsxio import atomic_write
+from workbook.xlsxio import atomic_write, fit_height
 
 TEMPLATE_VERSION = "2"
 IDENTITY_SHEET = "_shishi"
@@ -143,19 +142,9 @@ def parse_bases(text: str) -> dict[int, float]:
     return out
 
 
-@cache
-def _display_width(text: str) -> int:
-    """Width in Excel column units: CJK and full-width characters take two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def _row_height(texts: Mapping[str, str], points_per_line: float = 13.5) -> float:
-    """A row height that shows wrapped Chinese text whole (LibreOffice does not autofit)."""
-    lines = 1
-    for key, text in texts.items():
-        usable = max(1, WIDTHS[key] - 1)
-        lines = max(lines, -(-_display_width(text) // usable))
-    return max(18.0, lines * points_per_line + 4)
+def _row_height(texts: Mapping[str, str]) -> float:
+    """A row height that shows the row's wrapped Chinese text whole."""
+    return fit_height(((text, WIDTHS[key]) for key, text in texts.items()), minimum=18.0)
 
 
 def _previous_note(previous: Mapping[int, tuple[str, float | str]]) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,26 @@ def atomic_write(path: Path | str, write: Callable[[Path], object]) -> Path:
         if tmp.exists():
             tmp.unlink()
     return target
+
+
+@cache
+def display_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters take two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def fit_height(
+    cells: Iterable[tuple[str, float]], points_per_line: float = 13.5, minimum: float = 15.0
+) -> float:
+    """A row height (points) that shows every (text, column width) wrapped whole.
+
+    Spreadsheet clients do not agree on fitting rows (LibreOffice measures with the font it
+    substitutes for a missing 宋体, then prints with another), so rows with wrapped text get
+    an explicit, slightly generous height instead.
+    """
+    lines = 1
+    for text, width in cells:
+        usable = max(1.0, (width - 1) * 0.92)
+        n = sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
+        lines = max(lines, n)
+    return max(minimum, lines * points_per_line + 4)

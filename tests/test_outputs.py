@@ -1,0 +1,151 @@
+"""What people read: the printed workbooks, the 通报, the 晾晒 ranking and the 催报 list."""
+
+from __future__ import annotations
+
+import collections
+import json
+import shutil
+from datetime import date
+
+import docx
+import openpyxl
+import pytest
+from conftest import needs_soffice, shishi
+from print_check import report
+
+from workbook import catalogue
+from workbook.chase import chase_list
+from workbook.demo import run_demo
+from workbook.period import parse_period
+from workbook.ranking import formula_text, rank_units
+from workbook.settings import load_settings
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    res = run_demo(catalogue.load(), parse_period("2024Q2"), out)
+    return out, res
+
+
+def _docx_text(path) -> str:
+    d = docx.Document(str(path))
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in d.paragraphs] + cells)
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_every_page_people_read_prints_legibly(demo):
+    """Summary (every sheet), a feedback workbook, a filled template and the 通报, printed by
+    LibreOffice: no two words overlap and the median text height of every page is >= 6 pt."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    out, res = demo
+    files = [
+        res.outcome.summary,
+        *res.outcome.feedback,
+        next((out / "returns" / "2024Q2").glob("岱山*.xlsx")),
+        res.outcome.bulletin,
+    ]
+    checked = 0
+    for f in files:
+        pages = report(f)
+        assert pages, f
+        for p in pages:
+            assert p.median_height >= 6, (f.name, p.number, p.median_height)
+            assert not p.overlaps(), (f.name, p.number, p.overlaps()[:5])
+            checked += 1
+    assert checked >= 10
+
+
+def test_the_bulletin_states_what_the_report_says(demo):
+    _out, res = demo
+    report_json = json.loads(res.outcome.json.read_text(encoding="utf-8"))
+    counts = collections.Counter(c["status"] for c in report_json["city"])
+    text = _docx_text(res.outcome.bulletin)
+    assert "关于2024年第二季度助企惠民“十件实事”推进情况的通报" in text
+    sentence = next(line for line in text.splitlines() if line.startswith("全市 81 项目标任务中"))
+    for status, n in counts.items():
+        assert f"{status} {n} 项" in sentence, (status, n, sentence)
+    assert report_json["missing_units"] == ["洋山"]
+    assert "洋山未报送本期填报表" in text and "【催报】洋山分局" in text
+    # the lagging items quote each unit's own 存在问题及下步措施
+    lag = next(r for r in report_json["values"] if r["进度状态"] == "滞后")
+    assert f"序号 {lag['序号']} {lag['目标名称']}" in text
+    assert f"单位说明：“{lag['存在问题及下步措施']}”" in text
+    d = docx.Document(str(res.outcome.bulletin))
+    assert len(d.inline_shapes) == 2  # the per-action chart and the ranking chart
+    sec = d.sections[0]
+    assert round(sec.page_width.mm) == 210 and round(sec.top_margin.mm) == 37
+    assert "计分办法：得分 =" in text
+
+
+def test_ranking_uses_the_settings_formula_everywhere(demo):
+    _out, res = demo
+    r = res.outcome.result
+    report_json = json.loads(res.outcome.json.read_text(encoding="utf-8"))
+    assert report_json["ranking_formula"] == formula_text(load_settings())
+    by_unit = {x["unit"]: x for x in report_json["ranking"]}
+    for us in r.ranking:  # recomputed here from the statuses and the default weights
+        c = us.counts
+        want = round(100 * (c["已完成"] + c["符合序时进度"] + 0.5 * c["推进中"]) / us.indicators, 1)
+        assert us.score == want and by_unit[us.unit]["score"] == want
+    assert by_unit["洋山"]["score"] == 0 and by_unit["洋山"]["band"] == "红"
+    scores = [x["score"] for x in report_json["ranking"]]
+    assert scores == sorted(scores, reverse=True)
+    ws = openpyxl.load_workbook(res.outcome.summary)["晾晒排名"]
+    assert str(ws["A2"].value).startswith("计分办法：得分 = (已完成×1")
+    assert [ws.cell(5 + i, 2).value for i in range(3)] == [
+        x["unit"] for x in report_json["ranking"][:3]
+    ]
+    # the weights and bands are settings
+    settings = load_settings()
+    settings["ranking"] = {
+        "weights": {"已完成": 1},
+        "bands": [
+            {"min": 50, "label": "达标", "color": "#FFFFFF"},
+            {"min": 0, "label": "未达标", "color": "#000000"},
+        ],
+    }
+    strict = rank_units(r, settings)
+    assert all(us.score <= next(x for x in r.ranking if x.unit == us.unit).score for us in strict)
+    assert "已完成×1" in formula_text(
+        settings
+    ) and "符合序时进度、推进中、滞后、未报送计 0 分" in formula_text(settings)
+
+
+def test_chase_list_has_deadline_contact_and_text(demo):
+    _out, res = demo
+    r = res.outcome.result
+    settings = load_settings()
+    settings["unit_contacts"] = {"洋山": {"name": "王五", "phone": "0580-7654321"}}
+    early = chase_list(r, settings, today=date(2024, 7, 1))
+    (c,) = early
+    assert c.unit == "洋山" and c.deadline == "2024-07-05" and c.overdue_days == 0
+    assert "请于 2024-07-05 前报送" in c.message and "0580-0000000" in c.message
+    assert c.contact == "王五　0580-7654321"
+    (late,) = chase_list(r, settings, today=date(2024, 7, 15))
+    assert late.overdue_days == 10 and "已超过报送截止日期（2024-07-05）10 天" in late.message
+    ws = openpyxl.load_workbook(res.outcome.summary)["催报"]
+    assert ws["A4"].value == "洋山" and "【催报】洋山分局" in ws["F4"].value
+    assert "催报 1 个单位" in res.outcome.text() and "【催报】洋山分局" in res.outcome.text()
+
+
+def test_consolidate_cli_writes_the_bulletin(demo, tmp_path):
+    out, _res = demo
+    doc = tmp_path / "通报.docx"
+    r = shishi(
+        "consolidate",
+        out / "returns" / "2024Q2",
+        "--period",
+        "2024Q2",
+        "-o",
+        tmp_path / "s.xlsx",
+        "--bulletin",
+        doc,
+        "--no-ledger",
+    )
+    assert r.returncode == 0, r.stderr
+    assert f"通报（Word）：{doc}" in r.stdout and doc.exists()
+    assert "推进情况的通报" in _docx_text(doc)

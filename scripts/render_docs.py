@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/render_docs.py   (needs soffice and pdftoppm)
 
-Writes docs/template_page1.png and docs/summary_overview.png from a fresh demo run.
+Writes docs/template_page1.png, template_page2.png, summary_overview.png and
+bulletin_page1.png (the 通报) from a fresh demo run.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def to_png(xlsx: Path, out_png: Path, work: Path, page: int) -> None:
+    copy = work / ("doc" + xlsx.suffix)  # an ASCII name: soffice mangles some paths
+    shutil.copy(xlsx, copy)
+    xlsx = copy
     subprocess.run(
         [
             "soffice",
@@ -63,7 +67,11 @@ def main() -> None:
         to_png(filled, DOCS / "template_page1.png", work, 1)
         to_png(filled, DOCS / "template_page2.png", work, 2)
         to_png(res.summary, DOCS / "summary_overview.png", work, 1)
-    print("written: docs/template_page1.png, docs/template_page2.png, docs/summary_overview.png")
+        to_png(res.outcome.bulletin, DOCS / "bulletin_page1.png", work, 1)
+    print(
+        "written: docs/template_page1.png, docs/template_page2.png, docs/summary_overview.png, "
+        "docs/bulletin_page1.png"
+    )
 
 
 if __name__ == "__main__":

@@ -343,20 +343,23 @@ def _overview(wb: Any, w: _Writer, result: Consolidation) -> None:
     chart.set_x_axis({"name": "指标数", "num_font": {"name": "宋体"}})
     chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
     chart.set_size({"width": 720, "height": 400})
-    ws.insert_chart(r + 1, 8, chart)
     r = last + 3
     ws.write_string(r, 0, "二、按单位统计（本单位指标数）", w.title)
-    head = ["单位", "应报指标", *STATUS_ORDER, "问题数", "报送情况"]
+    head = ["单位", "应报指标", *RANK_STATUSES, "问题数", "报送情况"]  # 未报齐 is city-only
     w.header(ws, r + 1, head)
     for i, (u, n, c, probs) in enumerate(unit_counts(result)):
         sent = "已报送" if u in result.accepted else ("无需报送" if n == 0 else "未报送")
         w.row(
             ws,
             r + 2 + i,
-            [u, n, *[c[s] for s in STATUS_ORDER], probs, sent],
+            [u, n, *[c[s] for s in RANK_STATUSES], probs, sent],
             [w.cell] + [w.center] * (len(head) - 1),
         )
-    w.widths(ws, [26, 11, 11, 11, 11, 11, 11, 11])
+    units = len(result.catalogue.unit_ids)
+    ws.set_h_pagebreaks([r + units + 3])  # the chart prints whole, on a page of its own
+    ws.write_string(r + units + 3, 0, "三、各项实事指标进度（图）", w.title)
+    ws.insert_chart(r + units + 4, 0, chart)  # below the tables: the page stays one table wide
+    w.widths(ws, [26, 11, 11, 11, 11, 11, 11, 11, 11, 11])
     _print_setup(ws)
     ws.activate()
 

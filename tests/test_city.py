@@ -97,6 +97,8 @@ def test_entry_point_reads_settings_consolidates_and_writes_results(city, tmp_pa
     summary = Path(shown["汇总表"])
     assert summary.exists() and summary.is_relative_to(root)
     assert shown["上次运行"]
+    assert Path(shown["通报（Word）"]).exists() and shown["通报（Word）"].endswith("_通报.docx")
+    assert shown["催报文字"].startswith("【催报】")  # 洋山 sent nothing
     assert int(shown["滞后事项"]) == len(outcome.result.lagging())
     head = next(i for i, r in enumerate(grid) if r[:2] == ["单位", "序号"])
     listed = [r for r in grid[head + 1 :] if r[0]]

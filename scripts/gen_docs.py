@@ -38,6 +38,15 @@ def cli_md() -> str:
         "",
         "Pasted from `--help` by `scripts/gen_docs.py`; a test fails when it drifts.",
         "",
+        "Exit codes: **0** done; **1** problems found (`catalogue check` / `catalogue import`",
+        "with errors); **2** cannot run as asked (a bad argument, a refused period, a file or",
+        "folder that cannot be read or written, a ledger that is not a shishi ledger, a bad",
+        "settings file or catalogue); **130** interrupted with Ctrl-C (nothing is written).",
+        "Every message is one Chinese sentence; an unforeseen error is logged with its",
+        "traceback to `shishi-errors.log` in the per-user data folder and reported in one line.",
+        "click's own texts (usage, option headings, its errors) are translated by",
+        "`workbook/clizh.py`.",
+        "",
     ]
     runner = CliRunner()
     for cmd in COMMANDS:

@@ -14,7 +14,7 @@ from conftest import shishi
 )
 def test_help(cmd):
     r = shishi(*cmd, "--help")
-    assert r.returncode == 0 and "Usage" in r.stdout
+    assert r.returncode == 0 and "用法：" in r.stdout
 
 
 def test_check_bundled_exits_0_with_warnings():

@@ -361,7 +361,7 @@ def test_consolidate_cli(cat, templates, tmp_path):
     assert "汇总表" in r.stdout and out.exists()
     assert json.loads((tmp_path / "r.json").read_text("utf-8"))["period"] == "2024Q2"
     r = shishi("consolidate", str(tmp_path / "none"), "--period", "2024Q2", "-o", str(out))
-    assert r.returncode == 1 and "找不到回收文件夹" in r.stderr
+    assert r.returncode == 2 and "找不到回收文件夹" in r.stderr
     r = shishi("consolidate", str(folder), "-o", str(out))
     assert r.returncode == 2
     assert shishi("consolidate", "--help").returncode == 0

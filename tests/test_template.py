@@ -193,7 +193,7 @@ def test_generate_cli(tmp_path):
     r = shishi("generate", "--period", "2024Q9")
     assert r.returncode == 2 and "无法识别的期次" in r.stderr
     r = shishi("generate", "--period", "2024Q2", "--unit", "舟山港", "--out", str(tmp_path))
-    assert r.returncode == 1 and "没有单位" in r.stderr
+    assert r.returncode == 2 and "没有单位" in r.stderr
     assert shishi("generate", "--help").returncode == 0
 
 

@@ -124,7 +124,7 @@ def test_a_period_outside_the_catalogue_year_is_refused_before_anything_is_writt
         ["consolidate", office.root, "--period", "2025Q1", "-o", office.root / "s" / "x.xlsx"],
     ):
         r = shishi(*args)
-        assert r.returncode == 1, r.stderr
+        assert r.returncode == 2, r.stderr
         assert "期次 2025Q1（2025年第一季度）属于 2025 年" in r.stderr
         assert "是 2024 年的" in r.stderr and "Traceback" not in r.stderr
     assert not (office.root / "t").exists() and not (office.root / "s").exists()
@@ -170,7 +170,7 @@ def test_a_ledger_that_is_not_a_ledger_gives_a_chinese_message(tmp_path):
         with pytest.raises(FileIOError, match=words):
             Ledger(path)
         r = shishi("history", "--ledger", path)
-        assert r.returncode == 1 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
+        assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
 def test_feedback_is_per_period_and_goes_away_when_fixed(office):
@@ -255,7 +255,7 @@ def test_history_is_per_catalogue_year_and_knows_units_of_other_years(office):
     r = shishi("history", "--unit", "新区", "--all-years", *led)
     assert [s["unit"] for s in json.loads(r.stdout)["submissions"]] == ["新区"]
     r = shishi("history", "--unit", "不存在", "--ledger", office.ledger)
-    assert r.returncode == 1 and "都没有单位“不存在”" in r.stderr
+    assert r.returncode == 2 and "都没有单位“不存在”" in r.stderr
 
 
 def test_two_runs_at_once_are_serialised(office):

@@ -10,26 +10,80 @@ from typing import Any, TypeVar
 
 import click
 
+from workbook import clizh
 from workbook.errors import ShishiError
 from workbook.period import Period, parse_period
 
 F = TypeVar("F", bound=Callable[..., Any])
+clizh.install()
+
+
+class CannotRun(click.ClickException):
+    """The command could not run as asked (exit code 2), said in one Chinese sentence."""
+
+    exit_code = 2
+
+
+def _os_message(exc: OSError) -> str:
+    where = f"“{exc.filename}”" if exc.filename else ""
+    if isinstance(exc, PermissionError):
+        why = "没有权限（文件夹只读，或文件正在 Excel/WPS 中打开）"
+    elif isinstance(exc, IsADirectoryError):
+        why = "这是一个文件夹，请给出文件名"
+    elif isinstance(exc, NotADirectoryError):
+        why = "路径中有一段是文件而不是文件夹"
+    elif isinstance(exc, FileNotFoundError):
+        why = "找不到该文件或文件夹"
+    elif exc.errno == 28:
+        why = "磁盘已满"
+    else:
+        why = exc.strerror or str(exc)
+    return f"无法读写{where}：{why}。请检查路径后重试。"
+
+
+def _unexpected(exc: BaseException) -> str:
+    """One Chinese line for an error nobody foresaw; the traceback goes to a log file."""
+    import traceback
+
+    from workbook.settings import user_data_dir
+
+    log = user_data_dir() / "shishi-errors.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as f:
+            f.write("".join(traceback.format_exception(exc)) + "\n")
+        where = f"详细信息已记入 {log}"
+    except OSError:
+        where = "详细信息无法记录"
+    return f"发生意外错误：{type(exc).__name__}: {exc}。请把这条消息发给信息科（{where}）。"
 
 
 class _Group(click.Group):
-    """Turns library errors into readable Chinese messages (exit 1), not stack traces."""
+    """Turns every error into one readable Chinese line (exit 2), never a stack trace."""
 
     def invoke(self, ctx: click.Context) -> object:
+        import sqlite3
+
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except ShishiError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise CannotRun(str(exc)) from exc
+        except OSError as exc:
+            raise CannotRun(_os_message(exc)) from exc
+        except sqlite3.Error as exc:
+            raise CannotRun(
+                f"报送台账出错：{exc}。请检查台账文件，或用 --ledger 指定另一个。"
+            ) from exc
         except KeyboardInterrupt:
             click.echo(
                 "已中断（Ctrl-C）。未完成的汇总不会写入报送台账，汇总表等输出文件保持原样。",
                 err=True,
             )
             ctx.exit(130)
+        except Exception as exc:
+            raise CannotRun(_unexpected(exc)) from exc
 
 
 catalogue_option = click.option(
@@ -67,7 +121,7 @@ def catalogue_group() -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查报告。")
 def catalogue_check(file: Path | None, as_json: bool) -> None:
-    """检查目录文件 FILE（默认：2024 年目录）。无错误退出码 0，有错误 1。"""
+    """检查目录文件（默认：2024 年目录）。无错误退出码 0，有错误 1。"""
     from workbook import lint
 
     report = lint.check_file(file)
@@ -136,6 +190,32 @@ def catalogue_import(file: Path, output: Path) -> None:
     click.echo(f"已写入目录：{output}")
 
 
+_ARG_NAMES = {"returns_dir": "回收文件夹", "file": "文件"}
+
+
+def _chinese_metavars(cmd: click.Command) -> None:
+    """Metavars in Chinese (click would print TEXT, PATH, FILE, [OPTIONS], COMMAND)."""
+    cmd.options_metavar = "[选项]"
+    if isinstance(cmd, click.Group):
+        cmd.subcommand_metavar = "命令 [参数]..."
+        for sub in cmd.commands.values():
+            _chinese_metavars(sub)
+    for param in cmd.params:
+        if param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        t = param.type
+        if isinstance(param, click.Argument):
+            param.metavar = _ARG_NAMES.get(param.name or "", "参数")
+        elif isinstance(t, click.Path):
+            param.metavar = "文件夹" if not t.file_okay else "文件" if not t.dir_okay else "路径"
+        elif isinstance(t, click.Choice):
+            continue  # [xlsx|csv] shows the choices themselves
+        elif t is click.INT:
+            param.metavar = "整数"
+        else:
+            param.metavar = "文字"
+
+
 def _period(value: str) -> Period:
     try:
         return parse_period(value)
@@ -170,7 +250,7 @@ def generate_cmd(
     settings_path: Path | None,
     ledger_path: Path | None,
 ) -> None:
-    """为每个单位生成 PERIOD 期的填报模板（含上期已确认的累计数）。"""
+    """为每个单位生成指定期次的填报模板（含本年度此前已确认的累计数）。"""
     from workbook import catalogue, template
     from workbook.consolidate import check_period_year
     from workbook.ledger import Ledger
@@ -254,7 +334,7 @@ def consolidate_cmd(
     ledger_path: Path | None,
     no_ledger: bool,
 ) -> None:
-    """把 RETURNS_DIR 中各单位报送的文件汇总为 PERIOD 期的全市汇总表。"""
+    """把回收文件夹中各单位报送的文件汇总为指定期次的全市汇总表。"""
     from workbook import catalogue
     from workbook.run import run_consolidation
     from workbook.settings import load_settings
@@ -321,12 +401,12 @@ def history_cmd(
     cat = catalogue.load(cat_path)
     lpath = _ledger_path(load_settings(settings_path), ledger_path)
     if not lpath.exists():
-        raise click.ClickException(f"报送台账不存在：{lpath}（还没有做过汇总？）")
+        raise CannotRun(f"报送台账不存在：{lpath}（还没有做过汇总？）")
     if year is None and not all_years:
         year = cat.year
     with Ledger(lpath) as ledger:
         if unit and not cat.has_unit(unit) and unit not in ledger.units():
-            raise click.ClickException(
+            raise CannotRun(
                 f"目录和报送台账中都没有单位“{unit}”。目录中的单位：{'、'.join(cat.unit_ids)}"
             )
         rows = ledger.rows(unit, cat.catalogue_id, year)
@@ -399,3 +479,6 @@ def city_workbook_cmd(out_dir: Path, returns_dir: str, period: str, output: str)
         "已生成宏工作簿。请在本机 Excel 中打开 shishi_city.xlsm 并点击“一键汇总”；"
         "没有宏时双击“一键汇总.bat”。"
     )
+
+
+_chinese_metavars(main)

@@ -1,0 +1,118 @@
+"""The command line speaks Chinese and never shows a traceback, with documented exit codes."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+from conftest import shishi
+
+from workbook.cli import main
+
+COMMANDS = [
+    [],
+    ["catalogue"],
+    ["catalogue", "check"],
+    ["catalogue", "export"],
+    ["catalogue", "import"],
+    ["generate"],
+    ["consolidate"],
+    ["demo"],
+    ["city-workbook"],
+    ["history"],
+]
+# words that are names, not English prose: commands, formats, programs, paths
+ALLOWED = {
+    "shishi",
+    "catalogue",
+    "check",
+    "export",
+    "import",
+    "generate",
+    "consolidate",
+    "demo",
+    "city",
+    "workbook",
+    "history",
+    "xlsx",
+    "csv",
+    "json",
+    "JSON",
+    "CSV",
+    "UTF",
+    "BOM",
+    "xlsm",
+    "Word",
+    "docx",
+    "bat",
+    "templates",
+    "settings",
+    "ledger_path",
+    "dist",
+    "Excel",
+    "WPS",
+    "shishi_city",
+    "xlwings",
+}
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "shishi")
+def test_help_has_no_english(cmd):
+    r = CliRunner().invoke(main, [*cmd, "--help"], prog_name="shishi", terminal_width=100)
+    assert r.exit_code == 0, r.output
+    text = re.sub(r"--?[a-z][a-z-]*", " ", r.output)  # option names
+    text = re.sub(r"\d{4}(-?Q\d|-\d\d)", " ", text)  # periods such as 2024Q2
+    words = {w for w in re.findall(r"[A-Za-z_]{3,}", text) if w not in ALLOWED}
+    assert not words, (cmd, words)
+
+
+BAD = [
+    (["generate"], "缺少选项"),  # --period missing
+    (["generate", "--period"], "需要一个值"),
+    (["generate", "--period", "2024Q9"], "无法识别的期次"),
+    (["consolidate", "不存在的文件夹", "--period", "2024Q2", "-o", "x.xlsx"], "找不到回收文件夹"),
+    (["catalogue", "export", "--format", "pdf"], "不是可选值之一"),
+    (["catalogue", "import"], "缺少参数"),
+    (["history", "--year", "abc"], "不是有效的"),
+    (["nosuch"], "没有命令"),
+    (["generate", "--period", "2024Q2", "--colour"], "没有选项"),
+]
+
+
+@pytest.mark.parametrize("args,words", BAD, ids=lambda a: str(a))
+def test_bad_arguments_get_chinese_and_exit_2(args, words, tmp_path):
+    r = shishi(*args, cwd=tmp_path)
+    out = r.stdout + r.stderr
+    assert r.returncode == 2, out
+    assert words in out and "Traceback" not in out
+    assert "Usage" not in out and "Error:" not in out and "Try '" not in out
+
+
+def test_file_system_failures_are_one_chinese_line(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    cases = [
+        # an output folder inside a file: the OS refuses to create it
+        (["generate", "--period", "2024Q1", "--unit", "定海", "--out", blocker / "out"], "无法"),
+        # an export target that is a folder
+        (["catalogue", "export", "--format", "xlsx", "-o", tmp_path], "是文件夹"),
+        # a settings file that is not JSON
+        (["generate", "--period", "2024Q1", "--settings", blocker], "设置文件不是有效的 JSON"),
+        # a catalogue that is not JSON
+        (["generate", "--period", "2024Q1", "--catalogue", blocker], "目录文件不是有效的 JSON"),
+    ]
+    for args, words in cases:
+        r = shishi(*args, cwd=tmp_path)
+        out = r.stdout + r.stderr
+        assert r.returncode == 2, (args, out)
+        assert words in out and "Traceback" not in out, (args, out)
+
+
+def test_a_corrupt_ledger_is_one_chinese_line(tmp_path):
+    ledger = tmp_path / "台账.sqlite3"
+    with sqlite3.connect(ledger) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    r = shishi("history", "--ledger", ledger)
+    assert r.returncode == 2 and "缺少格式版本信息" in r.stderr and "Traceback" not in r.stderr

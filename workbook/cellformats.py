@@ -51,7 +51,8 @@ def xlsx_cell_formats(sheet_xml: str, styles: list[str], columns: set[str]) -> d
     return out
 
 
-def _col_letter(i: int) -> str:
+def col_letter(i: int) -> str:
+    """Column letters of a zero-based column index (0 -> A)."""
     s = ""
     i += 1
     while i:
@@ -81,7 +82,7 @@ def ods_cell_formats(z: zipfile.ZipFile, sheet: str, columns: set[int]) -> dict[
             for k in range(n):
                 if c + k in columns and rows < 1000:
                     for dr in range(rows):
-                        out[f"{_col_letter(c + k)}{r + dr + 1}"] = (
+                        out[f"{col_letter(c + k)}{r + dr + 1}"] = (
                             "0%" if kind == "percentage" else ""
                         )
             c += n

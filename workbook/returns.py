@@ -22,6 +22,7 @@ from typing import Any
 from defusedxml import ElementTree
 
 from workbook.catalogue import Catalogue, Row, reporting_rows
+from workbook.cellformats import col_letter as _col_letter
 from workbook.cellformats import ods_cell_formats, xlsx_cell_formats, xlsx_styles
 from workbook.measures import measure
 from workbook.report import Problem
@@ -264,15 +265,6 @@ class CheckedReturn:
     @property
     def error_count(self) -> int:
         return sum(1 for p in self.problems if p.severity == "error")
-
-
-def _col_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _cell(r: int, c: int) -> str:

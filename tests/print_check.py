@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 
+from lo_helpers import lo_convert
+
 _WORD = re.compile(
     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
 )
@@ -48,27 +50,6 @@ class Page:
         return out
 
 
-def to_pdf(src: Path, outdir: Path) -> Path:
-    """Print ``src`` to PDF with headless LibreOffice (every sheet of a workbook)."""
-    profile = outdir / "lo_profile_print"
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{profile}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return outdir / (src.stem + ".pdf")
-
-
 def pages(pdf: Path) -> list[Page]:
     html = subprocess.run(
         ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -88,7 +69,7 @@ def report(src: Path) -> list[Page]:
     tmp = Path(tempfile.mkdtemp(prefix="shishi-print-"))
     copy = tmp / ("doc" + src.suffix)
     copy.write_bytes(src.read_bytes())
-    return pages(to_pdf(copy, tmp))
+    return pages(lo_convert(copy, tmp, "pdf", tmp))
 
 
 if __name__ == "__main__":

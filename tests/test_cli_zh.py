@@ -5,24 +5,26 @@ from __future__ import annotations
 import re
 import sqlite3
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import shishi
 
 from workbook.cli import main
 
-COMMANDS = [
-    [],
-    ["catalogue"],
-    ["catalogue", "check"],
-    ["catalogue", "export"],
-    ["catalogue", "import"],
-    ["generate"],
-    ["consolidate"],
-    ["demo"],
-    ["city-workbook"],
-    ["history"],
-]
+
+def _commands(group: click.Group, prefix: list[str]) -> list[list[str]]:
+    """Every command and group below ``group``, so a new command is checked too."""
+    out = [prefix]
+    for name, cmd in group.commands.items():
+        if isinstance(cmd, click.Group):
+            out += _commands(cmd, [*prefix, name])
+        else:
+            out.append([*prefix, name])
+    return out
+
+
+COMMANDS = _commands(main, [])
 # words that are names, not English prose: commands, formats, programs, paths
 ALLOWED = {
     "shishi",

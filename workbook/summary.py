@@ -521,16 +521,20 @@ def _ranking(wb: Any, w: _Writer, result: Consolidation) -> None:
     ws.write_string(1, 0, f"计分办法：{result.ranking_formula}", w.note)
     head = ["名次", "单位", "应报指标", *RANK_STATUSES, "得分", "分档", "本期报送"]
     w.header(ws, 3, head)
-    for i, us in enumerate(result.ranking, start=4):
-        band = wb.add_format(
+    bands = {  # one format per colour band, not one per unit
+        color: wb.add_format(
             {
                 "font_name": "宋体",
                 "font_size": 10,
                 "border": 1,
                 "align": "center",
-                "bg_color": us.color,
+                "bg_color": color,
             }
         )
+        for color in {us.color for us in result.ranking}
+    }
+    for i, us in enumerate(result.ranking, start=4):
+        band = bands[us.color]
         w.row(
             ws,
             i,

@@ -92,6 +92,12 @@ def test_bad_arguments_get_chinese_and_exit_2(args, words, tmp_path):
     assert "Usage" not in out and "Error:" not in out and "Try '" not in out
 
 
+def _copy(src, name):
+    dst = src.with_name(name)
+    dst.write_bytes(src.read_bytes())
+    return dst
+
+
 def test_file_system_failures_are_one_chinese_line(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("x")
@@ -104,6 +110,10 @@ def test_file_system_failures_are_one_chinese_line(tmp_path):
         (["generate", "--period", "2024Q1", "--settings", blocker], "设置文件不是有效的 JSON"),
         # a catalogue that is not JSON
         (["generate", "--period", "2024Q1", "--catalogue", blocker], "目录文件不是有效的 JSON"),
+        # a table to import that is not a spreadsheet
+        (["catalogue", "import", blocker, "-o", tmp_path / "c.json"], "不是 .xlsx 或 .csv"),
+        # an xlsx that is not a zip
+        (["catalogue", "import", _copy(blocker, "t.xlsx"), "-o", tmp_path / "c.json"], "无法打开"),
     ]
     for args, words in cases:
         r = shishi(*args, cwd=tmp_path)

@@ -284,14 +284,18 @@ def is_schema_valid(data: Any) -> bool:
     return True
 
 
-def schema_errors(data: Any) -> list[tuple[str, str]]:
-    """Every JSON Schema error of ``data`` as (JSON path, message), in document order."""
+def schema_errors(data: Any) -> list[tuple[str, str, str, str]]:
+    """Every JSON Schema error of ``data`` as (JSON path, Chinese sentence, what to do,
+    jsonschema's English sentence), in document order."""
+    from workbook import schemazh
+
     if is_schema_valid(data):
         return []
     validator = jsonschema.Draft7Validator(_schema())
     out = []
     for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        out.append((err.json_path, err.message))
+        zh, action = schemazh.message(err, data)
+        out.append((err.json_path, zh, action, err.message))
     return out
 
 
@@ -349,7 +353,7 @@ def load(path: Path | str | None = None) -> Catalogue:
     data = read_json(p)
     errors = schema_errors(data)
     if errors:
-        lines = "\n".join(f"  {where}: {msg}" for where, msg in errors[:20])
+        lines = "\n".join(f"  {zh}" for _, zh, _, _ in errors[:20])
         raise InputError(
             f"目录文件 {p} 不符合格式要求（共 {len(errors)} 处），"
             f"请先运行 shishi catalogue check：\n{lines}"

@@ -175,15 +175,31 @@ def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> No
     required=True,
     help="写出的目录 JSON 文件。",
 )
-def catalogue_import(file: Path, output: Path) -> None:
-    """把任务分解表（.xlsx，导出格式）读成目录 JSON，并检查。"""
-    from workbook import catalogue, lint, tablefile
+@click.option(
+    "--base",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="csv 导入时提供目录编号、年度和单位的目录（默认：随程序提供的 2024 年目录）。",
+)
+@click.option("--year", type=int, help="csv 导入时的新年度（xlsx 写在“目录信息”表中）。")
+@click.option("--version", "version", help="csv 导入时的新版本号。")
+def catalogue_import(
+    file: Path, output: Path, base: Path | None, year: int | None, version: str | None
+) -> None:
+    """把任务分解表（导出格式的 .xlsx 或 .csv）逐格检查后写成目录 JSON。
+
+    有错误时列出每个错误所在的工作表和单元格，退出码 1，不写任何文件。
+    """
+    from workbook import catalogue, lint, tableimport
     from workbook.xlsxio import atomic_write
 
-    data = tablefile.import_xlsx(file)
-    report = lint.check_data(data, file=str(file))
+    base_cat = None
+    if file.suffix.lower() == ".csv":
+        base_cat = catalogue.load(base)
+    elif base is not None:
+        raise click.UsageError("--base 只用于 csv；xlsx 的单位和年度写在“目录信息”工作表中。")
+    data, report = tableimport.import_table(file, base_cat, year, version)
     click.echo(lint.render_text(report))
-    if not report.valid:
+    if data is None:
         sys.exit(1)
     text = catalogue.from_dict(data).to_json()
     atomic_write(output, lambda p: p.write_text(text, encoding="utf-8"))

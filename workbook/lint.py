@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from workbook import catalogue as catmod
-from workbook.measures import measure
+from workbook.measures import KIND_ZH, measure
 from workbook.report import Report
 from workbook.targets import direction_for, measure_for, parse_target
 
 _SUM_TOLERANCE = 1e-6
+_DIRECTION_ZH = {"higher": "越高越好", "lower": "越低越好"}
 
 
 def _fmt(x: float | None) -> str:
@@ -42,15 +43,8 @@ def check_data(data: Any, report: Report | None = None, file: str = "") -> Repor
     """Check catalogue data (already parsed JSON)."""
     report = report or Report()
     errors = catmod.schema_errors(data)
-    for where, msg in errors:
-        report.add(
-            "schema",
-            "error",
-            f"不符合目录格式：{msg}",
-            action="按 schema/catalogue.schema.json 修改该处。",
-            path=where,
-            file=file,
-        )
+    for where, zh, action, english in errors:
+        report.add("schema", "error", zh, action=action, path=where, file=file, detail=english)
     if errors:
         return report
     _semantic(catmod.from_dict(data), report, file)
@@ -71,9 +65,10 @@ def _check_measure(
         report.add(
             "indicator.measure",
             "error",
-            f"序号 {seq} 的填报类型为 {ind.measure}，按全市目标应为 {default}"
+            f"序号 {seq} 的目标类型为“{KIND_ZH[ind.measure]}”，按全市目标和计量单位"
+            f"“{ind.unit}”应为“{KIND_ZH[default]}”"
             + (
-                f"（{ind.measure} 须在 progress.reason 中写明依据）。"
+                f"（“{KIND_ZH[ind.measure]}”须在进度依据中写明依据）。"
                 if (default, ind.measure) in _REFINEMENTS
                 else "。"
             ),
@@ -251,7 +246,8 @@ def _check_indicator(
         report.add(
             "indicator.direction",
             "error",
-            f"序号 {seq} 的方向为 {ind.direction}，按全市目标应为 {direction_for(city)}。",
+            f"序号 {seq} 的方向为 {_DIRECTION_ZH[ind.direction]}，"
+            f"按全市目标应为 {_DIRECTION_ZH[direction_for(city)]}。",
             seq=seq,
             path=path + ".direction",
             file=file,
@@ -317,17 +313,28 @@ def _check_sum(ind: catmod.Indicator, path: str, report: Report, file: str) -> N
 
 
 def render_text(report: Report) -> str:
-    """The report as Chinese text, one problem per line, with a closing count."""
+    """The report as Chinese text, one problem per line, with a closing count.
+
+    A problem placed in a sheet leads with its cell (``任务分解表!G6``); a detail (the schema
+    validator's English sentence) follows on its own line.
+    """
     from workbook.report import SEVERITY_ZH
 
     lines = []
     for p in report.problems:
-        where = " ".join(x for x in (p.path, f"序号{p.seq}" if p.seq else "") if x)
-        line = f"[{SEVERITY_ZH[p.severity]}] {p.code}  {p.message}"
-        if where:
-            line += f"  ({where})"
+        line = f"[{SEVERITY_ZH[p.severity]}] "
+        if p.cell:
+            line += f"{p.sheet}!{p.cell}  "
+        line += p.message
+        if p.found and p.cell and p.found not in p.message:
+            line += f"（单元格内容：“{p.found}”）"
+        if not p.cell and (p.path or p.seq):
+            line += f"  ({' '.join(x for x in (p.path, f'序号{p.seq}' if p.seq else '') if x)})"
         if p.action:
             line += f"  → {p.action}"
+        line += f"  [{p.code}]"
+        if p.detail:
+            line += f"\n      详情：{p.detail}"
         lines.append(line)
     lines.append(
         f"共 {len(report.errors)} 个错误，{len(report.warnings)} 个警告。"

@@ -160,7 +160,7 @@ MEASURES: dict[str, Measure] = {
 }
 
 
-# The short Chinese name of each kind, as the exported table's 进度类型 column writes it.
+# The short Chinese name of each kind, as the exported table's 目标类型 column writes it.
 KIND_ZH = {
     "count": "数量",
     "amount": "金额",
@@ -172,6 +172,19 @@ KIND_ZH = {
     "qualitative": "定性",
 }
 KIND_FROM_ZH = {v: k for k, v in KIND_ZH.items()}
+
+# The parsed target type (``targets.parse_target``) a kind's targets must have; a unit may
+# also have none of its own ("/", empty, 纳入县区, 按…要求落实).
+TARGET_TYPE = {
+    "count": "quantity",
+    "amount": "quantity",
+    "stock": "quantity",
+    "coverage": "threshold",
+    "rate": "threshold",
+    "time_limit": "threshold",
+    "change": "change",
+    "qualitative": "qualitative",
+}
 
 
 def measure(kind: str) -> Measure:

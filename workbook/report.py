@@ -27,6 +27,7 @@ class Problem:
     seq: int | None = None
     path: str = ""  # JSON path, for catalogue problems
     found: str = ""
+    detail: str = ""  # a technical detail (e.g. the schema validator's English sentence)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

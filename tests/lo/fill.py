@@ -6,6 +6,8 @@ Run with the system Python that has python3-uno (/usr/bin/python3), not the proj
 
 JOB.json: {"jobs": [{"src": ..., "dst": ..., "filter": "Calc MS Excel 2007 XML",
                      "sheet": "填报表", "type": {"I5": "12", ...}, "text": {"M5": "..."}}]}
+``edits``: a list of {"sheet", "insert_columns": ["Q"], "insert_rows": [5], "unmerge": [..],
+"merge": ["F12:Q12"], "type": {..}, "text": {..}}, applied in that order before the rest.
 ``type`` goes through setFormula, which parses input the way typing into the cell does
 (numbers, 80% as 0.8, 1/2 as a date); ``text`` is set as a plain string. With no sheet and no
 cells, a job only converts (e.g. to "calc8" for .ods or "MS Excel 97" for .xls).
@@ -23,6 +25,7 @@ import time
 import uno
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
+from com.sun.star.lang import Locale
 
 
 def prop(name, value):
@@ -34,6 +37,37 @@ def prop(name, value):
 
 def url(path):
     return uno.systemPathToFileUrl(os.path.abspath(path))
+
+
+def _column_index(letters):
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _edit(doc, sheet, edit):
+    """Edits a person makes: insert columns/rows, unmerge, merge, type, text.
+
+    ``type`` here also does what typing does in the GUI and setFormula does not: "80%" gives
+    the cell a percent format (LibreOffice, Excel and WPS all recognise it so).
+    """
+    for letters in edit.get("insert_columns", []):
+        sheet.Columns.insertByIndex(_column_index(letters), 1)
+    for row in edit.get("insert_rows", []):
+        sheet.Rows.insertByIndex(row - 1, 1)
+    for rng in edit.get("unmerge", []):
+        sheet.getCellRangeByName(rng).merge(False)
+    for rng in edit.get("merge", []):
+        sheet.getCellRangeByName(rng).merge(True)
+    for addr, value in edit.get("type", {}).items():
+        cell = sheet.getCellRangeByName(addr)
+        cell.setFormula(value)
+        if value.strip().endswith("%"):
+            percent = 128  # com.sun.star.util.NumberFormat.PERCENT
+            cell.NumberFormat = doc.NumberFormats.getStandardFormat(percent, Locale())
+    for addr, value in edit.get("text", {}).items():
+        sheet.getCellRangeByName(addr).setString(value)
 
 
 def main():
@@ -75,6 +109,8 @@ def main():
                 url(job["src"]), "_blank", 0, (prop("Hidden", True),)
             )
             protected = None
+            for edit in job.get("edits", []):
+                _edit(doc, doc.Sheets.getByName(edit["sheet"]), edit)
             if job.get("sheet"):
                 sheet = doc.Sheets.getByName(job["sheet"])
                 for addr, value in job.get("type", {}).items():

@@ -356,18 +356,26 @@ def consolidate_cmd(
     from workbook.settings import load_settings
 
     settings = load_settings(settings_path)
-    outcome = run_consolidation(
-        returns_dir,
-        _period(period),
-        output,
-        catalogue.load(cat_path),
-        settings,
-        json_path=json_path,
-        csv_path=csv_path,
-        feedback_dir=feedback_dir,
-        ledger_path=None if no_ledger else _ledger_path(settings, ledger_path),
-        bulletin_path=bulletin_path,
-    )
+    from workbook.progress import TerminalProgress
+
+    shown = TerminalProgress() if TerminalProgress.wanted() else None
+    try:
+        outcome = run_consolidation(
+            returns_dir,
+            _period(period),
+            output,
+            catalogue.load(cat_path),
+            settings,
+            json_path=json_path,
+            csv_path=csv_path,
+            feedback_dir=feedback_dir,
+            ledger_path=None if no_ledger else _ledger_path(settings, ledger_path),
+            bulletin_path=bulletin_path,
+            progress=shown,
+        )
+    finally:
+        if shown is not None:
+            shown.close()
     click.echo(outcome.text())
 
 

@@ -375,6 +375,7 @@ def consolidate(
     settings: dict[str, Any] | None = None,
     workers: int | None = None,
     ledger: Ledger | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Consolidation:
     """Consolidate every return below ``folder`` for ``period``; never modifies a file.
 
@@ -391,12 +392,19 @@ def consolidate(
     if not root.is_dir():
         raise InputError(f"找不到回收文件夹：{root}")
     subs: list[Submission] = []
+    files = find_files(root)
+
+    def arrived(raw: RawReturn) -> None:
+        subs.append(evaluate(raw, root, cat, period))
+        if progress is not None:
+            progress(len(subs), len(files))
+
     scan(
-        find_files(root),
+        files,
         int(settings["max_file_bytes"]),
         float(settings["max_seconds_per_file"]),
         workers,
-        on_result=lambda raw: subs.append(evaluate(raw, root, cat, period)),
+        on_result=arrived,
         cat=cat,
         period_code=period.code,
     )

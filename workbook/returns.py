@@ -21,6 +21,7 @@ from typing import Any
 
 from defusedxml import ElementTree
 
+from workbook import sheetbounds
 from workbook.catalogue import Catalogue, Row, reporting_rows
 from workbook.cellformats import col_letter as _col_letter
 from workbook.cellformats import ods_cell_formats, xlsx_cell_formats, xlsx_styles
@@ -28,7 +29,7 @@ from workbook.measures import measure
 from workbook.report import Problem
 from workbook.settings import template_text
 from workbook.submission import ValueRecord
-from workbook.template import IDENTITY_FORMAT, IDENTITY_SHEET, parse_bases
+from workbook.template import FIRST_DATA_ROW, IDENTITY_FORMAT, IDENTITY_SHEET, parse_bases
 from workbook.values import parse_value
 from workbook.xlsxio import cell_text
 
@@ -53,6 +54,9 @@ class RawReturn:
     protected: bool | None = None  # None: could not tell (not an xlsx)
     formats: dict[str, str] = field(default_factory=dict)  # value/base cell → number format
     formats_known: bool = False  # False: the file does not say how its cells show (xls)
+    strays: list[tuple[str, str]] = field(default_factory=list)  # far cells cut before reading
+    stray_count: int = 0
+    bounds: str = ""  # the range read, when far cells were cut
     error_code: str = ""
     error: str = ""  # Chinese: why the file could not be read
     checked: Any = None  # the CheckedReturn, when the worker could already check the file
@@ -117,14 +121,12 @@ def _formula_cells(xml: str) -> list[str]:
 
 
 def _xml_facts(
-    z: zipfile.ZipFile, sheet: str, columns: set[str]
+    z: zipfile.ZipFile, xml: str | None, columns: set[str]
 ) -> tuple[list[str], bool | None, dict[str, str] | None]:
     """Cells holding formulas, whether the sheet is protected, and the number formats of the
     cells in ``columns``, from the sheet's XML."""
-    name = _sheet_xml_name(z, sheet)
-    if name is None or name not in z.namelist():
+    if xml is None:
         return [], None, None
-    xml = z.read(name).decode("utf-8", "replace")
     protected = bool(re.search(r'<sheetProtection\b[^>]*\bsheet="(1|true)"', xml))
     formats = xlsx_cell_formats(xml, xlsx_styles(z), columns)
     return _formula_cells(xml), protected, formats
@@ -176,6 +178,7 @@ def read_file(path_str: str) -> RawReturn:
             raw.error_code, raw.error = "file.damaged", reason
             return raw
     text = template_text()
+    sheet_xml: str | None = None
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = wb.sheet_names
@@ -188,6 +191,11 @@ def read_file(path_str: str) -> RawReturn:
         sheet = text["sheet_report"] if text["sheet_report"] in names else _guess_sheet(wb)
         if sheet:
             raw.report_sheet = sheet
+            if z is not None:
+                sheet_xml, cut_copy = _bounded_sheet(z, sheet, raw)
+                if cut_copy is not None:  # far cells were cut: read the cut copy
+                    wb.close()
+                    wb = CalamineWorkbook.from_filelike(io.BytesIO(cut_copy))
             raw.grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         wb.close()
     except Exception as exc:  # calamine raises several types for damaged files
@@ -198,7 +206,7 @@ def read_file(path_str: str) -> RawReturn:
     if z is not None and raw.report_sheet:
         try:
             letters = {_col_letter(c) for c in figure_cols}
-            raw.formula_cells, raw.protected, formats = _xml_facts(z, raw.report_sheet, letters)
+            raw.formula_cells, raw.protected, formats = _xml_facts(z, sheet_xml, letters)
             if formats is not None:
                 raw.formats, raw.formats_known = formats, True
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError):
@@ -212,6 +220,26 @@ def read_file(path_str: str) -> RawReturn:
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError):
             raw.formats_known = False
     return raw
+
+
+def _bounded_sheet(
+    z: zipfile.ZipFile, sheet: str, raw: RawReturn
+) -> tuple[str | None, bytes | None]:
+    """The reporting sheet's XML (inflated once), and a package to read instead of the file
+    when cells far outside the template's table had to be cut (``sheetbounds``)."""
+    try:
+        part = _sheet_xml_name(z, sheet)
+        if part is None or part not in z.NameToInfo:
+            return None, None
+        xml = z.read(part).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return None, None
+    last_row = sheetbounds.max_rows(raw.identity, FIRST_DATA_ROW)
+    if not sheetbounds.has_far_cells(xml, last_row):
+        return xml, None
+    xml, raw.strays, raw.stray_count = sheetbounds.cut(xml, last_row)
+    raw.bounds = sheetbounds.bounds_text(last_row)
+    return xml, sheetbounds.rebuilt(z, part, xml)
 
 
 def _figure_columns(grid: list[list[Any]]) -> set[int]:
@@ -414,9 +442,30 @@ def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedRet
                 "请用下发的模板补填该指标。",
                 seq=seq,
             )
+    _far_cells(raw, add)
     if not out.signature.get("reporter"):
         add("signature.missing", "warning", "表尾“填报人”未填写。", "请填写填报人并盖章。")
     return out
+
+
+def _far_cells(raw: RawReturn, add: Any) -> None:
+    """Cells far outside the table were cut before reading: say where they were."""
+    for ref, shown in raw.strays:
+        add(
+            "return.far_cell",
+            "warning",
+            f"单元格 {ref} 在填报表格（{raw.bounds}）之外，有内容“{shown}”，已忽略。",
+            "请删除表格以外的内容；本单位的数据已照常汇总。",
+            cell=ref,
+            found=shown,
+        )
+    if raw.stray_count > len(raw.strays):
+        add(
+            "return.far_cell",
+            "warning",
+            f"填报表格（{raw.bounds}）之外另有 {raw.stray_count - len(raw.strays)} 个单元格有内容，已忽略。",
+            "请删除表格以外的内容；本单位的数据已照常汇总。",
+        )
 
 
 def _find_header(grid: list[list[Any]], h: dict[str, str]) -> tuple[int | None, dict[str, int]]:

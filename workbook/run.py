@@ -7,6 +7,7 @@ JSON/CSV, records the run in the ledger, and returns an ``Outcome`` for the call
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -168,6 +169,7 @@ def run_consolidation(
     ledger_path: Path | str | None = None,
     workers: int | None = None,
     bulletin_path: Path | str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     """Consolidate ``returns_dir`` and write every output, all or nothing.
 
@@ -206,6 +208,7 @@ def run_consolidation(
                 csv_path,
                 workers,
                 bulletin_path,
+                progress,
             )
         finally:
             ledger.close()
@@ -223,11 +226,12 @@ def _run(
     csv_path: Path | str | None,
     workers: int | None,
     bulletin_path: Path | str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     staging = Staging()
     committed = False
     try:
-        result = consolidate(returns_dir, cat, period, settings, workers, ledger)
+        result = consolidate(returns_dir, cat, period, settings, workers, ledger, progress)
         side = _SideOutputs(result, staging, fb_dir, json_path, csv_path)
         side.start()  # JSON, CSV and feedback in a second process while this one writes
         outcome = Outcome(result, summary.write_summary(result, out, staging.stage))

@@ -21,12 +21,31 @@ _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 
 
+_STYLES_CACHE: dict[bytes, list[str]] = {}
+
+
 def xlsx_styles(z: zipfile.ZipFile) -> list[str]:
-    """Style index → number format code, from ``xl/styles.xml`` ("" where unknown)."""
+    """Style index → number format code, from ``xl/styles.xml`` ("" where unknown).
+
+    Returns of one template share their styles part byte for byte: it is parsed once per
+    process, keyed by its bytes (inflating it costs a tenth of parsing it).
+    """
     try:
-        root = ElementTree.fromstring(z.read("xl/styles.xml"))
+        xml = z.read("xl/styles.xml")
     except KeyError:
         return []
+    cached = _STYLES_CACHE.get(xml)
+    if cached is not None:
+        return cached
+    styles = _parse_styles(xml)
+    if len(_STYLES_CACHE) > 64:
+        _STYLES_CACHE.clear()
+    _STYLES_CACHE[xml] = styles
+    return styles
+
+
+def _parse_styles(xml: bytes) -> list[str]:
+    root = ElementTree.fromstring(xml)
     custom = {
         int(n.get("numFmtId", "0")): n.get("formatCode", "") for n in root.iter(f"{_NS_MAIN}numFmt")
     }

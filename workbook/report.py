@@ -1,12 +1,15 @@
 """Problem records shared by the catalogue check and the consolidation.
 
-Each problem is a typed record with a stable code; checks collect them and keep going.
+Each problem is a typed record with a stable code declared in ``workbook.problems``;
+checks collect them and keep going.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from workbook.problems import kind
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -28,6 +31,13 @@ class Problem:
     path: str = ""  # JSON path, for catalogue problems
     found: str = ""
     detail: str = ""  # a technical detail (e.g. the schema validator's English sentence)
+
+    def __post_init__(self) -> None:
+        declared = kind(self.code)  # an undeclared code is refused here
+        if self.severity != declared.severity:
+            raise ValueError(
+                f"problem {self.code!r} made as {self.severity!r}; declared {declared.severity!r}"
+            )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

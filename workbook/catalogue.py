@@ -18,7 +18,7 @@ import jsonschema
 
 from workbook import resources
 from workbook.errors import InputError
-from workbook.targets import REPORTED_TYPES, Parsed
+from workbook.targets import REPORTED_TYPES, TargetMeaning
 
 
 @dataclass(frozen=True)
@@ -67,14 +67,14 @@ class Target:
         )
 
     @classmethod
-    def from_parsed(cls, text: str, parsed: Parsed, merged: bool = False) -> Target:
+    def from_parsed(cls, text: str, parsed: TargetMeaning, merged: bool = False) -> Target:
         return cls(text, parsed.type, parsed.op, parsed.value, parsed.unit, merged)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text}
         if self.merged:
             out["merged"] = True
-        out.update(Parsed(self.type, self.op, self.value, self.unit).as_dict())
+        out.update(TargetMeaning(self.type, self.op, self.value, self.unit).as_dict())
         return out
 
 

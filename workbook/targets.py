@@ -36,7 +36,7 @@ _QUANTITY = re.compile(r"^" + _NUM + r"(万)?(以上)?$")
 
 
 @dataclass(frozen=True)
-class Parsed:
+class TargetMeaning:
     """The meaning of one target cell."""
 
     type: str
@@ -60,39 +60,41 @@ def _clean_number(x: float) -> int | float:
     return int(x) if float(x).is_integer() else round(float(x), 6)
 
 
-def parse_target(text: str) -> Parsed:
+def parse_target(text: str) -> TargetMeaning:
     """Parse a target as printed in the table into its meaning.
 
-    Returns ``Parsed``; text that is none of the numeric forms is ``qualitative``.
+    Returns ``TargetMeaning``; text that is none of the numeric forms is ``qualitative``.
     """
     t = (text or "").strip()
     if t == "":
-        return Parsed("none")
+        return TargetMeaning("none")
     if t == "/":
-        return Parsed("na")
+        return TargetMeaning("na")
     if "分别纳入对应县区的统计范围" in t:
-        return Parsed("in_county")
+        return TargetMeaning("in_county")
     m = _FOLLOWS.match(t)
     if m:
-        return Parsed("follows", unit=m.group(1))
+        return TargetMeaning("follows", unit=m.group(1))
     m = _CHANGE.search(t)
     if m:
         down = m.group(1) in ("下降", "减少")
         value = float(m.group(2))
-        return Parsed("change", op="<=" if down else ">=", value=-value if down else value)
+        return TargetMeaning("change", op="<=" if down else ">=", value=-value if down else value)
     m = _PERCENT.search(t)
     if m:
         lower_better = any(w in t for w in ("以内", "不超过", "不高于"))
-        return Parsed("threshold", op="<=" if lower_better else ">=", value=float(m.group(1)))
+        return TargetMeaning(
+            "threshold", op="<=" if lower_better else ">=", value=float(m.group(1))
+        )
     for pattern in (_MINUTES, _DAYS):
         m = pattern.search(t)
         if m:
-            return Parsed("threshold", op="<=", value=float(m.group(1)))
+            return TargetMeaning("threshold", op="<=", value=float(m.group(1)))
     m = _QUANTITY.match(t)
     if m:
         value = float(m.group(1)) * (10000 if m.group(2) else 1)
-        return Parsed("quantity", op=">=", value=value)
-    return Parsed("qualitative")
+        return TargetMeaning("quantity", op=">=", value=value)
+    return TargetMeaning("qualitative")
 
 
 def measure_for(city_type: str, unit: str) -> str:
@@ -106,7 +108,7 @@ def measure_for(city_type: str, unit: str) -> str:
     return "qualitative"
 
 
-def direction_for(parsed: Parsed) -> str:
+def direction_for(parsed: TargetMeaning) -> str:
     """'higher' or 'lower' is better, following the target's comparator."""
     return "lower" if parsed.op == "<=" else "higher"
 

@@ -22,7 +22,7 @@ _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+)(万)?(%)?(.*)$")
 
 
 @dataclass(frozen=True)
-class Parsed:
+class Reading:
     """The outcome of reading one cell: a value, or a refusal; with a note either way."""
 
     value: float | str | None  # None: not reported (empty) or refused
@@ -38,7 +38,7 @@ def _clean(text: str) -> str:
     return t
 
 
-def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Parsed:
+def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Reading:
     """Read the 累计完成 cell of an indicator of kind ``kind`` measured in ``unit``.
 
     ``fmt`` is the cell's number format ("" for General, None when the file does not say):
@@ -48,11 +48,11 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Parsed:
     """
     m = measure(kind)
     if raw is None or (isinstance(raw, str) and _clean(raw) == ""):
-        return Parsed(None, True)
+        return Reading(None, True)
     if isinstance(raw, bool):
-        return Parsed(None, False, f"读到逻辑值 {raw}，不是数值。", "value.not_number")
+        return Reading(None, False, f"读到逻辑值 {raw}，不是数值。", "value.not_number")
     if isinstance(raw, datetime | date | time | timedelta):
-        return Parsed(
+        return Reading(
             None,
             False,
             f"读到日期/时间 {raw}，数值栏不能填日期（如输入 1/2 会变成日期）。",
@@ -61,15 +61,15 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Parsed:
     if kind == "qualitative":
         text = _clean(str(raw))
         if text in QUALITATIVE_CHOICES:
-            return Parsed(text, True)
-        return Parsed(
+            return Reading(text, True)
+        return Reading(
             None, False, f"“{raw}”不是可选的状态（未启动、推进中、已完成）。", "value.choice"
         )
     if isinstance(raw, int | float):
         return _from_number(float(raw), m, unit, fmt)
     text = _clean(str(raw))
     if text in NOT_APPLICABLE_MARKS:
-        return Parsed(
+        return Reading(
             None,
             False,
             f"填了“{raw}”。本单位有此项目标，没有发生请填 0。",
@@ -78,7 +78,7 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Parsed:
     text = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", text)  # 1,234 -> 1234
     match = _NUMBER.match(text)
     if not match:
-        return Parsed(None, False, f"“{raw}”不是数值。", "value.not_number")
+        return Reading(None, False, f"“{raw}”不是数值。", "value.not_number")
     sign, digits, wan, percent, rest = match.groups()
     number = float(digits) * (-1 if sign == "-" else 1)
     notes = ["按文字读取"]
@@ -86,7 +86,7 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Parsed:
         if rest == unit and not m.percent:
             notes.append(f"去掉了单位“{rest}”")
         else:
-            return Parsed(
+            return Reading(
                 None,
                 False,
                 f"“{raw}”带有“{rest}”，与本指标单位“{unit}”不符，无法换算。",
@@ -94,11 +94,11 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Parsed:
             )
     if wan:
         if kind not in ("count", "amount", "stock") or unit == "亿元":
-            return Parsed(None, False, f"“{raw}”中的“万”无法换算为{unit}。", "value.unit")
+            return Reading(None, False, f"“{raw}”中的“万”无法换算为{unit}。", "value.unit")
         number *= 10000
         notes.append("“万”按 10000 换算")
     if percent and not m.percent:
-        return Parsed(None, False, f"“{raw}”带有 %，本指标单位是“{unit}”。", "value.unit")
+        return Reading(None, False, f"“{raw}”带有 %，本指标单位是“{unit}”。", "value.unit")
     if m.percent and not percent:
         ambiguous = _ambiguous_percent(number, f"“{raw}”（文字，没有 % 号）")
         if ambiguous:
@@ -107,10 +107,10 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Parsed:
     return _check_number(number, m, unit, "，".join(notes))
 
 
-def _ambiguous_percent(x: float, shown: str) -> Parsed | None:
+def _ambiguous_percent(x: float, shown: str) -> Reading | None:
     """A percent figure shown without %: 0 < |x| <= 1 could be x% or (100x)%."""
     if x != 0 and abs(x) <= 1:
-        return Parsed(
+        return Reading(
             None,
             False,
             f"单元格显示为{shown}，可能是 {_fmt(x)}% 也可能是 {_fmt(round(x * 100, 6))}%，"
@@ -120,12 +120,12 @@ def _ambiguous_percent(x: float, shown: str) -> Parsed | None:
     return None
 
 
-def _from_number(x: float, m: Measure, unit: str, fmt: str | None) -> Parsed:
+def _from_number(x: float, m: Measure, unit: str, fmt: str | None) -> Reading:
     """A number stored in the cell, read as its number format shows it."""
     shown_pct = fmt is not None and is_percent_format(fmt)
     if not m.percent:
         if shown_pct:
-            return Parsed(
+            return Reading(
                 None,
                 False,
                 f"单元格显示为 {_fmt(round(x * 100, 6))}%（百分比格式），本指标单位是“{unit}”。",
@@ -135,7 +135,7 @@ def _from_number(x: float, m: Measure, unit: str, fmt: str | None) -> Parsed:
     if shown_pct:
         return _check_number(x * 100, m, unit, "")
     if fmt is None and x != 0:
-        return Parsed(
+        return Reading(
             None,
             False,
             f"无法确定该单元格的显示格式（文件不是 .xlsx 或 .ods），读到 {_fmt(x)}，"
@@ -153,20 +153,20 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _check_number(x: float, m: Measure, unit: str, note: str) -> Parsed:
+def _check_number(x: float, m: Measure, unit: str, note: str) -> Reading:
     """Range and integer checks of the measure; ``x`` in display units (85 means 85%)."""
     if math.isnan(x) or math.isinf(x):
-        return Parsed(None, False, "不是有效数值。", "value.not_number")
+        return Reading(None, False, "不是有效数值。", "value.not_number")
     shown = f"{_fmt(round(x, 6))}{'%' if m.percent else ''}"
     if m.lo >= 0 and x < 0:
-        return Parsed(None, False, f"填了负数 {shown}，本指标不能为负。", "value.negative")
+        return Reading(None, False, f"填了负数 {shown}，本指标不能为负。", "value.negative")
     if m.integer and not float(x).is_integer():
-        return Parsed(
+        return Reading(
             None, False, f"填了 {shown}，数量须为整数（单位：{unit}）。", "value.not_integer"
         )
     if not m.lo <= x <= m.hi:
         what = "比率" if m.percent and m.lo == 0 else "数值"
-        return Parsed(
+        return Reading(
             None,
             False,
             f"{what} {shown} 超出范围（应在 {_fmt(m.lo)} 到 {_fmt(m.hi)}"
@@ -175,7 +175,7 @@ def _check_number(x: float, m: Measure, unit: str, note: str) -> Parsed:
         )
     value = round(x, 6)
     if note:
-        return Parsed(
+        return Reading(
             value, True, f"已按 {_fmt(value)} 读取（{note}），请核对。", "value.normalised"
         )
-    return Parsed(value, True)
+    return Reading(value, True)

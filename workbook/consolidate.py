@@ -20,6 +20,7 @@ from typing import Any
 
 from workbook.catalogue import Catalogue, Indicator, Target, reporting_rows
 from workbook.errors import InputError
+from workbook.layout import IDENTITY_FORMAT
 from workbook.ledger import MEMORY, Ledger
 from workbook.measures import measure
 from workbook.period import Period, parse_period
@@ -44,7 +45,6 @@ from workbook.targets import (
     completion,
     status,
 )
-from workbook.template import IDENTITY_FORMAT
 
 MEMORY_LIMIT_BYTES = 1_500_000_000
 

@@ -25,11 +25,11 @@ from workbook import sheetbounds
 from workbook.catalogue import Catalogue, Row, reporting_rows
 from workbook.cellformats import col_letter as _col_letter
 from workbook.cellformats import ods_cell_formats, xlsx_cell_formats, xlsx_styles
+from workbook.layout import FIRST_DATA_ROW, IDENTITY_FORMAT, IDENTITY_SHEET, parse_bases
 from workbook.measures import measure
 from workbook.report import Problem
 from workbook.settings import template_text
 from workbook.submission import ValueRecord
-from workbook.template import FIRST_DATA_ROW, IDENTITY_FORMAT, IDENTITY_SHEET, parse_bases
 from workbook.values import parse_value
 from workbook.xlsxio import cell_text
 

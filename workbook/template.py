@@ -22,37 +22,23 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook.catalogue import Catalogue, Row, reporting_rows
+from workbook.layout import (  # noqa: F401  (re-exported: the writer's layout)
+    COL,
+    COLUMNS,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    IDENTITY_FORMAT,
+    IDENTITY_SHEET,
+    INPUT_COLUMNS,
+    TEMPLATE_VERSION,
+    parse_bases,
+)
 from workbook.measures import MEASURES, measure
 from workbook.period import Period, parse_period
 from workbook.settings import deadline, load_settings, template_text
 from workbook.targets import completion_formula, status_formula
 from workbook.xlsxio import atomic_write, fit_height
 
-TEMPLATE_VERSION = "2"
-IDENTITY_SHEET = "_shishi"
-IDENTITY_FORMAT = "shishi-template"
-HEADER_ROW = 2  # zero-based: the header is on row 3
-FIRST_DATA_ROW = HEADER_ROW + 1
-COLUMNS = (
-    "seq",
-    "action",
-    "name",
-    "unit",
-    "city",
-    "own",
-    "target_value",
-    "previous",
-    "base",
-    "value",
-    "completion",
-    "expected",
-    "status",
-    "progress",
-    "problems",
-    "remark",
-)
-INPUT_COLUMNS = ("value", "progress", "problems", "remark")  # and "base" of a stock, once
-COL = {key: i for i, key in enumerate(COLUMNS)}
 WIDTHS = {
     "seq": 5,
     "action": 13,
@@ -127,19 +113,6 @@ def identity_for(
         generated_at,
         ";".join(f"{seq}:{v:g}" for seq, v in sorted((bases or {}).items())),
     )
-
-
-def parse_bases(text: str) -> dict[int, float]:
-    """The locked bases an identity lists ("20:1200;21:900")."""
-    out = {}
-    for part in (text or "").split(";"):
-        seq, _, v = part.partition(":")
-        if seq.strip().isdigit():
-            try:
-                out[int(seq)] = float(v)
-            except ValueError:
-                continue
-    return out
 
 
 def _row_height(texts: Mapping[str, str]) -> float:

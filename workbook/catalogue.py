@@ -14,8 +14,6 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from workbook import resources
 from workbook.errors import InputError
 from workbook.targets import REPORTED_TYPES, TargetMeaning
@@ -288,9 +286,10 @@ def is_schema_valid(data: Any) -> bool:
 
 
 def _key(t: Any) -> Any:
-    """A hashable key equal for equal target dicts (whatever their key order)."""
+    """A hashable key, equal for equal target dicts written in the same key order (a target
+    written in another order only misses the sharing; it is still checked and built)."""
     try:
-        key = tuple(sorted(t.items())) if isinstance(t, dict) else repr(t)
+        key = tuple(t.items()) if isinstance(t, dict) else repr(t)
         hash(key)
         return key
     except TypeError:  # an unhashable or unorderable value: only in a broken catalogue
@@ -316,6 +315,8 @@ def _distinct_targets(data: Any) -> Any:
 def schema_errors(data: Any) -> list[tuple[str, str, str, str]]:
     """Every JSON Schema error of ``data`` as (JSON path, Chinese sentence, what to do,
     jsonschema's English sentence), in document order."""
+    import jsonschema  # only here: 50 ms of start-up when nothing is wrong
+
     from workbook import schemazh
 
     if is_schema_valid(data):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -59,7 +60,14 @@ class Period:
 
 def parse_period(text: str) -> Period:
     """Parse 2024Q2, 2024-Q2, 2024q2, 2024-05 or 2024M05; raise InputError otherwise."""
-    t = str(text).strip()
+    return _parse(str(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(text: str) -> Period:
+    """parse_period's work, remembered: the ledger parses the same few codes for every row
+    (Period is frozen, and a refusal raises, which is never cached)."""
+    t = text.strip()
     m = _Q.match(t)
     if m:
         return Period(int(m.group(1)), int(m.group(2)) * 3, "Q")

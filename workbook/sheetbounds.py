@@ -21,9 +21,12 @@ MAX_COLUMN = 26  # A..Z; the template uses A..P
 DEFAULT_ROWS = 2000  # when the identity does not list its rows
 MAX_REPORTED = 5  # stray cells named one by one; the rest are counted
 
-_ROW_NO = re.compile(r'<row\b[^>]*?\br="(\d+)"')
-_WIDE = re.compile(r'<c\b[^>]*?\br="[A-Z]{2,}\d')  # any separator before r=; slow
-_WIDE_FAST = re.compile(r' r="[A-Z][A-Z]')  # a literal prefix: a tenth of the time
+# Both scans start with a literal, which the regex engine finds fast (0.07 ms on a template's
+# 130 KB sheet, against 0.3-0.9 ms for patterns that start with <c\b or test separators).
+# Excel, WPS, LibreOffice and openpyxl write r as the first attribute of <row>; a file that
+# does not is read as before and, if it hides a far row, stopped by the worker's limits.
+_ROW_NO = re.compile(r'<row r="(\d+)"')
+_WIDE = re.compile(r'r="[A-Z][A-Z]')  # a cell reference in column AA or beyond
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(r'\br="([A-Z]+)(\d+)"')
 _ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
@@ -48,9 +51,9 @@ def _column_number(letters: str) -> int:
 
 def has_far_cells(xml: str, last_row: int) -> bool:
     """Whether the sheet has a row past ``last_row`` or a cell past column Z (cheap scan)."""
-    odd_space = '\tr="' in xml or '\nr="' in xml or '\rr="' in xml
-    if (_WIDE if odd_space else _WIDE_FAST).search(xml):
-        return True
+    for m in _WIDE.finditer(xml):
+        if m.start() and xml[m.start() - 1] in " \t\r\n":  # the attribute r, not e.g. ref
+            return True
     return any(int(n) > last_row for n in _ROW_NO.findall(xml))
 
 

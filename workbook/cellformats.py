@@ -57,17 +57,24 @@ def _parse_styles(xml: bytes) -> list[str]:
     return out
 
 
-def xlsx_cell_formats(sheet_xml: str, styles: list[str], columns: set[str]) -> dict[str, str]:
-    """Cell reference → number format code, for the cells of ``columns`` (letters)."""
+def xlsx_cell_facts(
+    sheet_xml: str, styles: list[str], columns: set[str]
+) -> tuple[dict[str, str], list[str]]:
+    """For the cells of ``columns`` (letters): reference → number format code, and the
+    references of those holding a formula. One pass: a formula is the first child of its
+    cell (<c r="J5" s="3"><f>…), as the schema orders f, v, is."""
     if not columns:
-        return {}
+        return {}, []
     cols = "|".join(sorted(columns))
-    out = {}
-    for m in re.finditer(r'<c r="((?:' + cols + r')\d+)"([^>]*?)/?>', sheet_xml):
+    formats, formulas = {}, []
+    for m in re.finditer(r'<c r="((?:' + cols + r')\d+)"([^>]*?)(/?)>', sheet_xml):
         s = re.search(r'\bs="(\d+)"', m.group(2))
         idx = int(s.group(1)) if s else 0
-        out[m.group(1)] = styles[idx] if idx < len(styles) else ""
-    return out
+        formats[m.group(1)] = styles[idx] if idx < len(styles) else ""
+        end = m.end()
+        if not m.group(3) and sheet_xml[end : end + 3] in ("<f>", "<f ", "<f/"):
+            formulas.append(m.group(1))
+    return formats, formulas
 
 
 def col_letter(i: int) -> str:

@@ -90,6 +90,8 @@ class Consolidation:
     accepted: dict[str, Submission] = field(default_factory=dict)
     # unit -> 序号 -> (period, value): the latest accepted figure of an earlier period
     previous: dict[str, dict[int, tuple[str, float | str]]] = field(default_factory=dict)
+    # period → unit → 序号 → accepted value, when the year has two periods or more (the
+    # summary's 历史 sheet); empty for the first period, which 全市汇总 already shows
     history: dict[str, dict[str, dict[int, float | str]]] = field(default_factory=dict)
     generated_at: str = ""
     missing_units: list[str] = field(default_factory=list)
@@ -483,7 +485,8 @@ def _derive(result: Consolidation, ledger: Ledger) -> None:
             )
         )
     _compute(result)
-    result.history = ledger.history(cat.catalogue_id, period.year)
+    if len(ledger.periods(cat.catalogue_id, period.year)) > 1:
+        result.history = ledger.history(cat.catalogue_id, period.year)
 
 
 def _decreases(result: Consolidation) -> dict[str, list[Problem]]:

@@ -388,19 +388,27 @@ class Ledger:
             )
             out.append(sub)
         if with_values:
-            for sub in out:
-                if sub.status == ACCEPTED:
-                    sub.values = self._values(sub.ledger_id)
+            accepted = {sub.ledger_id: sub for sub in out if sub.status == ACCEPTED}
+            for sub_id, values in self._values_of_period(catalogue_id, period).items():
+                if sub_id in accepted:
+                    accepted[sub_id].values = values
         return out
 
-    def _values(self, sub_id: int | None) -> dict[int, ValueRecord]:
-        out = {}
-        for seq, num, text, raw, cell, progress, problems, remark, valid in self.db.execute(
-            "SELECT seq, value_num, value_text, raw, cell, progress, problems, remark, valid "
-            "FROM submission_values WHERE submission_id=? ORDER BY seq",
-            (sub_id,),
+    def _values_of_period(
+        self, catalogue_id: str, period: str
+    ) -> dict[int, dict[int, ValueRecord]]:
+        """Submission id → its values, for the accepted files of ``period``, in one query
+        (one query per file cost a tenth of a second for 1,000 units)."""
+        out: dict[int, dict[int, ValueRecord]] = {}
+        for sub_id, seq, num, text, raw, cell, progress, problems, remark, valid in self.db.execute(
+            "SELECT v.submission_id, v.seq, v.value_num, v.value_text, v.raw, v.cell, "
+            "v.progress, v.problems, v.remark, v.valid FROM submission_values v "
+            "JOIN submissions s ON s.id = v.submission_id "
+            "WHERE s.catalogue_id=? AND s.period=? AND s.status='accepted' "
+            "ORDER BY v.submission_id, v.seq",
+            (catalogue_id, period),
         ):
-            out[seq] = ValueRecord(
+            out.setdefault(sub_id, {})[seq] = ValueRecord(
                 seq,
                 num if num is not None else text,
                 raw,
@@ -432,12 +440,20 @@ class Ledger:
         of the same year (上期累计, and what ``value.decreased`` compares with)."""
         out: dict[str, dict[int, tuple[str, float | str]]] = {}
         best: dict[tuple[str, int], Period] = {}
+        earlier = [
+            code
+            for code in self.periods(catalogue_id, period.year)
+            if parse_period(code).months < period.months
+        ]
+        if not earlier:  # the year's first period: nothing to carry (no rows to scan)
+            return out
+        marks = ",".join("?" * len(earlier))
         for code, unit, seq, num, text in self.db.execute(
             "SELECT s.period, s.unit, v.seq, v.value_num, v.value_text FROM submissions s "
             "JOIN submission_values v ON v.submission_id = s.id "
-            "WHERE s.catalogue_id=? AND s.period LIKE ? AND s.status='accepted' "
+            f"WHERE s.catalogue_id=? AND s.period IN ({marks}) AND s.status='accepted' "
             "AND (v.value_num IS NOT NULL OR v.value_text IS NOT NULL)",
-            (catalogue_id, f"{period.year}%"),
+            (catalogue_id, *earlier),
         ):
             p = parse_period(code)
             if p.year != period.year or p.months >= period.months:

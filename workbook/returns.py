@@ -24,7 +24,7 @@ from defusedxml import ElementTree
 from workbook import sheetbounds
 from workbook.catalogue import Catalogue, Row, reporting_rows
 from workbook.cellformats import col_letter as _col_letter
-from workbook.cellformats import ods_cell_formats, xlsx_cell_formats, xlsx_styles
+from workbook.cellformats import ods_cell_formats, xlsx_cell_facts, xlsx_styles
 from workbook.layout import FIRST_DATA_ROW, IDENTITY_FORMAT, IDENTITY_SHEET, parse_bases
 from workbook.measures import measure
 from workbook.report import Problem
@@ -50,7 +50,7 @@ class RawReturn:
     identity: dict[str, str] = field(default_factory=dict)
     grid: list[list[Any]] = field(default_factory=list)
     report_sheet: str = ""
-    formula_cells: list[str] = field(default_factory=list)
+    formula_cells: list[str] = field(default_factory=list)  # in the value and base columns
     protected: bool | None = None  # None: could not tell (not an xlsx)
     formats: dict[str, str] = field(default_factory=dict)  # value/base cell → number format
     formats_known: bool = False  # False: the file does not say how its cells show (xls)
@@ -97,39 +97,16 @@ def _sheet_xml_name(z: zipfile.ZipFile, sheet: str) -> str | None:
     return target if target.startswith("xl/") else "xl/" + target
 
 
-_REF = re.compile(r'\br="([A-Z]+\d+)"')
-
-
-def _formula_cells(xml: str) -> list[str]:
-    """References of the cells that hold a formula (<c r="I5"><f>...), found by scanning for
-    <f elements and looking back to the cell that encloses each: a regular expression over
-    every cell costs ten times more."""
-    out = []
-    pos = xml.find("<f")
-    while pos != -1:
-        nxt = xml[pos + 2 : pos + 3]
-        if nxt in (">", " ", "/"):
-            start = xml.rfind("<c ", 0, pos)
-            if start != -1 and xml.rfind("</c>", start, pos) == -1:
-                head_end = xml.find(">", start)
-                if head_end < pos and xml[head_end - 1] != "/":
-                    ref = _REF.search(xml, start, head_end)
-                    if ref:
-                        out.append(ref.group(1))
-        pos = xml.find("<f", pos + 2)
-    return out
-
-
 def _xml_facts(
     z: zipfile.ZipFile, xml: str | None, columns: set[str]
 ) -> tuple[list[str], bool | None, dict[str, str] | None]:
-    """Cells holding formulas, whether the sheet is protected, and the number formats of the
-    cells in ``columns``, from the sheet's XML."""
+    """The cells of ``columns`` holding formulas, whether the sheet is protected, and the
+    number formats of the cells in ``columns``, from the sheet's XML."""
     if xml is None:
         return [], None, None
     protected = bool(re.search(r'<sheetProtection\b[^>]*\bsheet="(1|true)"', xml))
-    formats = xlsx_cell_formats(xml, xlsx_styles(z), columns)
-    return _formula_cells(xml), protected, formats
+    formats, formulas = xlsx_cell_facts(xml, xlsx_styles(z), columns)
+    return formulas, protected, formats
 
 
 def read_file(path_str: str) -> RawReturn:

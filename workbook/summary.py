@@ -118,12 +118,16 @@ class _BulkSheet(Worksheet):
         width = max((len(values) for _r, values, _f in self.bulk), default=0)
         letters = [xl_col_to_name(c) for c in range(width)]
         out = []
+        xf_of: dict[int, int] = {}  # a format's index, looked up once per format
         for r, values, fmts in self.bulk:
             cells = []
             row = str(r + 1)
             for c, v in enumerate(values):
                 ref = letters[c] + row
-                xf = fmts[c]._get_xf_index()
+                f = fmts[c]
+                xf = xf_of.get(id(f))
+                if xf is None:
+                    xf = xf_of[id(f)] = f._get_xf_index()
                 if v is None or v == "":
                     cells.append(f'<c r="{ref}" s="{xf}"/>')
                 elif isinstance(v, int | float) and not isinstance(v, bool):

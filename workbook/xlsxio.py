@@ -80,7 +80,14 @@ def fit_height(
     """
     lines = 1
     for text, width in cells:
-        usable = max(1.0, (width - 1) * 0.92)
-        n = sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
-        lines = max(lines, n)
+        n = _lines(text, width)
+        if n > lines:
+            lines = n
     return max(minimum, lines * points_per_line + 4)
+
+
+@cache
+def _lines(text: str, width: float) -> int:
+    """Wrapped lines of ``text`` in a column ``width`` wide (a summary repeats its texts)."""
+    usable = max(1.0, (width - 1) * 0.92)
+    return sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))

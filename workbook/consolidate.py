@@ -9,6 +9,7 @@ computes value, completion and status for every unit and indicator. Rendering is
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import multiprocessing.pool as mp_pool
 import os
@@ -119,6 +120,9 @@ def _init_worker(limit: int, cat: Catalogue | None, period_code: str) -> None:
     the main process's to handle: a worker ignores it, and is ended by the main process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(cat=cat, period=period_code)
+    # What the worker inherited (the catalogue above all) lives until it exits: keep it out
+    # of the collector's full passes, which otherwise walk it again and again.
+    gc.freeze()
     try:
         import resource
 

@@ -43,7 +43,7 @@ def test_a_correction_under_the_same_name_replaces_the_figure_everywhere(office)
     with Ledger(office.ledger) as led:
         old = next(s for s in led.submissions(cat.catalogue_id, "2024Q1") if s.status != "accepted")
         assert old.status == "superseded" and "较新的文件" in old.decision
-        assert led._values(old.ledger_id)[seq].value == first[seq]
+        assert led.values(old.ledger_id)[seq].value == first[seq]
 
 
 def test_an_older_file_arriving_later_does_not_replace_the_newer_one(office):

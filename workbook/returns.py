@@ -295,20 +295,20 @@ def _same_number(found: Any, expected: float | None) -> bool:
         return False
 
 
-def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedReturn:
-    """Compare a read file with the catalogue: identity, locked cells, every input.
+class _Checker:
+    """One file's check in progress: the result, and ``add`` for a problem in its sheet."""
 
-    Returns the accepted values and every problem found; the caller decides what a file's
-    problems mean for its status.
-    """
-    out = CheckedReturn(
-        raw=raw, unit=raw.identity.get("unit", ""), period=raw.identity.get("period", "")
-    )
-    fname = Path(raw.path).name
-    text = template_text()
-    sheet = raw.report_sheet or text["sheet_report"]
+    def __init__(self, raw: RawReturn, cat: Catalogue) -> None:
+        self.raw, self.cat = raw, cat
+        self.out = CheckedReturn(
+            raw=raw, unit=raw.identity.get("unit", ""), period=raw.identity.get("period", "")
+        )
+        self.fname = Path(raw.path).name
+        self.text = template_text()
+        self.sheet = raw.report_sheet or self.text["sheet_report"]
 
     def add(
+        self,
         code: str,
         severity: str,
         message: str,
@@ -316,113 +316,137 @@ def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedRet
         cell: str = "",
         seq: int | None = None,
         found: str = "",
-        sheet_name: str = sheet,
     ) -> None:
-        out.problems.append(
+        self.out.problems.append(
             Problem(
                 code=code,
                 severity=severity,
                 message=message,
                 action=action,
-                unit=out.unit,
-                file=fname,
-                sheet=sheet_name if cell else "",
+                unit=self.out.unit,
+                file=self.fname,
+                sheet=self.sheet if cell else "",
                 cell=cell,
                 seq=seq,
                 found=found,
             )
         )
 
+
+def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedReturn:
+    """Compare a read file with the catalogue: identity, locked cells, every input.
+
+    Returns the accepted values and every problem found; the caller decides what a file's
+    problems mean for its status. The checks, in order: the reporting sheet and its header,
+    protection, each row (``_place_row``, then ``_check_row``), rows missing, cells far from
+    the table, the signature.
+    """
+    chk = _Checker(raw, cat)
     if not raw.grid:
-        add(
+        chk.add(
             "return.no_report_sheet",
             "error",
-            f"找不到“{text['sheet_report']}”工作表（可能被删除或改名）。",
+            f"找不到“{chk.text['sheet_report']}”工作表（可能被删除或改名）。",
             "请用下发的模板重新填报，不要删除或改名工作表。",
         )
-        return out
-    h = text["headers"]
-    header_row, cols = _find_header(raw.grid, h)
+        return chk.out
+    header_row, cols = _find_header(raw.grid, chk.text["headers"])
     if header_row is None:
-        add(
+        chk.add(
             "return.header_changed",
             "error",
             "填报表的表头被改动，找不到“序号”“本单位目标任务”“累计完成”列。",
             "请用下发的模板重新填报，不要修改表头。",
         )
-        return out
+        return chk.out
     if raw.protected is False:
-        add(
+        chk.add(
             "return.unprotected",
             "warning",
             "填报表的工作表保护已被取消。",
             "已逐项核对目标任务；请提醒填报人不要取消保护。",
-            sheet_name=sheet,
         )
-    rows = reporting_rows(cat, out.unit)
-    expected = {r.indicator.seq: r for r in rows}
+    expected = {r.indicator.seq: r for r in reporting_rows(cat, chk.out.unit)}
     seen: dict[int, int] = {}
     formulas = set(raw.formula_cells)
-    sig_labels = {label: key for key, label in text["signature"]}
+    sig_labels = {label: key for key, label in chk.text["signature"]}
     for r in range(header_row + 1, len(raw.grid)):
         line = raw.grid[r]
-        first = cell_text(line[0]) if line else ""
-        label = first.rstrip("：:")
+        label = (cell_text(line[0]) if line else "").rstrip("：:")
         if label in sig_labels:
             value = next((cell_text(v) for v in line[1:] if cell_text(v)), "")
-            out.signature[sig_labels[label]] = value
+            chk.out.signature[sig_labels[label]] = value
             continue
-        seq = _as_seq(line[cols["seq"]]) if cols["seq"] < len(line) else None
+        seq = _place_row(chk, r, line, cols, expected, seen)
+        if seq is not None:
+            seen[seq] = r
+            _check_row(chk.out, cat, expected[seq], line, r, cols, formulas, chk.add)
+    _missing_rows(chk, expected, seen)
+    _far_cells(raw, chk.add)
+    if not chk.out.signature.get("reporter"):
+        chk.add("signature.missing", "warning", "表尾“填报人”未填写。", "请填写填报人并盖章。")
+    return chk.out
+
+
+def _place_row(
+    chk: _Checker,
+    r: int,
+    line: list[Any],
+    cols: dict[str, int],
+    expected: dict[int, Row],
+    seen: dict[int, int],
+) -> int | None:
+    """The 序号 a table row reports for, or None (with a problem when it holds input)."""
+    seq = _as_seq(line[cols["seq"]]) if cols["seq"] < len(line) else None
+    where = _cell(r, cols["seq"])
+    if seq is None:
         inputs = [
             line[cols[k]]
             for k in ("value", "progress", "problems", "remark")
             if cols.get(k) is not None and cols[k] < len(line)
         ]
-        if seq is None:
-            if any(cell_text(v) for v in inputs):
-                add(
-                    "row.no_seq",
-                    "error",
-                    f"第 {r + 1} 行有填写内容但没有序号，无法对应到指标。",
-                    "请不要插入行或清除序号；把内容填到对应序号的行。",
-                    cell=_cell(r, cols["seq"]),
-                )
-            continue
-        if seq not in expected:
-            add(
-                "row.unexpected",
-                "warning",
-                f"第 {r + 1} 行的序号 {seq} 不属于本单位的填报内容，已忽略。",
-                "请删除该行或用下发的模板重新填报。",
-                cell=_cell(r, cols["seq"]),
-                seq=seq,
-            )
-            continue
-        if seq in seen:
-            add(
-                "row.duplicate_seq",
+        if any(cell_text(v) for v in inputs):
+            chk.add(
+                "row.no_seq",
                 "error",
-                f"序号 {seq} 出现两次（第 {seen[seq] + 1} 行和第 {r + 1} 行），只采用第一行。",
-                "请删除重复的行。",
-                cell=_cell(r, cols["seq"]),
-                seq=seq,
+                f"第 {r + 1} 行有填写内容但没有序号，无法对应到指标。",
+                "请不要插入行或清除序号；把内容填到对应序号的行。",
+                cell=where,
             )
-            continue
-        seen[seq] = r
-        _check_row(out, cat, expected[seq], line, r, cols, formulas, add)
+        return None
+    if seq not in expected:
+        chk.add(
+            "row.unexpected",
+            "warning",
+            f"第 {r + 1} 行的序号 {seq} 不属于本单位的填报内容，已忽略。",
+            "请删除该行或用下发的模板重新填报。",
+            cell=where,
+            seq=seq,
+        )
+        return None
+    if seq in seen:
+        chk.add(
+            "row.duplicate_seq",
+            "error",
+            f"序号 {seq} 出现两次（第 {seen[seq] + 1} 行和第 {r + 1} 行），只采用第一行。",
+            "请删除重复的行。",
+            cell=where,
+            seq=seq,
+        )
+        return None
+    return seq
+
+
+def _missing_rows(chk: _Checker, expected: dict[int, Row], seen: dict[int, int]) -> None:
     for seq, row in expected.items():
         if seq not in seen:
-            add(
+            chk.add(
                 "row.missing",
                 "error",
                 f"找不到序号 {seq}（{row.indicator.name}）所在的行（可能被删除或序号被改动）。",
                 "请用下发的模板补填该指标。",
                 seq=seq,
             )
-    _far_cells(raw, add)
-    if not out.signature.get("reporter"):
-        add("signature.missing", "warning", "表尾“填报人”未填写。", "请填写填报人并盖章。")
-    return out
 
 
 def _far_cells(raw: RawReturn, add: Any) -> None:
@@ -468,13 +492,25 @@ def _check_row(
     formulas: set[str],
     add: Any,
 ) -> None:
-    ind = row.indicator
-    seq = ind.seq
+    """One indicator's row: its locked cells as issued, then its figures."""
 
     def get(key: str) -> Any:
         c = cols.get(key)
         return line[c] if c is not None and c < len(line) else None
 
+    _check_locked(cat, row, r, cols, get, add)
+    rec = _check_value(out, row, r, cols, get, formulas, add)
+    if measure(row.indicator.measure).base and "base" in cols:
+        rec.base = _read_base(out, row, get("base"), _cell(r, cols["base"]), rec, add)
+    out.values[row.indicator.seq] = rec
+
+
+def _check_locked(
+    cat: Catalogue, row: Row, r: int, cols: dict[str, int], get: Any, add: Any
+) -> None:
+    """The cells a district may not change (names, targets) against the catalogue."""
+    ind = row.indicator
+    seq = ind.seq
     locked = {
         "action": cat.action(ind.action).name,
         "name": ind.name,
@@ -509,6 +545,20 @@ def _check_row(
                 seq=seq,
                 found=cell_text(tv),
             )
+
+
+def _check_value(
+    out: CheckedReturn,
+    row: Row,
+    r: int,
+    cols: dict[str, int],
+    get: Any,
+    formulas: set[str],
+    add: Any,
+) -> ValueRecord:
+    """累计完成 and the text columns, read as the cell showed them (``values.parse_value``)."""
+    ind = row.indicator
+    seq = ind.seq
     vcell = _cell(r, cols["value"])
     raw_value = get("value")
     rec = ValueRecord(
@@ -565,9 +615,7 @@ def _check_row(
                     cell=vcell,
                     seq=seq,
                 )
-    if measure(ind.measure).base and "base" in cols:
-        rec.base = _read_base(out, row, get("base"), _cell(r, cols["base"]), rec, add)
-    out.values[seq] = rec
+    return rec
 
 
 def _format(raw: RawReturn, cell: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 from workbook import catalogue as catmod
 from workbook.measures import KIND_ZH, measure
 from workbook.report import Report
-from workbook.targets import direction_for, measure_for, parse_target
+from workbook.targets import TargetMeaning, direction_for, measure_for, parse_target
 
 _SUM_TOLERANCE = 1e-6
 _DIRECTION_ZH = {"higher": "越高越好", "lower": "越低越好"}
@@ -196,37 +196,10 @@ def _check_indicator(
     report: Report,
     file: str,
 ) -> None:
+    """One indicator: what it refers to, each target, then (with a city target) its kind,
+    direction, the units' levels against the city's and the plan's figure."""
     seq = ind.seq
-    if ind.action not in action_nos:
-        report.add(
-            "indicator.action_unknown",
-            "error",
-            f"序号 {seq} 所属实事编号 {ind.action} 不在实事列表中。",
-            seq=seq,
-            path=path + ".action",
-            file=file,
-        )
-    for uid in ind.targets:
-        if uid not in unit_ids:
-            report.add(
-                "target.unit_unknown",
-                "error",
-                f"序号 {seq} 有未知单位“{uid}”的目标。",
-                action=f"单位须为：{'、'.join(cat.unit_ids)}。",
-                seq=seq,
-                path=f"{path}.targets.{uid}",
-                file=file,
-            )
-    for uid in cat.unit_ids:
-        if uid not in ind.targets:
-            report.add(
-                "target.unit_missing",
-                "error",
-                f"序号 {seq} 缺少单位“{uid}”的目标（空单元格请写 text 为空、type 为 none）。",
-                seq=seq,
-                path=f"{path}.targets",
-                file=file,
-            )
+    _check_references(cat, ind, path, unit_ids, action_nos, report, file)
     _check_target(ind.city, path + ".city", ind, "全市", unit_ids, report, file)
     for uid, t in ind.targets.items():
         _check_target(t, f"{path}.targets.{uid}", ind, f"{uid}", unit_ids, report, file)
@@ -262,6 +235,58 @@ def _check_indicator(
             path=path,
             file=file,
         )
+    _check_levels(ind, city, path, report, file)
+    _check_plan(ind, city, path, report, file)
+
+
+def _check_references(
+    cat: catmod.Catalogue,
+    ind: catmod.Indicator,
+    path: str,
+    unit_ids: set[str],
+    action_nos: set[int],
+    report: Report,
+    file: str,
+) -> None:
+    """The action exists; the targets are exactly the catalogue's units."""
+    seq = ind.seq
+    if ind.action not in action_nos:
+        report.add(
+            "indicator.action_unknown",
+            "error",
+            f"序号 {seq} 所属实事编号 {ind.action} 不在实事列表中。",
+            seq=seq,
+            path=path + ".action",
+            file=file,
+        )
+    for uid in ind.targets:
+        if uid not in unit_ids:
+            report.add(
+                "target.unit_unknown",
+                "error",
+                f"序号 {seq} 有未知单位“{uid}”的目标。",
+                action=f"单位须为：{'、'.join(cat.unit_ids)}。",
+                seq=seq,
+                path=f"{path}.targets.{uid}",
+                file=file,
+            )
+    for uid in cat.unit_ids:
+        if uid not in ind.targets:
+            report.add(
+                "target.unit_missing",
+                "error",
+                f"序号 {seq} 缺少单位“{uid}”的目标（空单元格请写 text 为空、type 为 none）。",
+                seq=seq,
+                path=f"{path}.targets",
+                file=file,
+            )
+
+
+def _check_levels(
+    ind: catmod.Indicator, city: TargetMeaning, path: str, report: Report, file: str
+) -> None:
+    """Additive targets add up to the city's; a unit's threshold is not laxer than the city's."""
+    seq = ind.seq
     if ind.additive:
         _check_sum(ind, path, report, file)
     elif city.type in ("threshold", "change") and city.value is not None:
@@ -279,6 +304,13 @@ def _check_indicator(
                         path=f"{path}.targets.{uid}",
                         file=file,
                     )
+
+
+def _check_plan(
+    ind: catmod.Indicator, city: TargetMeaning, path: str, report: Report, file: str
+) -> None:
+    """The table's city figure against the plan's text."""
+    seq = ind.seq
     if ind.plan is not None and city.value is not None:
         plan_value = float(ind.plan["value"])
         if abs(abs(plan_value) - abs(city.value)) > _SUM_TOLERANCE:

@@ -109,6 +109,54 @@ def _xml_facts(
     return formulas, protected, formats
 
 
+def _refusal(path: Path, data: bytes) -> tuple[str, str] | None:
+    """(code, reason) when the file is not one to open: not a spreadsheet, empty, or a
+    format without a template identity."""
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        return "file.not_spreadsheet", f"不是电子表格文件（{suffix or '无扩展名'}），已跳过。"
+    if not data:
+        return "file.empty", "文件是空的（0 字节）。"
+    if suffix in (".et", ".ett"):
+        return (
+            "file.format_unsupported",
+            "WPS 表格专用格式（.et）无法读取。请在 WPS 中“另存为”Excel 工作簿（.xlsx）后重新报送。",
+        )
+    if suffix == ".csv":
+        return (
+            "file.format_unsupported",
+            "CSV 文件不含模板身份信息，无法识别。请报送下发的 .xlsx 模板。",
+        )
+    return None
+
+
+def _open_package(path: Path, raw: RawReturn) -> tuple[bytes, zipfile.ZipFile | None] | None:
+    """The file's bytes (sha256, size and time noted in ``raw``) and, for xlsx/xlsm, its zip
+    directory past the zip-bomb guard; None with the reason in ``raw`` when it is refused."""
+    try:
+        data, raw.mtime = read_bytes(path)
+    except OSError as exc:
+        raw.error_code, raw.error = "file.unreadable", f"无法读取文件：{exc}"
+        return None
+    raw.size, raw.sha256 = len(data), hashlib.sha256(data).hexdigest()
+    refused = _refusal(path, data)
+    if refused is not None:
+        raw.error_code, raw.error = refused
+        return None
+    if path.suffix.lower() not in ZIP_SUFFIXES:
+        return data, None
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raw.error_code, raw.error = "file.damaged", "文件已损坏或不是 xlsx 格式（无法解压）。"
+        return None
+    reason = _zip_guard(z)
+    if reason:
+        raw.error_code, raw.error = "file.damaged", reason
+        return None
+    return data, z
+
+
 def read_file(path_str: str) -> RawReturn:
     """Read one file; never raises for a bad file (the reason goes into ``error``).
 
@@ -119,41 +167,11 @@ def read_file(path_str: str) -> RawReturn:
 
     path = Path(path_str)
     raw = RawReturn(path=path_str)
-    try:
-        data, raw.mtime = read_bytes(path)
-    except OSError as exc:
-        raw.error_code, raw.error = "file.unreadable", f"无法读取文件：{exc}"
+    opened = _open_package(path, raw)
+    if opened is None:
         return raw
-    raw.size, raw.sha256 = len(data), hashlib.sha256(data).hexdigest()
+    data, z = opened
     suffix = path.suffix.lower()
-    if suffix not in SPREADSHEET_SUFFIXES:
-        raw.error_code = "file.not_spreadsheet"
-        raw.error = f"不是电子表格文件（{suffix or '无扩展名'}），已跳过。"
-        return raw
-    if raw.size == 0:
-        raw.error_code, raw.error = "file.empty", "文件是空的（0 字节）。"
-        return raw
-    if suffix in (".et", ".ett"):
-        raw.error_code = "file.format_unsupported"
-        raw.error = (
-            "WPS 表格专用格式（.et）无法读取。请在 WPS 中“另存为”Excel 工作簿（.xlsx）后重新报送。"
-        )
-        return raw
-    if suffix == ".csv":
-        raw.error_code = "file.format_unsupported"
-        raw.error = "CSV 文件不含模板身份信息，无法识别。请报送下发的 .xlsx 模板。"
-        return raw
-    z: zipfile.ZipFile | None = None
-    if suffix in ZIP_SUFFIXES:
-        try:
-            z = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raw.error_code, raw.error = "file.damaged", "文件已损坏或不是 xlsx 格式（无法解压）。"
-            return raw
-        reason = _zip_guard(z)
-        if reason:
-            raw.error_code, raw.error = "file.damaged", reason
-            return raw
     text = template_text()
     sheet_xml: str | None = None
     try:

@@ -18,7 +18,6 @@ from workbook.report import Problem, Report
 ROOT = Path(__file__).resolve().parent.parent
 NAMESPACES = {k.split(".")[0] for k in KINDS if "." in k}
 LITERAL = re.compile(r'"((?:' + "|".join(sorted(NAMESPACES)) + r')\.[a-z_]+)"')
-NOT_CODES = {"settings.json", "template_text.json", "content.xml"}  # file names, not codes
 
 
 def _sources() -> dict[str, str]:
@@ -34,7 +33,7 @@ def test_every_code_in_the_source_is_declared():
         (name, m.group(1))
         for name, text in _sources().items()
         for m in LITERAL.finditer(text)
-        if m.group(1) not in KINDS and m.group(1) not in NOT_CODES
+        if m.group(1) not in KINDS
     }
     assert not undeclared, sorted(undeclared)
 

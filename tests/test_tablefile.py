@@ -6,7 +6,7 @@ import json
 
 import openpyxl
 import pytest
-from conftest import needs_soffice
+from conftest import needs_soffice, shishi
 from lo_helpers import lo_convert
 from python_calamine import CalamineWorkbook
 
@@ -62,3 +62,32 @@ def test_libreoffice_resave_keeps_the_catalogue(tmp_path, cat):
     assert json.dumps(back.as_dict(), ensure_ascii=False) == json.dumps(
         cat.as_dict(), ensure_ascii=False
     )
+
+
+def test_a_far_stray_cell_is_named_not_read_cell_by_cell(tmp_path, cat):
+    """A value in XFD1048576 once made the import build 17 billion empty cells (killed after
+    30 s here); now it is a warning naming the cell and the catalogue still comes back."""
+    src = tmp_path / "table.xlsx"
+    tablefile.write_xlsx(cat, src)
+    wb = openpyxl.load_workbook(src)
+    wb["任务分解表"]["XFD1048576"] = "草稿"
+    wb.save(src)
+    out = tmp_path / "c.json"
+    r = shishi("catalogue", "import", str(src), "-o", str(out), timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    line = next(x for x in r.stdout.splitlines() if "table.far_cell" in x)
+    assert "任务分解表!XFD1048576" in line and "草稿" in line
+    assert catalogue.load(out).as_dict() == cat.as_dict()
+
+
+def test_a_table_without_the_kind_column_is_refused_once(tmp_path, cat):
+    src = tmp_path / "table.xlsx"
+    tablefile.write_xlsx(cat, src)
+    wb = openpyxl.load_workbook(src)
+    ws = wb["任务分解表"]
+    col = next(c.column for c in ws[1] if c.value == "目标类型")
+    ws.delete_cols(col)
+    wb.save(src)
+    data, report = tableimport.import_table(src)
+    assert data is None
+    assert [p.code for p in report.errors] == ["table.kind_column"]

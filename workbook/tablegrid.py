@@ -17,7 +17,7 @@ from workbook.cellformats import col_letter
 from workbook.errors import InputError
 from workbook.measures import is_percent_format
 from workbook.tablefile import INFO_SHEET, TABLE_SHEET
-from workbook.xlsxio import cell_text
+from workbook.xlsxio import cell_text, unsafe_text
 
 
 @dataclass
@@ -27,13 +27,14 @@ class Grid:
     name: str
     rows: list[list[str]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    far: list[tuple[str, str]] = field(default_factory=list)  # (cell, text) left unread
 
     def __post_init__(self) -> None:
-        self._top: dict[tuple[int, int], tuple[int, int]] = {}
-        for r0, c0, r1, c1 in self.merges:
-            for r in range(r0, r1 + 1):
-                for c in range(c0, c1 + 1):
-                    self._top[(r, c)] = (r0, c0)
+        self._merge: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for m in self.merges:
+            for r in range(m[0], m[2] + 1):
+                for c in range(m[1], m[3] + 1):
+                    self._merge[(r, c)] = m
 
     def raw(self, r: int, c: int) -> str:
         row = self.rows[r - 1] if 0 < r <= len(self.rows) else []
@@ -41,14 +42,12 @@ class Grid:
 
     def text(self, r: int, c: int) -> str:
         """The text shown at (r, c); a merged cell shows its top-left text."""
-        return self.raw(*self._top.get((r, c), (r, c)))
+        m = self._merge.get((r, c))
+        return self.raw(m[0], m[1]) if m else self.raw(r, c)
 
     def merge_at(self, r: int, c: int) -> tuple[int, int, int, int] | None:
-        top = self._top.get((r, c))
-        return next((m for m in self.merges if (m[0], m[1]) == top), None) if top else None
-
-    def addr(self, r: int, c: int) -> str:
-        return f"{self.name}!{col_letter(c - 1)}{r}"
+        """The merged range (first row, first column, last row, last column) holding (r, c)."""
+        return self._merge.get((r, c))
 
 
 def read_grids(path: Path) -> tuple[Grid, Grid | None]:
@@ -77,10 +76,28 @@ def read_grids(path: Path) -> tuple[Grid, Grid | None]:
     return table, info
 
 
+MAX_ROWS = 5000  # a decomposition table has about a hundred rows and thirty columns
+MAX_COLUMNS = 200
+
+
 def _grid(ws: Any) -> Grid:
-    rows = [[_shown(c) for c in row] for row in ws.iter_rows()]
+    """The sheet's cells within A1 and the bounds above. Only the cells the file holds are
+    visited (openpyxl's own cell map): one stray value in XFD1048576 would otherwise make
+    ``iter_rows`` build seventeen billion empty cells. Such a far cell is kept aside, named."""
+    cells = ws._cells  # {(row, column): cell} of the cells present in the file
+    inside = [(r, c) for r, c in cells if r <= MAX_ROWS and c <= MAX_COLUMNS]
+    height = max((r for r, _ in inside), default=0)
+    width = max((c for _, c in inside), default=0)
+    rows = [[""] * width for _ in range(height)]
+    for r, c in inside:
+        rows[r - 1][c - 1] = _shown(cells[(r, c)])
+    far = [
+        (f"{col_letter(c - 1)}{r}", text)
+        for (r, c) in sorted(cells)
+        if (r > MAX_ROWS or c > MAX_COLUMNS) and (text := _shown(cells[(r, c)]))
+    ]
     merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-    return Grid(ws.title, rows, merges)
+    return Grid(ws.title, rows, merges, far)
 
 
 def _shown(cell: Any) -> str:
@@ -103,11 +120,7 @@ def _read_csv(path: Path) -> Grid:
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise InputError(f"{path} 的编码无法识别；请另存为“CSV UTF-8”。")
     rows = [
-        [cell_text(_unsafe(c)) for c in row] for row in csv.reader(io.StringIO(text, newline=""))
+        [cell_text(unsafe_text(c)) for c in row]
+        for row in csv.reader(io.StringIO(text, newline=""))
     ]
     return Grid(path.stem, rows)
-
-
-def _unsafe(text: str) -> str:
-    """Undo ``safe_text``'s leading apostrophe (export protects formula-like text)."""
-    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text

@@ -161,8 +161,13 @@ class Importer:
                 msg = f"列“{h}”不是登记的单位，也不是分解表的已知列。"
                 act = f"新单位须先在{register}登记；已登记单位：{'、'.join(declared)}。"
                 self.error(grid, 1, c, msg, act, "table.unit_undeclared")
+        if "目标类型" not in extras:
+            msg = "分解表没有“目标类型”列，无法确定各行目标按什么类型读取。"
+            act = "用 shishi catalogue export 重新导出，保留“目标类型”列。"
+            self.error(grid, 1, width + 1, msg, act, "table.kind_column")
+            return None
         have = {u for u, _ in units}
-        for uid, (sheet, cell) in declared.items():
+        for uid, (sheet, cell) in declared.items():  # ("", "") for a csv's base catalogue
             if uid not in have:
                 msg = f"单位“{uid}”已在{register}登记，但任务分解表没有它的列。"
                 act = f"在任务分解表加上该单位的列，或从{register}删去。"
@@ -301,13 +306,7 @@ class Importer:
         return actions[name][0]
 
     def kind(self, g: Grid, r: int, extras: dict[str, int]) -> str | None:
-        if "目标类型" not in extras:
-            if r == 2:
-                msg = "分解表没有“目标类型”列，无法确定各行目标按什么类型读取。"
-                act = "用 shishi catalogue export 重新导出，保留“目标类型”列。"
-                self.error(g, 1, len(g.rows[0]) + 1, msg, act, "table.kind_column")
-            return None
-        c = extras["目标类型"]
+        c = extras["目标类型"]  # present: ``columns`` refuses a table without it
         word = g.text(r, c)
         if word not in KIND_FROM_ZH:
             msg = "目标类型为空。" if not word else f"目标类型“{word}”不是已知类型。"
@@ -421,6 +420,18 @@ def import_table(
     """
     table, info = read_grids(path)
     imp = Importer(str(path))
+    for grid in [g for g in (table, info) if g is not None]:
+        for cell, text in grid.far:
+            imp.report.add(
+                "table.far_cell",
+                "warning",
+                f"单元格 {cell} 远在表格之外，有内容“{text}”，未读取。",
+                action="删去该单元格的内容。",
+                file=str(path),
+                sheet=grid.name,
+                cell=cell,
+                found=text,
+            )
     if info is not None:
         if year is not None or version is not None:
             raise InputError(
@@ -435,7 +446,7 @@ def import_table(
         }
         ident.update({k: v for k, v in (("year", year), ("version", version)) if v is not None})
         units = [{"id": u.id, "full_name": u.full_name, "kind": u.kind} for u in base.units]
-        declared = {u["id"]: (str(base.path or "基础目录"), u["id"]) for u in units}
+        declared = {u["id"]: ("", "") for u in units}
         register = "基础目录（--base）的单位列表"
     else:
         raise InputError("csv 没有“目录信息”，请用 --base 指定提供单位和年度的目录。")
@@ -487,8 +498,9 @@ def _cell_for(path: str, cells: dict[str, tuple[str, str]]) -> tuple[str, str] |
 
 def _merged_from_base(data: dict[str, Any], base: catmod.Catalogue) -> None:
     """A csv has no merged cells: a target keeps the base's ``merged`` when its text is kept."""
+    by_seq = {i.seq: i for i in base.indicators}
     for ind in data["indicators"]:
-        old = next((i for i in base.indicators if i.seq == ind["seq"]), None)
+        old = by_seq.get(ind["seq"])
         for uid, t in ind["targets"].items():
             t.pop("merged", None)
             ot = old.targets.get(uid) if old else None

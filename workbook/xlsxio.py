@@ -32,6 +32,13 @@ def safe_text(value: str) -> str:
     return value
 
 
+def unsafe_text(value: str) -> str:
+    """Undo ``safe_text``: the apostrophe it put before formula-like text (reading a csv back)."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
 def atomic_write(path: Path | str, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then replace ``path`` with it.
 

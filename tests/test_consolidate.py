@@ -454,3 +454,21 @@ def test_scan_works_with_spawned_workers_as_on_windows(cat, templates, tmp_path,
     raws = scan([good], max_bytes=10**8, seconds=60, cat=cat, period_code="2024Q2")
     assert raws[0].identity["unit"] == "定海" and not raws[0].error
     assert raws[0].checked is not None and raws[0].checked.values
+
+
+def test_the_quiet_pool_still_replaces_a_dead_worker():
+    """_QuietPool stops its handler thread from waking on every result; it must still see a
+    worker die mid-task (its sentinel) and start another, or the next file would never run."""
+    import multiprocessing as mp
+
+    from workbook.consolidate import _QuietPool
+
+    pool = _QuietPool(processes=1, context=mp.get_context("fork"))
+    try:
+        first = pool.apply_async(os.getpid).get(timeout=30)
+        pool.apply_async(os._exit, (1,))  # the only worker dies while on a task
+        fresh = pool.apply_async(os.getpid).get(timeout=30)  # times out if never replaced
+        assert fresh != first
+    finally:
+        pool.terminate()
+        pool.join()

@@ -216,8 +216,8 @@ class _QuietPool(mp_pool.Pool):
     on every result. CPython's Pool (3.8-3.13) also waits on the result queue in that thread,
     so with 1,000 results it looped through about 0.8 s of the main process's CPU, taken from
     the two cores the readers run on. Dead workers are still replaced: the thread still
-    watches every worker's sentinel. (A private hook; tests/test_consolidate.py's pool tests
-    cover a worker that dies or hangs.)"""
+    watches every worker's sentinel. (A private hook of CPython's Pool; tests/test_consolidate
+    .py checks that a worker dying mid-task is replaced and that a hanging file times out.)"""
 
     def _get_sentinels(self) -> list[Any]:
         return [self._change_notifier._reader]  # type: ignore[attr-defined]

@@ -223,6 +223,30 @@ def test_formula_in_an_input_cell_is_not_trusted(cat, templates, tmp_path):
     assert p.cell == addr and res.unit_values[("定海", 10)].value is None
 
 
+def test_a_formula_is_found_whatever_the_order_of_the_cell_attributes(cat, templates, tmp_path):
+    """The reader finds formulas and formats with a fast pattern that expects r first (as
+    Excel, WPS, LibreOffice and openpyxl write); a file with s before r is still read."""
+    import re
+    import zipfile
+
+    src = tmp_path / "src.xlsx"
+    addr = failures.formula_in_input(templates["定海"], src, 10)
+    with zipfile.ZipFile(src) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = next(n for n, b in parts.items() if n.startswith("xl/worksheets/") and b"<f>" in b)
+    swapped = re.sub(rb'<c r="([A-Z]+\d+)" s="(\d+)"', rb'<c s="\2" r="\1"', parts[sheet])
+    assert swapped != parts[sheet] and b'<c r="' not in swapped.split(b"<sheetData>")[1][:200]
+    parts[sheet] = swapped
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "d.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    res = run(folder, cat)
+    p = problems(res, "value.formula")[0]
+    assert p.cell == addr and res.unit_values[("定海", 10)].value is None
+
+
 def test_inserted_row_is_matched_by_seq_and_the_stray_row_reported(cat, templates, tmp_path):
     r = failures.inserted_row(
         templates["定海"], tmp_path / "d.xlsx", before_seq=11, values={10: 15, 11: 9, 12: 1}

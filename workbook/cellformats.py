@@ -66,14 +66,22 @@ def xlsx_cell_facts(
     if not columns:
         return {}, []
     cols = "|".join(sorted(columns))
+    # Excel, WPS, LibreOffice and openpyxl write r first: a literal prefix, fast. A file that
+    # orders the attributes otherwise finds nothing that way and is read with the slow form.
+    fast = re.compile(r'<c r="((?:' + cols + r')\d+)"()([^>]*?)(/?)>')
+    slow = re.compile(r'<c\b([^>]*?)\br="((?:' + cols + r')\d+)"([^>]*?)(/?)>')
     formats, formulas = {}, []
-    for m in re.finditer(r'<c r="((?:' + cols + r')\d+)"([^>]*?)(/?)>', sheet_xml):
-        s = re.search(r'\bs="(\d+)"', m.group(2))
-        idx = int(s.group(1)) if s else 0
-        formats[m.group(1)] = styles[idx] if idx < len(styles) else ""
-        end = m.end()
-        if not m.group(3) and sheet_xml[end : end + 3] in ("<f>", "<f ", "<f/"):
-            formulas.append(m.group(1))
+    for pattern, ref in ((fast, 1), (slow, 2)):
+        for m in pattern.finditer(sheet_xml):
+            cell = m.group(ref)
+            s = re.search(r'\bs="(\d+)"', m.group(3 - ref) + m.group(3))
+            idx = int(s.group(1)) if s else 0
+            formats[cell] = styles[idx] if idx < len(styles) else ""
+            end = m.end()
+            if not m.group(4) and sheet_xml[end : end + 3] in ("<f>", "<f ", "<f/"):
+                formulas.append(cell)
+        if formats:
+            break
     return formats, formulas
 
 

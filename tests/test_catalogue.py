@@ -281,3 +281,23 @@ def test_load_refuses_a_schema_invalid_file(tmp_path, cat_copy):
     p.write_text(json.dumps(cat_copy, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InputError, match="不符合格式要求"):
         catalogue.load(p)
+
+
+def test_sharing_equal_targets_does_not_hide_a_wrong_type(tmp_path):
+    """Targets are validated once per distinct target; true and 1 are equal in Python but
+    not to the schema, so a boolean value beside a number is still a schema error."""
+    import json
+
+    from workbook import resources
+
+    data = json.loads(resources.default_catalogue_path().read_text("utf-8"))
+    units = [f"单位{i:02d}" for i in range(20)]
+    data["units"] += [{"id": u, "full_name": u, "kind": "county"} for u in units]
+    for ind in data["indicators"]:
+        for u in units:
+            ind["targets"][u] = {"text": "/", "type": "na"}
+    ten = next(i for i in data["indicators"] if i["seq"] == 10)
+    ten["targets"]["单位00"] = {"text": "1", "type": "quantity", "op": ">=", "value": 1}
+    ten["targets"]["单位01"] = {"text": "1", "type": "quantity", "op": ">=", "value": True}
+    assert catalogue.schema_errors(data)
+    assert not catalogue.is_schema_valid(data)

@@ -286,13 +286,14 @@ def is_schema_valid(data: Any) -> bool:
 
 
 def _key(t: Any) -> Any:
-    """A hashable key, equal for equal target dicts written in the same key order (a target
-    written in another order only misses the sharing; it is still checked and built)."""
+    """A hashable key, equal for target dicts with the same keys in the same order and the
+    same values of the same types (true, 1 and 1.0 are equal in Python, not to the schema; a
+    target written in another key order only misses the sharing, it is still checked)."""
     try:
-        key = tuple(t.items()) if isinstance(t, dict) else repr(t)
+        key = tuple((k, type(v), v) for k, v in t.items()) if isinstance(t, dict) else repr(t)
         hash(key)
         return key
-    except TypeError:  # an unhashable or unorderable value: only in a broken catalogue
+    except TypeError:  # an unhashable value (a list, a dict): only in a broken catalogue
         return json.dumps(t, sort_keys=True, default=str)
 
 

@@ -11,7 +11,8 @@ import json
 
 import openpyxl
 import pytest
-from conftest import shishi
+from conftest import needs_soffice, shishi
+from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
 
 from workbook import catalogue
@@ -74,3 +75,31 @@ def test_far_cells_are_named_and_figures_kept(filled, tmp_path):
     # the summary workbook carries the far cell on its problem sheet, read by a second reader
     rows = CalamineWorkbook.from_path(str(summary)).get_sheet_by_name("问题清单").to_python()
     assert any("XFD1048576" in " ".join(map(str, row)) for row in rows)
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_far_cells_saved_by_libreoffice_show_their_text(filled, tmp_path):
+    """LibreOffice (like Excel and WPS) stores typed text as shared strings: the warning shows
+    the text itself, read from the workbook's shared-string table."""
+    _, ok = filled
+    dst = tmp_path / "定海.xlsx"
+    lo_run(
+        [
+            {
+                "src": ok["定海"],
+                "dst": dst,
+                "sheet": "填报表",
+                "text": {"XFD1048576": "草稿", "A5000": "备忘"},
+            }
+        ],
+        tmp_path,
+    )
+    raw = read_file(str(dst))
+    assert raw.error == "" and sorted(raw.strays) == [("A5000", "备忘"), ("XFD1048576", "草稿")]
+    # the table up to 累计完成 as before (LibreOffice recalculated the formula columns after
+    # it, and stores 0.999 as 0.9990000000000001)
+    before = [row[:10] for row in read_file(str(ok["定海"])).grid]
+    assert [row[:10] for row in raw.grid] == [
+        [pytest.approx(v) if isinstance(v, float) else v for v in row] for row in before
+    ]

@@ -232,7 +232,7 @@ def _bounded_sheet(
     last_row = sheetbounds.max_rows(raw.identity, FIRST_DATA_ROW)
     if not sheetbounds.has_far_cells(xml, last_row):
         return xml, None
-    xml, raw.strays, raw.stray_count = sheetbounds.cut(xml, last_row)
+    xml, raw.strays, raw.stray_count = sheetbounds.cut(xml, last_row, sheetbounds.shared_strings(z))
     raw.bounds = sheetbounds.bounds_text(last_row)
     return xml, sheetbounds.rebuilt(z, part, xml)
 

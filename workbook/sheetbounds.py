@@ -10,6 +10,7 @@ address, and the unit's figures are consolidated as usual.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -57,9 +58,25 @@ def has_far_cells(xml: str, last_row: int) -> bool:
     return any(int(n) > last_row for n in _ROW_NO.findall(xml))
 
 
-def cut(xml: str, last_row: int) -> tuple[str, list[tuple[str, str]], int]:
+def shared_strings(z: zipfile.ZipFile) -> list[str]:
+    """The workbook's shared strings (Excel and WPS store typed text there), to show what a
+    far cell holds. Read only when a sheet has far cells."""
+    from defusedxml import ElementTree
+
+    try:
+        root = ElementTree.fromstring(z.read("xl/sharedStrings.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return []
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    return ["".join(t.text or "" for t in si.iter(f"{ns}t")) for si in root.iter(f"{ns}si")]
+
+
+def cut(
+    xml: str, last_row: int, strings: list[str] | None = None
+) -> tuple[str, list[tuple[str, str]], int]:
     """The sheet XML without cells outside A1:Z<last_row>, the first stray cells as
-    (reference, raw text) and how many there were."""
+    (reference, text shown) and how many there were; ``strings`` are the shared strings a
+    text cell points into."""
     found: list[tuple[str, str]] = []
     count = 0
 
@@ -74,9 +91,10 @@ def cut(xml: str, last_row: int) -> tuple[str, list[tuple[str, str]], int]:
         count += 1
         if len(found) < MAX_REPORTED:
             v = _VALUE.search(m.group(2) or "")
-            shown = v.group(1) if v else ""
+            shown = html.unescape(v.group(1)) if v else ""
             if 't="s"' in m.group(1):
-                shown = "（文字）"
+                index = int(shown) if shown.isdigit() else -1
+                shown = strings[index] if strings and 0 <= index < len(strings) else "（文字）"
             found.append((f"{ref.group(1)}{row}", shown[:40]))
         return ""
 

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from defusedxml import ElementTree
 
@@ -47,9 +48,9 @@ def problems(path: Path | str) -> list[str]:
     return out
 
 
-def _validations(part: str, sheet: object) -> list[str]:
+def _validations(part: str, sheet: Any) -> list[str]:
     out = []
-    for dv in sheet.iter(f"{_NS}dataValidation"):  # type: ignore[attr-defined]
+    for dv in sheet.iter(f"{_NS}dataValidation"):
         where = f"{part} {dv.get('sqref', '')}"
         for attr in ("promptTitle", "errorTitle", "prompt", "error"):
             value = dv.get(attr) or ""

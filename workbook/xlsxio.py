@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,7 @@ def fit_height(
     return max(minimum, lines * points_per_line + 4)
 
 
-@cache
+@lru_cache(maxsize=65536)  # bounded: the button's Excel process runs for a whole session
 def _lines(text: str, width: float) -> int:
     """Wrapped lines of ``text`` in a column ``width`` wide (a summary repeats its texts)."""
     usable = max(1.0, (width - 1) * 0.92)

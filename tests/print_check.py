@@ -66,10 +66,11 @@ def pages(pdf: Path) -> list[Page]:
 
 def report(src: Path) -> list[Page]:
     """Print ``src`` (copied under an ASCII name: soffice mangles some paths) and measure."""
-    tmp = Path(tempfile.mkdtemp(prefix="shishi-print-"))
-    copy = tmp / ("doc" + src.suffix)
-    copy.write_bytes(src.read_bytes())
-    return pages(lo_convert(copy, tmp, "pdf", tmp))
+    with tempfile.TemporaryDirectory(prefix="shishi-print-") as name:
+        tmp = Path(name)
+        copy = tmp / ("doc" + src.suffix)
+        copy.write_bytes(src.read_bytes())
+        return pages(lo_convert(copy, tmp, "pdf", tmp))
 
 
 if __name__ == "__main__":

@@ -511,46 +511,70 @@ def _check_row(
     add: Any,
 ) -> None:
     """One indicator's row: its locked cells as issued, then its figures."""
-
-    def get(key: str) -> Any:
-        c = cols.get(key)
-        return line[c] if c is not None and c < len(line) else None
-
-    _check_locked(cat, row, r, cols, get, add)
-    rec = _check_value(out, row, r, cols, get, formulas, add)
+    at = _Line(line, cols)
+    _check_locked(cat, row, r, cols, at, add)
+    rec = _check_value(out, row, r, cols, at, formulas, add)
     if measure(row.indicator.measure).base and "base" in cols:
-        rec.base = _read_base(out, row, get("base"), _cell(r, cols["base"]), rec, add)
+        rec.base = _read_base(out, row, at["base"], _cell(r, cols["base"]), rec, add)
     out.values[row.indicator.seq] = rec
 
 
+class _Line:
+    """A table row's cells by column key (None past the row's end or for a missing column)."""
+
+    __slots__ = ("line", "cols", "n")
+
+    def __init__(self, line: list[Any], cols: dict[str, int]) -> None:
+        self.line, self.cols, self.n = line, cols, len(line)
+
+    def __getitem__(self, key: str) -> Any:
+        c = self.cols.get(key)
+        return self.line[c] if c is not None and c < self.n else None
+
+
+def _locked_texts(cat: Catalogue, row: Row) -> tuple[tuple[str, str], ...]:
+    """(column key, text as issued) of the row's locked text cells; the same for every file
+    of the unit, so worked out once per indicator and target."""
+    cache: dict[tuple[int, str], tuple[tuple[str, str], ...]] = cat._lookup("locked_texts")
+    ind = row.indicator
+    key = (ind.seq, row.target.text)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = (
+            ("action", cat.action(ind.action).name),
+            ("name", ind.name),
+            ("unit", ind.unit),
+            ("city", ind.city.text),
+            ("own", row.target.text),
+        )
+    return found
+
+
 def _check_locked(
-    cat: Catalogue, row: Row, r: int, cols: dict[str, int], get: Any, add: Any
+    cat: Catalogue, row: Row, r: int, cols: dict[str, int], at: _Line, add: Any
 ) -> None:
     """The cells a district may not change (names, targets) against the catalogue."""
     ind = row.indicator
     seq = ind.seq
-    locked = {
-        "action": cat.action(ind.action).name,
-        "name": ind.name,
-        "unit": ind.unit,
-        "city": ind.city.text,
-        "own": row.target.text,
-    }
-    for key, want in locked.items():
-        if key in cols and cell_text(get(key)) != want:
+    for key, want in _locked_texts(cat, row):
+        if key not in cols:
+            continue
+        got = cell_text(at[key])
+        if got != want:
             add(
                 "locked.changed",
                 "error",
-                f"序号 {seq} 的“{template_text()['headers'][key]}”被改动：应为“{want}”，实际为“{cell_text(get(key))}”。",
+                f"序号 {seq} 的“{template_text()['headers'][key]}”被改动：应为“{want}”，实际为“{got}”。",
                 "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
                 cell=_cell(r, cols[key]),
                 seq=seq,
-                found=cell_text(get(key)),
+                found=got,
             )
-    scale = measure(ind.measure).scale
     if "target_value" in cols and ind.measure != "qualitative":
-        tv = get("target_value")
-        want_tv = None if row.target.value is None else row.target.value / scale
+        tv = at["target_value"]
+        want_tv = (
+            None if row.target.value is None else row.target.value / measure(ind.measure).scale
+        )
         if not _same_number(tv, want_tv):
             add(
                 "locked.changed",
@@ -570,7 +594,7 @@ def _check_value(
     row: Row,
     r: int,
     cols: dict[str, int],
-    get: Any,
+    at: _Line,
     formulas: set[str],
     add: Any,
 ) -> ValueRecord:
@@ -578,15 +602,15 @@ def _check_value(
     ind = row.indicator
     seq = ind.seq
     vcell = _cell(r, cols["value"])
-    raw_value = get("value")
+    raw_value = at["value"]
     rec = ValueRecord(
         seq=seq,
         value=None,
         raw=cell_text(raw_value),
         cell=vcell,
-        progress=cell_text(get("progress")),
-        problems=cell_text(get("problems")),
-        remark=cell_text(get("remark")),
+        progress=cell_text(at["progress"]),
+        problems=cell_text(at["problems"]),
+        remark=cell_text(at["remark"]),
     )
     if vcell in formulas:
         add(

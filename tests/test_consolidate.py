@@ -18,7 +18,7 @@ from conftest import needs_soffice, shishi
 from lo_helpers import lo_run
 from xlsxwriter.utility import xl_col_to_name
 
-from workbook import catalogue, summary
+from workbook import catalogue, dataout, feedback, summary, tallies
 from workbook.catalogue import reporting_rows
 from workbook.consolidate import consolidate, scan
 from workbook.errors import FileIOError
@@ -296,7 +296,7 @@ def test_district_text_stays_text_in_summary_and_csv(cat, templates, tmp_path):
     res = run(folder, cat)
     assert res.unit_values[("定海", 10)].progress == evil
     out = summary.write_summary(res, tmp_path / "s.xlsx")
-    summary.write_csv(res, tmp_path / "v.csv")
+    dataout.write_csv(res, tmp_path / "v.csv")
     wb = openpyxl.load_workbook(out)
     ws = wb["滞后事项"]  # 序号10 at 3 of 20 is lagging: its text is listed
     cells = [c for row in ws.iter_rows() for c in row if c.value == evil]
@@ -330,20 +330,20 @@ def test_summary_json_csv_and_feedback(cat, templates, tmp_path):
         filled(templates, cat, unit, folder)
     failures.validation_bypassed(templates["岱山"], folder / "岱山.xlsx", 10, "abc")
     res = run(folder, cat)
-    rep = summary.report_dict(res)
+    rep = tallies.report_dict(res)
     assert {s["status"] for s in rep["submissions"]} == {"accepted"}
     for s in rep["submissions"]:
         assert {"path", "unit", "period", "status", "problem_count"} <= set(s)
     for p in rep["problems"]:
         assert {"code", "severity", "unit", "file", "sheet", "cell", "message"} <= set(p)
         assert p["severity"] in ("error", "warning", "info")
-    fb = summary.write_feedback(res, tmp_path / "fb")
+    fb = feedback.write_feedback(res, tmp_path / "fb")
     names = sorted(p.name for p in fb)
     assert "2024Q2_岱山_退回修改.xlsx" in names
     ws = openpyxl.load_workbook(tmp_path / "fb" / "2024Q2_岱山_退回修改.xlsx").active
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
     assert any("不是数值" in t for t in texts)
-    summary.write_csv(res, tmp_path / "v.csv")
+    dataout.write_csv(res, tmp_path / "v.csv")
     rows = list(csv.DictReader((tmp_path / "v.csv").read_text("utf-8-sig").splitlines()))
     assert set(
         ["期次", "单位", "序号", "目标名称", "本单位目标任务", "累计完成", "完成率", "进度状态"]

@@ -13,7 +13,7 @@ import pytest
 from conftest import shishi
 from yearkit import UNITS, Office, carried, count_seqs, full_values, subtitle
 
-from workbook import catalogue, summary
+from workbook import catalogue, feedback
 from workbook.errors import FileIOError, InputError
 from workbook.ledger import Ledger
 from workbook.runlock import RunLock
@@ -318,7 +318,7 @@ def test_ctrl_c_before_the_commit_leaves_everything_as_it_was(office, monkeypatc
     target = {
         "scan": ("workbook.consolidate.scan", None),
         "summary": ("workbook.summary._build_summary", None),
-        "feedback": ("workbook.summary._feedback", None),
+        "feedback": ("workbook.feedback._feedback", None),
         "preflight": ("workbook.staging.Staging.preflight", None),
         "journal": ("workbook.ledger.Ledger.journal", None),
     }[where][0]
@@ -393,7 +393,7 @@ def test_ledger_of_schema_1_is_migrated_with_its_history(office, tmp_path):
 
 
 def test_summary_feedback_name_is_the_documented_one():
-    assert summary.feedback_name("2024Q3", "定海") == "2024Q3_定海_退回修改.xlsx"
+    assert feedback.feedback_name("2024Q3", "定海") == "2024Q3_定海_退回修改.xlsx"
 
 
 def _cli_consolidate(office, code, **popen):

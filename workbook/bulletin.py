@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from workbook.consolidate import Consolidation
-from workbook.summary import STATUS_ORDER, Writer, action_counts
-from workbook.xlsxio import atomic_write
+from workbook.tallies import STATUS_ORDER, action_counts
+from workbook.xlsxio import Writer, atomic_write
 
 DEFAULT_FONTS = {
     "title": "方正小标宋简体",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from workbook.summary import STATUS_ORDER, action_counts
+from workbook.tallies import STATUS_ORDER, action_counts
 
 if TYPE_CHECKING:
     from workbook.consolidate import Consolidation

@@ -15,10 +15,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
-
 from workbook.errors import FileIOError, InputError
 from workbook.xlsxio import atomic_write
+from workbook.xlsxsheet import new_workbook
 
 BOOK_NAME = "shishi_city"
 MACRO = "SampleCall"
@@ -152,10 +151,7 @@ def sh_text(python: str, source_root: str | None = None) -> str:
 def _write_book(
     path: Path, vba: Path, returns_dir: str, period: str, output: str, ledger: str, python: str
 ) -> None:
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
-    )
+    wb = new_workbook(path)
     wb.add_vba_project(str(vba))
     wb.set_vba_name("ThisWorkbook")
     title = wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True})

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbook import summary
+from workbook import dataout, feedback, summary
 from workbook.bulletin import write_bulletin
 from workbook.catalogue import Catalogue
 from workbook.consolidate import Consolidation, check_period_year, consolidate
@@ -97,11 +97,11 @@ def _write_side(args: tuple[Path, Path | str | None, Path | str | None]) -> list
     fb_dir, json_path, csv_path = args
     result, staging = _SIDE["result"], _SIDE["staging"]
     start = len(staging.items)
-    summary.write_feedback(result, fb_dir, staging.stage)
+    feedback.write_feedback(result, fb_dir, staging.stage)
     if json_path:
-        summary.write_json(result, json_path, staging.stage)
+        dataout.write_json(result, json_path, staging.stage)
     if csv_path:
-        summary.write_csv(result, csv_path, staging.stage)
+        dataout.write_csv(result, csv_path, staging.stage)
     return list(staging.items[start:])
 
 
@@ -153,8 +153,8 @@ def _stale_feedback(fb_dir: Path, result: Consolidation, keep: list[Path]) -> li
     if not fb_dir.is_dir():
         return []
     names = {p.name for p in keep}
-    mine = {summary.feedback_name(result.period.code, u) for u in result.catalogue.unit_ids}
-    legacy = {u + summary.FEEDBACK_SUFFIX for u in result.catalogue.unit_ids}
+    mine = {feedback.feedback_name(result.period.code, u) for u in result.catalogue.unit_ids}
+    legacy = {u + feedback.FEEDBACK_SUFFIX for u in result.catalogue.unit_ids}
     return sorted(p for p in fb_dir.iterdir() if p.is_file() and p.name in (mine | legacy) - names)
 
 
@@ -259,7 +259,7 @@ def _run(
         outcome.feedback = [
             Path(final)
             for _, final in staging.items
-            if Path(final).name.endswith(summary.FEEDBACK_SUFFIX)
+            if Path(final).name.endswith(feedback.FEEDBACK_SUFFIX)
         ]
         outcome.json = Path(json_path) if json_path else None
         outcome.csv = Path(csv_path) if csv_path else None

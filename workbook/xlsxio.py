@@ -11,6 +11,9 @@ from typing import Any
 
 from workbook.errors import FileIOError
 
+# atomic_write, or Staging.stage: (final path, function writing a temporary file) -> final path
+Writer = Callable[[Path | str, Callable[[Path], object]], Path]
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 
 from workbook import catalogue
 from workbook.period import parse_period
-from workbook.returns import read_file
+from workbook.reader import read_file
 from workbook.samples import fill_return, sample_values
 from workbook.settings import load_settings
 from workbook.template import generate

@@ -26,8 +26,9 @@ from workbook.layout import IDENTITY_FORMAT
 from workbook.ledger import MEMORY, Ledger
 from workbook.measures import measure
 from workbook.period import Period, parse_period
+from workbook.reader import RawReturn, find_files, read_file
 from workbook.report import Problem
-from workbook.returns import RawReturn, check_return, find_files, read_file
+from workbook.returns import check_return
 from workbook.settings import template_text
 from workbook.submission import (
     ACCEPTED,

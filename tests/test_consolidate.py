@@ -20,11 +20,12 @@ from xlsxwriter.utility import xl_col_to_name
 
 from workbook import catalogue, dataout, feedback, summary, tallies
 from workbook.catalogue import reporting_rows
-from workbook.consolidate import consolidate, scan
+from workbook.consolidate import consolidate
 from workbook.errors import FileIOError
 from workbook.measures import measure
 from workbook.period import parse_period
 from workbook.samples import fill_return, sample_values
+from workbook.scan import scan
 from workbook.settings import load_settings
 from workbook.submission import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED
 from workbook.template import generate
@@ -474,7 +475,7 @@ def test_scan_works_with_spawned_workers_as_on_windows(cat, templates, tmp_path,
     """Windows has no fork: workers are spawned and receive the catalogue pickled. The start
     method is forced here; everything else runs for real."""
     good = filled(templates, cat, "定海", tmp_path)
-    monkeypatch.setattr("workbook.consolidate.mp.get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr("workbook.scan.mp.get_all_start_methods", lambda: ["spawn"])
     raws = scan([good], max_bytes=10**8, seconds=60, cat=cat, period_code="2024Q2")
     assert raws[0].identity["unit"] == "定海" and not raws[0].error
     assert raws[0].checked is not None and raws[0].checked.values
@@ -485,7 +486,7 @@ def test_the_quiet_pool_still_replaces_a_dead_worker():
     worker die mid-task (its sentinel) and start another, or the next file would never run."""
     import multiprocessing as mp
 
-    from workbook.consolidate import _QuietPool
+    from workbook.scan import _QuietPool
 
     pool = _QuietPool(processes=1, context=mp.get_context("fork"))
     try:

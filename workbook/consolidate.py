@@ -1,34 +1,31 @@
 """Consolidation: a folder of returned workbooks becomes per-unit and city figures.
 
-``scan`` reads every file in worker processes, each bounded in memory and time, so one damaged
-or hostile file is reported and the others go on. ``consolidate`` identifies each return by its
-template identity, decides between duplicates by a stated rule, re-checks every cell and
-computes value, completion and status for every unit and indicator. Rendering is elsewhere
-(``summary``).
+The steps: ``scan.scan`` reads and checks every file in bounded worker processes;
+``evaluate`` identifies each (``IDENTITY_CHECKS``) and turns it into a Submission; the ledger
+merges them and applies the supersede rule (``submission.decide``, stated once); ``_derive``
+takes each unit's current return from the ledger and ``figures.compute_figures`` computes
+value, completion and status. Rendering is elsewhere (``summary``, ``feedback``, ``dataout``).
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing as mp
-import multiprocessing.pool as mp_pool
-import os
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbook.catalogue import Catalogue, Indicator, Target, reporting_rows
+from workbook.catalogue import Catalogue, reporting_rows
 from workbook.errors import InputError
+from workbook.figures import CityValue, UnitValue, compute_figures
 from workbook.layout import IDENTITY_FORMAT
 from workbook.ledger import MEMORY, Ledger
 from workbook.measures import measure
 from workbook.period import Period, parse_period
-from workbook.reader import RawReturn, find_files, read_file
+from workbook.reader import RawReturn, find_files
 from workbook.report import Problem
 from workbook.returns import check_return
+from workbook.scan import scan
 from workbook.settings import template_text
 from workbook.submission import (
     ACCEPTED,
@@ -38,46 +35,8 @@ from workbook.submission import (
     Submission,
 )
 from workbook.targets import (
-    DONE,
-    IN_PROGRESS,
     LAGGING,
-    MISSING,
-    NOT_APPLICABLE,
-    ON_TRACK,
-    PARTIAL,
-    completion,
-    status,
 )
-
-MEMORY_LIMIT_BYTES = 1_500_000_000
-
-
-@dataclass(slots=True)
-class UnitValue:
-    unit: str
-    seq: int
-    target: Target
-    value: float | str | None = None
-    completion: float | None = None
-    status: str = MISSING
-    progress: str = ""
-    problems: str = ""
-    remark: str = ""
-    cell: str = ""
-    file: str = ""
-    base: float | None = None  # the start-of-year base of a stock
-
-
-@dataclass
-class CityValue:
-    seq: int
-    value: float | str | None = None
-    completion: float | None = None
-    status: str = MISSING
-    reached: int = 0  # units meeting their own target (thresholds, changes, commitments)
-    reporting: int = 0  # units that reported a usable value
-    expected: int = 0  # units with a target for this row
-    note: str = ""
 
 
 @dataclass
@@ -110,167 +69,6 @@ class Consolidation:
         return [uv for uv in self.unit_values.values() if uv.status == LAGGING]
 
 
-# --- scanning, one worker process per file at a time -----------------------------------------
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(limit: int, cat: Catalogue | None, period_code: str) -> None:
-    """Cap the worker's memory and give it the catalogue once (not once per file). Ctrl-C is
-    the main process's to handle: a worker ignores it, and is ended by the main process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER.update(cat=cat, period=period_code)
-    # What the worker inherited (the catalogue above all) lives until it exits: keep it out
-    # of the collector's full passes, which otherwise walk it again and again.
-    gc.freeze()
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):  # not on Windows; best effort elsewhere
-        pass
-
-
-def _read_and_check(path: str) -> RawReturn:
-    """The worker's job: read a file and, when it names a known unit, check it too, so the
-    checking runs on both cores; the grid, formats and formula cells are dropped once
-    checked."""
-    raw = read_file(path)
-    cat = _WORKER.get("cat")
-    if (
-        cat is not None
-        and not raw.error
-        and raw.identity.get("format") == IDENTITY_FORMAT
-        and cat.has_unit(raw.identity.get("unit", ""))
-    ):
-        raw.checked = check_return(raw, cat, _WORKER["period"])
-        # checked: what was read for the check stays here (7.5 KB -> 4.5 KB to pickle)
-        raw.grid, raw.formats, raw.formula_cells = [], {}, []
-    return raw
-
-
-def _rejected(path: Path, code: str, message: str) -> RawReturn:
-    return RawReturn(path=str(path), error_code=code, error=message)
-
-
-def scan(
-    paths: list[Path],
-    max_bytes: int,
-    seconds: float,
-    workers: int | None = None,
-    memory_limit: int = MEMORY_LIMIT_BYTES,
-    on_result: Callable[[RawReturn], None] | None = None,
-    cat: Catalogue | None = None,
-    period_code: str = "",
-) -> list[RawReturn]:
-    """Read every file, each in a worker bounded by ``memory_limit`` and ``seconds``.
-
-    With ``cat``, workers also check each identified return against it (``RawReturn.checked``).
-    A file over ``max_bytes`` is not opened. A file that takes too long or kills its worker is
-    reported and the pool is restarted for the rest. ``on_result`` is called in this process
-    for each result as it arrives, so checking one file overlaps with reading the next ones.
-    Returns results in the order of ``paths``.
-    """
-    results = _Results(on_result)
-    todo = []
-    for p in paths:
-        try:
-            size = p.stat().st_size
-        except OSError as exc:
-            results[str(p)] = _rejected(p, "file.unreadable", f"无法读取文件：{exc}")
-            continue
-        if size > max_bytes:
-            results[str(p)] = _rejected(
-                p,
-                "file.too_large",
-                f"文件过大（{size // 1_000_000} MB，上限 {max_bytes // 1_000_000} MB），未打开。",
-            )
-        else:
-            todo.append(str(p))
-    n = workers or min(2, os.cpu_count() or 1)
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
-    while todo:
-        pool = _QuietPool(
-            processes=max(1, min(n, len(todo))),
-            initializer=_init_worker,
-            initargs=(memory_limit, cat, period_code),
-            context=ctx,
-        )
-        try:
-            todo, broken = _collect(pool, todo, results, seconds)
-        except BaseException:  # Ctrl-C or a failing callback: no worker outlives the run
-            pool.terminate()
-            pool.join()
-            raise
-        if broken:
-            pool.terminate()
-        else:
-            pool.close()
-        pool.join()
-    return [results[str(p)] for p in paths]
-
-
-class _QuietPool(mp_pool.Pool):
-    """A Pool whose worker-handler thread wakes when a worker exits or the pool changes, not
-    on every result. CPython's Pool (3.8-3.13) also waits on the result queue in that thread,
-    so with 1,000 results it looped through about 0.8 s of the main process's CPU, taken from
-    the two cores the readers run on. Dead workers are still replaced: the thread still
-    watches every worker's sentinel. (A private hook of CPython's Pool; tests/test_consolidate
-    .py checks that a worker dying mid-task is replaced and that a hanging file times out.)"""
-
-    def _get_sentinels(self) -> list[Any]:
-        return [self._change_notifier._reader]  # type: ignore[attr-defined]
-
-
-def _collect(
-    pool: Any, keys: list[str], results: _Results, seconds: float
-) -> tuple[list[str], bool]:
-    """Results of ``keys`` from ``pool``; returns the keys to retry in a new pool (after one
-    timed out) and whether the pool is broken."""
-    jobs = [(key, pool.apply_async(_read_and_check, (key,))) for key in keys]
-    todo: list[str] = []
-    broken = False
-    for key, job in jobs:
-        if broken:
-            if job.ready():
-                try:
-                    results[key] = job.get(0)
-                except Exception:
-                    todo.append(key)
-            else:
-                todo.append(key)
-            continue
-        try:
-            results[key] = job.get(timeout=seconds)
-        except mp.TimeoutError:
-            results[key] = _rejected(
-                Path(key),
-                "file.timeout",
-                f"读取超过 {seconds:g} 秒仍未完成（文件可能已损坏或过于复杂），已跳过。",
-            )
-            broken = True
-        except Exception as exc:  # MemoryError and anything else from the worker
-            results[key] = _rejected(
-                Path(key), "file.damaged", f"读取时出错：{type(exc).__name__}: {str(exc)[:200]}"
-            )
-    return todo, broken
-
-
-class _Results(dict[str, RawReturn]):
-    """Scan results that are handed to a callback as they are stored."""
-
-    def __init__(self, on_result: Callable[[RawReturn], None] | None) -> None:
-        super().__init__()
-        self.on_result = on_result
-
-    def __setitem__(self, key: str, value: RawReturn) -> None:
-        super().__setitem__(key, value)
-        if self.on_result is not None:
-            self.on_result(value)
-
-
 # --- deciding and checking ------------------------------------------------------------------
 
 
@@ -290,17 +88,26 @@ def _file_problem(
 
 
 def _identify(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
-    """Fill the submission's identity; False (with a problem) when the file cannot be used."""
+    """Fill the submission's identity; False (with a problem) when the file cannot be used.
+    The identity checks run in the order of ``IDENTITY_CHECKS``; the first to fail ends it."""
+    return all(check(raw, sub, cat, period) for check in IDENTITY_CHECKS)
+
+
+def _readable(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
+    if not raw.error:
+        return True
+    sub.decision = raw.error
+    if raw.error_code == "file.not_spreadsheet":
+        sub.status = SKIPPED
+        action, severity = "如确是填报表，请另存为 .xlsx 后报送。", "info"
+    else:
+        action, severity = "请检查文件，用下发的模板重新填报后报送。", "error"
+    _file_problem(sub, raw.error_code, raw.error, action, severity)
+    return False
+
+
+def _issued_template(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
     ident = raw.identity
-    if raw.error:
-        sub.decision = raw.error
-        if raw.error_code == "file.not_spreadsheet":
-            sub.status = SKIPPED
-            action, severity = "如确是填报表，请另存为 .xlsx 后报送。", "info"
-        else:
-            action, severity = "请检查文件，用下发的模板重新填报后报送。", "error"
-        _file_problem(sub, raw.error_code, raw.error, action, severity)
-        return False
     if ident.get("format") != IDENTITY_FORMAT:
         sub.decision = "不是本系统下发的填报模板（没有模板身份信息）。"
         _file_problem(
@@ -313,47 +120,77 @@ def _identify(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -
     sub.unit = ident.get("unit", "")
     sub.period = ident.get("period", "")
     sub.template_version = ident.get("template_version", "")
-    if ident.get("catalogue_id") != cat.catalogue_id:
-        sub.decision = f"模板属于另一套目录（{ident.get('catalogue_id')}），不是本年度的十件实事。"
+    return True
+
+
+def _this_catalogue(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
+    if raw.identity.get("catalogue_id") != cat.catalogue_id:
+        sub.decision = (
+            f"模板属于另一套目录（{raw.identity.get('catalogue_id')}），不是本年度的十件实事。"
+        )
         _file_problem(sub, "return.other_catalogue", sub.decision, "请使用本年度下发的模板。")
         return False
     if not cat.has_unit(sub.unit):
         sub.decision = f"模板中的单位“{sub.unit}”不在目录中。"
         _file_problem(sub, "return.unknown_unit", sub.decision, "请使用下发给本单位的模板。")
         return False
+    return True
+
+
+def _this_period(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
     try:
         their = parse_period(sub.period)
     except InputError:
         their = None
-    if their != period:
-        label = their.label if their else sub.period
-        earlier = their is not None and their < period
-        sub.status = SKIPPED
-        sub.decision = f"这是{label}的模板，不是本期（{period.label}）的。"
-        _file_problem(
-            sub,
-            "return.earlier_period" if earlier else "return.other_period",
-            sub.decision,
-            f"请用{period.label}的模板重新填报。",
+    if their == period:
+        return True
+    label = their.label if their else sub.period
+    earlier = their is not None and their < period
+    sub.status = SKIPPED
+    sub.decision = f"这是{label}的模板，不是本期（{period.label}）的。"
+    _file_problem(
+        sub,
+        "return.earlier_period" if earlier else "return.other_period",
+        sub.decision,
+        f"请用{period.label}的模板重新填报。",
+    )
+    return False
+
+
+def _same_targets(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
+    """A template of an earlier catalogue version is used when the unit's targets are the
+    same (an info note), refused when they changed."""
+    ident = raw.identity
+    if ident.get("catalogue_version") == cat.version:
+        return True
+    if ident.get("targets_hash") != cat.unit_targets_hash(sub.unit):
+        sub.decision = (
+            f"模板按旧版目录（{ident.get('catalogue_version')}）生成，"
+            f"目标任务与现行目录（{cat.version}）不同。"
         )
+        _file_problem(sub, "return.catalogue_changed", sub.decision, "请用重新下发的模板填报。")
         return False
-    if ident.get("catalogue_version") != cat.version:
-        if ident.get("targets_hash") != cat.unit_targets_hash(sub.unit):
-            sub.decision = (
-                f"模板按旧版目录（{ident.get('catalogue_version')}）生成，"
-                f"目标任务与现行目录（{cat.version}）不同。"
-            )
-            _file_problem(sub, "return.catalogue_changed", sub.decision, "请用重新下发的模板填报。")
-            return False
-        _file_problem(
-            sub,
-            "return.catalogue_version",
-            f"模板目录版本为 {ident.get('catalogue_version')}，现行为 {cat.version}，"
-            "本单位目标未变，照常汇总。",
-            "",
-            "info",
-        )
+    _file_problem(
+        sub,
+        "return.catalogue_version",
+        f"模板目录版本为 {ident.get('catalogue_version')}，现行为 {cat.version}，"
+        "本单位目标未变，照常汇总。",
+        "",
+        "info",
+    )
     return True
+
+
+# What makes a file a usable return of this catalogue and period, in order (``_identify``);
+# then the file's cells are checked (``returns.FILE_CHECKS``, ``rowcheck.check_row``) and the
+# supersede rule picks each unit's current return (``submission.decide``).
+IDENTITY_CHECKS: tuple[Callable[[RawReturn, Submission, Catalogue, Period], bool], ...] = (
+    _readable,
+    _issued_template,
+    _this_catalogue,
+    _this_period,
+    _same_targets,
+)
 
 
 def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Submission:
@@ -489,7 +326,9 @@ def _derive(result: Consolidation, ledger: Ledger) -> None:
                 action="请尽快报送。",
             )
         )
-    _compute(result)
+    result.unit_values, result.city = compute_figures(
+        cat, period.months, result.accepted, result.bases
+    )
     if len(ledger.periods(cat.catalogue_id, period.year)) > 1:
         result.history = ledger.history(cat.catalogue_id, period.year)
 
@@ -525,142 +364,3 @@ def _decreases(result: Consolidation) -> dict[str, list[Problem]]:
                     )
                 )
     return out
-
-
-def _compute(result: Consolidation) -> None:
-    cat, months = result.catalogue, result.period.months
-    shares = {ind.seq: ind.expected_share(months) for ind in cat.indicators}
-    for unit in cat.unit_ids:
-        ret = result.accepted.get(unit)
-        file_name = ret.name if ret else ""
-        carried = result.bases.get(unit, {})
-        for row in reporting_rows(cat, unit):
-            ind = row.indicator
-            uv = UnitValue(unit=unit, seq=ind.seq, target=row.target)
-            rec = ret.values.get(ind.seq) if ret else None
-            if rec is not None:
-                uv.value, uv.progress, uv.problems, uv.remark = (
-                    rec.value,
-                    rec.progress,
-                    rec.problems,
-                    rec.remark,
-                )
-                uv.cell, uv.file = rec.cell, file_name
-                uv.base = rec.base
-            if measure(ind.measure).base and uv.base is None:
-                uv.base = carried.get(ind.seq)
-            numeric = uv.value if isinstance(uv.value, float | int) else None
-            share = shares[ind.seq]
-            t = row.target
-            uv.completion = completion(ind.measure, t.value, numeric, uv.base)
-            uv.status = status(ind.measure, t.op, t.value, uv.value, share, uv.base)
-            result.unit_values[(unit, ind.seq)] = uv
-    by_seq: dict[int, list[UnitValue]] = {}
-    for uv in result.unit_values.values():
-        by_seq.setdefault(uv.seq, []).append(uv)
-    for ind in cat.indicators:
-        mine = by_seq.get(ind.seq, [])
-        result.city[ind.seq] = _city_value(ind, mine, shares[ind.seq])
-
-
-def _names(uvs: list[UnitValue]) -> str:
-    return "、".join(uv.unit for uv in uvs)
-
-
-def _city_value(ind: Indicator, mine: list[UnitValue], share: float) -> CityValue:
-    """The city row: 市局's own figure for city-only rows; the sum for additive rows (with
-    未报齐 while units are missing, the reported part judged against its own targets); for
-    per-unit targets, met when every unit meets its own target."""
-    cv = CityValue(seq=ind.seq, expected=len(mine))
-    cv.reporting = sum(1 for uv in mine if uv.value is not None)
-    if not mine:
-        cv.status = NOT_APPLICABLE
-        return cv
-    if ind.city_only:
-        uv = mine[0]
-        cv.value, cv.completion, cv.status = uv.value, uv.completion, uv.status
-        cv.reached = int(uv.status in (DONE, ON_TRACK))
-        cv.note = f"全市值为{uv.unit}报送的数"
-        return cv
-    if ind.additive:
-        _city_sum(ind, mine, share, cv)
-    else:
-        _city_per_unit(ind, mine, cv)
-    return cv
-
-
-def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue) -> None:
-    kind, city = ind.measure, ind.city
-    m = measure(kind)
-    figures = {
-        uv.unit: float(uv.value)
-        for uv in mine
-        if isinstance(uv.value, float | int) and (not m.base or uv.base is not None)
-    }
-    judged = [uv for uv in mine if uv.unit in figures]
-    missing = [uv for uv in mine if uv.unit not in figures]
-    total = round(sum(figures.values()), 6)
-    cv.value = total if judged else None
-    cv.reached = sum(1 for uv in mine if uv.status == DONE)
-    notes = []
-    unit_sum = sum(uv.target.value or 0 for uv in mine)
-    if city.value is not None and abs(unit_sum - city.value) > 1e-6:
-        notes.append(
-            f"各单位目标合计 {unit_sum:g}{ind.unit}，与全市目标 {city.value:g}{ind.unit} 不一致"
-            "（照分解表保留），全市按全市目标判断"
-        )
-    if not judged:
-        cv.status = MISSING
-    elif missing:
-        part_target = sum(uv.target.value or 0 for uv in judged)
-        part_base = sum(uv.base or 0 for uv in judged) if m.base else None
-        part = status(kind, ">=", part_target, total, share, part_base)
-        cv.status = PARTIAL
-        cv.completion = completion(kind, city.value, total)
-        notes.insert(
-            0,
-            f"未报齐：{_names(missing)}未报送"
-            + ("或缺年初基数" if m.base else "")
-            + f"；已报 {len(judged)}/{len(mine)} 个单位合计 {total:g}，"
-            f"其目标合计 {part_target:g}，按序时进度{part}",
-        )
-    else:
-        base = round(sum(uv.base or 0 for uv in judged), 6) if m.base else None
-        cv.completion = completion(kind, city.value, total, base)
-        cv.status = status(kind, city.op, city.value, total, share, base)
-        if base is not None:
-            notes.insert(0, f"年初基数合计 {base:g}")
-    cv.note = "；".join(notes)
-
-
-def _city_per_unit(ind: Indicator, mine: list[UnitValue], cv: CityValue) -> None:
-    city = ind.city
-    lagging = [uv for uv in mine if uv.status == LAGGING]
-    stepping = [uv for uv in mine if uv.status == IN_PROGRESS]
-    missing = [uv for uv in mine if uv.status == MISSING]
-    cv.reached = sum(1 for uv in mine if uv.status in (DONE, ON_TRACK))
-    if lagging:
-        cv.status = LAGGING
-    elif len(missing) == len(mine):
-        cv.status = MISSING
-    elif missing:
-        cv.status = PARTIAL
-    elif stepping:
-        cv.status = IN_PROGRESS
-    elif all(uv.status == DONE for uv in mine):
-        cv.status = DONE
-    else:
-        cv.status = ON_TRACK
-    notes = [f"{cv.reached}/{len(mine)} 个单位达到本单位目标"]
-    if lagging:
-        notes.append(f"滞后：{_names(lagging)}")
-    if missing:
-        notes.append(f"未报送：{_names(missing)}")
-    nums = [float(uv.value) for uv in mine if isinstance(uv.value, float | int)]
-    if nums and city.op is not None and city.value is not None:
-        worst = min(nums) if city.op == ">=" else max(nums)
-        cv.value = worst
-        cv.completion = completion(ind.measure, city.value, worst)
-        shown = f"{worst:g}{'%' if measure(ind.measure).percent else ind.unit}"
-        notes.append(f"全市值取各单位中最差的 {shown}（方案未给出分母，不计算加权比率）")
-    cv.note = "；".join(notes)

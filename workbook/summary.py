@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbook.consolidate import CityValue, Consolidation
+from workbook.consolidate import Consolidation
+from workbook.figures import CityValue
 from workbook.measures import measure
 from workbook.submission import ACCEPTED, DUPLICATE_RULE
 from workbook.summarylists import chase_sheet, problems_sheet, ranking_sheet, submissions_sheet

@@ -388,8 +388,49 @@ def test_ledger_of_schema_1_is_migrated_with_its_history(office, tmp_path):
         p2 = office.period("2024Q2")
         assert led.latest_before("zhoushan-shishi", p2) == {"定海": {10: ("2024Q1", 12.0)}}
         assert led.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
-            "2",
+            "3",
         )
+
+
+def test_ledger_of_schema_2_without_bases_is_brought_up(office, tmp_path):
+    """Schema 2 as first released had no ``base`` column; such a ledger (a year's history)
+    made template generation and consolidation fail with "no such column: v.base". It is
+    migrated: its rows kept, the column added, the year goes on."""
+    from workbook import ledger as ledger_module
+
+    office.submit("2024Q1", "定海", {10: 12})
+    office.consolidate("2024Q1")
+    old_tables = ledger_module._TABLES.replace(
+        "    base REAL,                       -- the start-of-year base of a stock\n", ""
+    )
+    assert old_tables != ledger_module._TABLES
+    path = tmp_path / "v2.sqlite3"
+    with sqlite3.connect(office.ledger) as src, sqlite3.connect(path) as db:
+        db.executescript(old_tables)
+        for table in ("meta", "submissions", "runs"):
+            rows = src.execute(f"SELECT * FROM {table}").fetchall()
+            cols = len(rows[0]) if rows else 0
+            db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * cols)})", rows)
+        rows = src.execute("SELECT * FROM submission_values").fetchall()
+        db.executemany(
+            f"INSERT INTO submission_values VALUES ({','.join('?' * 10)})", [r[:10] for r in rows]
+        )
+        db.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+    before = sqlite3.connect(path).execute("SELECT COUNT(*) FROM submission_values").fetchone()
+    assert "base" not in {
+        r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(submission_values)")
+    }
+    with Ledger(path) as led:
+        assert led.accepted_values("zhoushan-shishi", "2024Q1")["定海"][10] == 12
+        assert led.bases("zhoushan-shishi", 2024) == {}
+        assert led.latest_before("zhoushan-shishi", office.period("2024Q2"))["定海"][10] == (
+            "2024Q1",
+            12.0,
+        )
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
+    assert db.execute("SELECT COUNT(*) FROM submission_values").fetchone() == before
+    assert "base" in {r[1] for r in db.execute("PRAGMA table_info(submission_values)")}
 
 
 def test_summary_feedback_name_is_the_documented_one():

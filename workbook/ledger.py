@@ -29,7 +29,10 @@ from workbook.period import Period, parse_period
 from workbook.report import Problem
 from workbook.submission import ACCEPTED, SKIPPED, Submission, ValueRecord, decide
 
-SCHEMA_VERSION = 2
+# 1: the first release. 2: files keyed by content and name, values with their cells.
+# 3: the base of a stock (submission_values.base); a schema-2 ledger written before that
+# column existed is brought up by adding it.
+SCHEMA_VERSION = 3
 APP = "shishi"
 # Bump when the checks of a return change: stored files are then re-checked when seen again.
 EVALUATOR_VERSION = "2"
@@ -171,6 +174,8 @@ class Ledger:
             if version == 1:
                 self._migrate_v1()
             self._create_tables()
+            if version == 2:
+                self._migrate_v2()
             self.db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -201,6 +206,12 @@ class Ledger:
         )
         self.db.execute("DROP TABLE submission_values_v1")
         self.db.execute("DROP TABLE submissions_v1")
+
+    def _migrate_v2(self) -> None:
+        """Schema 2 came without the base of a stock: add the column (empty) where missing."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(submission_values)")}
+        if "base" not in columns:
+            self.db.execute("ALTER TABLE submission_values ADD COLUMN base REAL")
 
     def close(self) -> None:
         self.db.close()

@@ -45,3 +45,8 @@ def parse_bases(text: str) -> dict[int, float]:
             except ValueError:
                 continue
     return out
+
+
+def row_name(seq: int) -> str:
+    """The defined name of a data row: identifies the row even after rows are inserted."""
+    return f"shishi_row_{seq:03d}"

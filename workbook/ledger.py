@@ -19,15 +19,14 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from workbook.errors import FileIOError
-from workbook.period import Period, parse_period
-from workbook.report import Problem
-from workbook.submission import ACCEPTED, SKIPPED, Submission, ValueRecord, decide
+from workbook.ledgerreads import LedgerReads
+from workbook.submission import SKIPPED, Submission, decide
 
 # 1: the first release. 2: files keyed by content and name, values with their cells.
 # 3: the base of a stock (submission_values.base); a schema-2 ledger written before that
@@ -97,20 +96,25 @@ _SUB_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class LedgerRow:
-    """One recorded submission, as ``shishi history`` shows it."""
-
-    period: str
-    unit: str
-    file_name: str
-    sha256: str
-    file_time: str
-    status: str
-    decision: str
-    problems: int
-    errors: int
-    recorded_at: str
+def _fields(sub: Submission, catalogue_version: str, evaluated_with: str) -> tuple[Any, ...]:
+    """The submission's columns in the order of ``_SUB_COLUMNS``."""
+    return (
+        catalogue_version,
+        sub.unit,
+        sub.period,
+        sub.mtime,
+        sub.size,
+        sub.status,
+        sub.decision,
+        sub.problems,
+        sub.errors,
+        sub.template_version,
+        int(sub.eligible),
+        evaluated_with,
+        json.dumps([asdict(p) for p in sub.found], ensure_ascii=False),
+        json.dumps(sub.signature, ensure_ascii=False),
+        sub.path,
+    )
 
 
 def _now() -> str:
@@ -124,7 +128,7 @@ def _not_a_ledger(path: Path, why: str) -> FileIOError:
     )
 
 
-class Ledger:
+class Ledger(LedgerReads):
     """A connection to the ledger file (or an in-memory one); created on first use."""
 
     def __init__(self, path: Path | str) -> None:
@@ -280,32 +284,8 @@ class Ledger:
             if row is not None and row[1] == evaluated_with:
                 sub.ledger_id = row[0]
                 continue
-            if sub.sha256:
-                twin = self.db.execute(
-                    "SELECT file_name FROM submissions WHERE catalogue_id=? AND period=? "
-                    "AND sha256=? AND file_name<>? ORDER BY id LIMIT 1",
-                    key[:3] + (sub.name,),
-                ).fetchone()
-                if twin is not None and sub.eligible:
-                    sub.eligible, sub.status, sub.found, sub.values = False, SKIPPED, [], {}
-                    sub.decision = f"与“{twin[0]}”内容完全相同，按重复文件跳过。"
-            fields = (
-                catalogue_version,
-                sub.unit,
-                sub.period,
-                sub.mtime,
-                sub.size,
-                sub.status,
-                sub.decision,
-                sub.problems,
-                sub.errors,
-                sub.template_version,
-                int(sub.eligible),
-                evaluated_with,
-                json.dumps([asdict(p) for p in sub.found], ensure_ascii=False),
-                json.dumps(sub.signature, ensure_ascii=False),
-                sub.path,
-            )
+            self._skip_if_twin(sub, key)
+            fields = _fields(sub, catalogue_version, evaluated_with)
             if row is None:
                 cur = self.db.execute(
                     "INSERT INTO submissions (catalogue_id, period, sha256, file_name, "
@@ -324,6 +304,20 @@ class Ledger:
             self._store_values(sub)
             touched.add(sub.ledger_id)
         return touched
+
+    def _skip_if_twin(self, sub: Submission, key: tuple[str, str, str, str]) -> None:
+        """The same content already stored under another name: this file is a duplicate
+        (skipped, nothing counted twice)."""
+        if not sub.sha256:
+            return
+        twin = self.db.execute(
+            "SELECT file_name FROM submissions WHERE catalogue_id=? AND period=? "
+            "AND sha256=? AND file_name<>? ORDER BY id LIMIT 1",
+            key[:3] + (sub.name,),
+        ).fetchone()
+        if twin is not None and sub.eligible:
+            sub.eligible, sub.status, sub.found, sub.values = False, SKIPPED, [], {}
+            sub.decision = f"与“{twin[0]}”内容完全相同，按重复文件跳过。"
 
     def _store_values(self, sub: Submission) -> None:
         rows = []
@@ -366,193 +360,6 @@ class Ledger:
                 )
                 changed.add(int(s.ledger_id or 0))
         return changed
-
-    # --- reading ------------------------------------------------------------------------------
-
-    def submissions(
-        self, catalogue_id: str, period: str, with_values: bool = True
-    ) -> list[Submission]:
-        """Every stored file of the period, in the order first recorded, with its problems;
-        with ``with_values``, the accepted ones also carry their values."""
-        out = []
-        for r in self.db.execute(
-            "SELECT id, file_path, file_name, size, sha256, file_time, unit, template_period, "
-            "template_version, status, decision, eligible, problems_json, signature_json "
-            "FROM submissions WHERE catalogue_id=? AND period=? ORDER BY id",
-            (catalogue_id, period),
-        ):
-            sub = Submission(
-                path=r[1] or r[2],
-                name=r[2],
-                size=r[3],
-                sha256="" if r[4].startswith("path:") else r[4],
-                mtime=r[5],
-                unit=r[6],
-                period=r[7],
-                template_version=r[8],
-                status=r[9],
-                decision=r[10],
-                eligible=bool(r[11]),
-                found=[Problem(**p) for p in json.loads(r[12])],
-                signature=json.loads(r[13]),
-                ledger_id=r[0],
-            )
-            out.append(sub)
-        if with_values:
-            accepted = {sub.ledger_id: sub for sub in out if sub.status == ACCEPTED}
-            for sub_id, values in self._values_of_period(catalogue_id, period).items():
-                if sub_id in accepted:
-                    accepted[sub_id].values = values
-        return out
-
-    def _values_of_period(
-        self, catalogue_id: str, period: str
-    ) -> dict[int, dict[int, ValueRecord]]:
-        """Submission id → its values, for the accepted files of ``period``, in one query
-        (one query per file cost a tenth of a second for 1,000 units)."""
-        return self._values_where(
-            "s.catalogue_id=? AND s.period=? AND s.status='accepted'", (catalogue_id, period)
-        )
-
-    def values(self, sub_id: int) -> dict[int, ValueRecord]:
-        """The values stored for one file (any status: a superseded file keeps its values)."""
-        return self._values_where("s.id=?", (sub_id,)).get(sub_id, {})
-
-    def _values_where(
-        self, where: str, params: tuple[Any, ...]
-    ) -> dict[int, dict[int, ValueRecord]]:
-        out: dict[int, dict[int, ValueRecord]] = {}
-        for sub_id, seq, num, text, raw, cell, progress, problems, remark, valid in self.db.execute(
-            "SELECT v.submission_id, v.seq, v.value_num, v.value_text, v.raw, v.cell, "
-            "v.progress, v.problems, v.remark, v.valid FROM submission_values v "
-            f"JOIN submissions s ON s.id = v.submission_id WHERE {where} "
-            "ORDER BY v.submission_id, v.seq",
-            params,
-        ):
-            out.setdefault(sub_id, {})[seq] = ValueRecord(
-                seq,
-                num if num is not None else text,
-                raw,
-                cell,
-                progress,
-                problems,
-                remark,
-                bool(valid),
-            )
-        return out
-
-    def accepted_values(self, catalogue_id: str, period: str) -> dict[str, dict[int, float | str]]:
-        """Unit → 序号 → accepted value for ``period``."""
-        out: dict[str, dict[int, float | str]] = {}
-        for unit, seq, num, text in self.db.execute(
-            "SELECT s.unit, v.seq, v.value_num, v.value_text FROM submissions s "
-            "JOIN submission_values v ON v.submission_id = s.id "
-            "WHERE s.catalogue_id=? AND s.period=? AND s.status='accepted' "
-            "AND (v.value_num IS NOT NULL OR v.value_text IS NOT NULL)",
-            (catalogue_id, period),
-        ):
-            out.setdefault(unit, {})[seq] = num if num is not None else text
-        return out
-
-    def latest_before(
-        self, catalogue_id: str, period: Period
-    ) -> dict[str, dict[int, tuple[str, float | str]]]:
-        """Unit → 序号 → (period code, value): the latest accepted figure of an earlier period
-        of the same year (上期累计, and what ``value.decreased`` compares with)."""
-        out: dict[str, dict[int, tuple[str, float | str]]] = {}
-        best: dict[tuple[str, int], Period] = {}
-        earlier = [
-            code
-            for code in self.periods(catalogue_id, period.year)
-            if parse_period(code).months < period.months
-        ]
-        if not earlier:  # the year's first period: nothing to carry (no rows to scan)
-            return out
-        marks = ",".join("?" * len(earlier))
-        for code, unit, seq, num, text in self.db.execute(
-            "SELECT s.period, s.unit, v.seq, v.value_num, v.value_text FROM submissions s "
-            "JOIN submission_values v ON v.submission_id = s.id "
-            f"WHERE s.catalogue_id=? AND s.period IN ({marks}) AND s.status='accepted' "
-            "AND (v.value_num IS NOT NULL OR v.value_text IS NOT NULL)",
-            (catalogue_id, *earlier),
-        ):
-            p = parse_period(code)
-            if p.year != period.year or p.months >= period.months:
-                continue
-            if (unit, seq) in best and best[(unit, seq)] >= p:
-                continue
-            best[(unit, seq)] = p
-            out.setdefault(unit, {})[seq] = (code, num if num is not None else text)
-        return out
-
-    def bases(
-        self, catalogue_id: str, year: int, before: Period | None = None
-    ) -> dict[str, dict[int, float]]:
-        """Unit → 序号 → the start-of-year base of a stock, from the earliest period of
-        ``year`` (before ``before``, if given) whose accepted return gave one: reported once,
-        then locked in later templates."""
-        out: dict[str, dict[int, float]] = {}
-        first: dict[tuple[str, int], Period] = {}
-        for code, unit, seq, base in self.db.execute(
-            "SELECT s.period, s.unit, v.seq, v.base FROM submissions s "
-            "JOIN submission_values v ON v.submission_id = s.id "
-            "WHERE s.catalogue_id=? AND s.period LIKE ? AND s.status='accepted' "
-            "AND v.base IS NOT NULL",
-            (catalogue_id, f"{year}%"),
-        ):
-            p = parse_period(code)
-            if p.year != year or (before is not None and p.months >= before.months):
-                continue
-            if (unit, seq) not in first or p < first[(unit, seq)]:
-                first[(unit, seq)] = p
-                out.setdefault(unit, {})[seq] = float(base)
-        return out
-
-    def periods(self, catalogue_id: str, year: int) -> list[str]:
-        """Periods of ``year`` with at least one accepted return, in order."""
-        rows = self.db.execute(
-            "SELECT DISTINCT period FROM submissions WHERE catalogue_id=? AND period LIKE ? "
-            "AND status='accepted'",
-            (catalogue_id, f"{year}%"),
-        ).fetchall()
-        return sorted((r[0] for r in rows), key=parse_period)
-
-    def history(self, catalogue_id: str, year: int) -> dict[str, dict[str, dict[int, float | str]]]:
-        """Period → unit → 序号 → accepted value, for every recorded period of ``year``."""
-        return {p: self.accepted_values(catalogue_id, p) for p in self.periods(catalogue_id, year)}
-
-    def rows(
-        self, unit: str | None = None, catalogue_id: str | None = None, year: int | None = None
-    ) -> list[LedgerRow]:
-        """Recorded submissions, oldest period first."""
-        sql = (
-            "SELECT period, unit, file_name, sha256, file_time, status, decision, problems, "
-            "errors, recorded_at FROM submissions WHERE 1=1"
-        )
-        args: list[Any] = []
-        if unit:
-            sql += " AND unit=?"
-            args.append(unit)
-        if catalogue_id:
-            sql += " AND catalogue_id=?"
-            args.append(catalogue_id)
-        if year:
-            sql += " AND period LIKE ?"
-            args.append(f"{year}%")
-        sql += " ORDER BY period, unit, file_time, file_name"
-        return [LedgerRow(*r) for r in self.db.execute(sql, args)]
-
-    def units(self) -> set[str]:
-        """Every unit the ledger has a file from, whatever the catalogue."""
-        return {r[0] for r in self.db.execute("SELECT DISTINCT unit FROM submissions") if r[0]}
-
-    def dump(self) -> list[tuple[Any, ...]]:
-        """Every row of the state (meta, submissions, values), for tests that compare states.
-        The run journal is a log of outputs, not state, and is left out."""
-        out: list[tuple[Any, ...]] = []
-        for table in ("meta", "submissions", "submission_values"):
-            out += [(table, *r) for r in self.db.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
-        return out
 
     # --- the run journal ------------------------------------------------------------------
 

@@ -128,3 +128,28 @@ def test_a_corrupt_ledger_is_one_chinese_line(tmp_path):
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     r = shishi("history", "--ledger", ledger)
     assert r.returncode == 2 and "缺少格式版本信息" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
+    """``shishi history | head`` : when the reader has gone, no traceback and no 无法读写."""
+    import os
+    import subprocess
+    import sys
+
+    from workbook.ledger import Ledger
+
+    Ledger(tmp_path / "l.sqlite3").close()
+    r, w = os.pipe()
+    os.close(r)  # the reader is gone before the first line is written
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "workbook", "history", "--ledger", str(tmp_path / "l.sqlite3")],
+            stdout=w,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(w)
+    assert "Traceback" not in proc.stderr and "无法读写" not in proc.stderr, proc.stderr
+    assert proc.returncode == 0

@@ -3,6 +3,8 @@ Chinese metavars, and the options several commands share."""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -69,6 +71,9 @@ class ChineseGroup(click.Group):
             raise
         except ShishiError as exc:
             raise CannotRun(str(exc)) from exc
+        except BrokenPipeError:  # the reader went away (| head): nothing left to say to it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except OSError as exc:
             raise CannotRun(_os_message(exc)) from exc
         except sqlite3.Error as exc:

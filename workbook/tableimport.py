@@ -10,7 +10,6 @@ whole catalogue is checked by ``lint`` and its problems are pointed back at cell
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,8 @@ from workbook import catalogue as catmod
 from workbook import lint
 from workbook.cellformats import col_letter
 from workbook.errors import InputError
-from workbook.measures import KIND_FROM_ZH, KIND_ZH, TARGET_TYPE
 from workbook.report import Report
+from workbook.tablecells import CellReader
 from workbook.tablefile import (
     BASE_HEADER,
     EXTRA_HEADER,
@@ -31,39 +30,9 @@ from workbook.tablefile import (
 from workbook.tablegrid import Grid, read_grids
 from workbook.targets import REPORTED_TYPES, direction_for, parse_target
 
-NO_OWN_TARGET = ("na", "none", "follows", "in_county")
-_TARGET_HELP = {
-    "quantity": "数字，如 2500、0.9万、24以上",
-    "threshold": "带百分号或时限的水平，如 达到80%、均达到95%以上、15分钟以内、3个工作日",
-    "change": "变化幅度，如 下降10%以上、增长8%以上",
-    "qualitative": "一句工作要求，如 制定1个以上行业信用建设指引",
-}
-_KIND_WORDS = "、".join(KIND_ZH.values())
-_CHINESE_DIGITS = re.compile(r"[零一二三四五六七八九十百千〇两]")
 
-
-class Importer:
+class Importer(CellReader):
     """Reads the grids into catalogue data, adding one problem per bad cell."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.report = Report()
-        self.cells: dict[str, tuple[str, str]] = {}  # JSON path -> (sheet, cell)
-
-    def error(self, grid: Grid, r: int, c: int, message: str, action: str, code: str) -> None:
-        self.report.add(
-            code,
-            "error",
-            message,
-            action=action,
-            file=self.file,
-            sheet=grid.name,
-            cell=f"{col_letter(c - 1)}{r}",
-            found=grid.text(r, c),
-        )
-
-    def where(self, path: str, grid: Grid, r: int, c: int) -> None:
-        self.cells[path] = (grid.name, f"{col_letter(c - 1)}{r}")
 
     # --- 目录信息 ------------------------------------------------------------------------
 
@@ -210,19 +179,11 @@ class Importer:
         ]
         return acts, indicators
 
-    def row(
-        self,
-        g: Grid,
-        r: int,
-        units: list[tuple[str, int]],
-        extras: dict[str, int],
-        actions: dict[str, tuple[int, int, int]],
-        path: str,
-    ) -> dict[str, Any] | None:
-        def extra(h: str) -> str:
-            return g.text(r, extras[h]) if h in extras else ""
-
-        bad = len(self.report.errors)
+    def head(
+        self, g: Grid, r: int, actions: dict[str, tuple[int, int, int]]
+    ) -> tuple[int | None, int, str, str]:
+        """序号, the action's number, 目标名称 and 单位 of row ``r``, in the order of the
+        columns; each missing or bad one is an error."""
         seq_text = g.text(r, 1)
         seq = int(seq_text) if seq_text.isdigit() and int(seq_text) > 0 else None
         if seq is None:
@@ -243,6 +204,35 @@ class Importer:
             self.error(
                 g, r, 4, "单位为空。", "填写计量单位，如 家、个、%、亿元。", "indicator.unit_empty"
             )
+        return seq, action_no, name, unit
+
+    def record_cells(self, g: Grid, r: int, path: str, extras: dict[str, int]) -> None:
+        """Where each field of the row's indicator came from (lint's problems point there)."""
+        for key, c in (("", 1), (".action", 2), (".name", 3), (".unit", 4), (".city", 5)):
+            self.where(path + key, g, r, c)
+        self.where(path + ".direction", g, r, 5)
+        for key, h in (
+            (".measure", "目标类型"),
+            (".plan", "方案目标值"),
+            (".progress", "进度依据"),
+        ):
+            if h in extras:
+                self.where(path + key, g, r, extras[h])
+
+    def row(
+        self,
+        g: Grid,
+        r: int,
+        units: list[tuple[str, int]],
+        extras: dict[str, int],
+        actions: dict[str, tuple[int, int, int]],
+        path: str,
+    ) -> dict[str, Any] | None:
+        def extra(h: str) -> str:
+            return g.text(r, extras[h]) if h in extras else ""
+
+        bad = len(self.report.errors)
+        seq, action_no, name, unit = self.head(g, r, actions)
         kind = self.kind(g, r, extras)
         city = self.target(g, r, 5, kind, "全市目标", city=True)
         targets = {}
@@ -254,16 +244,7 @@ class Importer:
         milestones = self.milestones(g, r, extras)
         if len(self.report.errors) > bad or seq is None or kind is None or city is None:
             return None
-        for key, c in (("", 1), (".action", 2), (".name", 3), (".unit", 4), (".city", 5)):
-            self.where(path + key, g, r, c)
-        self.where(path + ".direction", g, r, 5)
-        for key, h in (
-            (".measure", "目标类型"),
-            (".plan", "方案目标值"),
-            (".progress", "进度依据"),
-        ):
-            if h in extras:
-                self.where(path + key, g, r, extras[h])
+        self.record_cells(g, r, path, extras)
         ind: dict[str, Any] = {
             "seq": seq,
             "action": action_no,
@@ -287,118 +268,6 @@ class Importer:
                 ind["progress"]["milestones"] = milestones
         return ind
 
-    def action(self, g: Grid, r: int, actions: dict[str, tuple[int, int, int]]) -> int:
-        label = g.text(r, 2)
-        m = re.match(r"^(.*?)[(（](\d+)项[)）]$", label)
-        if not m or not m.group(1).strip():
-            msg = f"实事名称“{label}”不是“名称(N项)”的写法。"
-            self.error(g, r, 2, msg, "写成如“增值服务暖企行动(5项)”。", "action.label")
-            return 0
-        name, count = m.group(1).strip(), int(m.group(2))
-        if name in actions and actions[name][1] != count:
-            first = actions[name][2]
-            msg = f"“{name}”在第 {first} 行写作 {actions[name][1]} 项，这里写作 {count} 项。"
-            self.error(g, r, 2, msg, "同一实事各行的项数须一致。", "action.count_conflict")
-            return actions[name][0]
-        if name not in actions:
-            actions[name] = (len(actions) + 1, count, r)
-            self.where(f"$.actions[{len(actions) - 1}]", g, r, 2)
-        return actions[name][0]
-
-    def kind(self, g: Grid, r: int, extras: dict[str, int]) -> str | None:
-        c = extras["目标类型"]  # present: ``columns`` refuses a table without it
-        word = g.text(r, c)
-        if word not in KIND_FROM_ZH:
-            msg = "目标类型为空。" if not word else f"目标类型“{word}”不是已知类型。"
-            self.error(g, r, c, msg, f"填写 {_KIND_WORDS} 之一。", "indicator.kind_unknown")
-            return None
-        return KIND_FROM_ZH[word]
-
-    def target(
-        self, g: Grid, r: int, c: int, kind: str | None, who: str, city: bool
-    ) -> dict[str, Any] | None:
-        text = g.text(r, c)
-        parsed = parse_target(text)
-        merge = g.merge_at(r, c)
-        out: dict[str, Any] = {"text": text}
-        if merge is not None and merge[3] > merge[1]:
-            out["merged"] = True
-        out.update(parsed.as_dict())
-        if kind is None:
-            return out
-        want = TARGET_TYPE[kind]
-        if parsed.type == want or (not city and parsed.type in NO_OWN_TARGET):
-            return out
-        label = KIND_ZH[kind]
-        if city and parsed.type in ("none", "na"):
-            msg = f"{who}为空。" if not text else f"{who}是“/”，但每个指标都须有全市目标。"
-        elif re.match(r"^\s*[-－−]", text):
-            msg = f"{who}“{text}”是负数，目标不能为负数。"
-        elif _CHINESE_DIGITS.search(text) and parsed.type == "qualitative":
-            msg = f"{who}“{text}”用了汉字数字，读不出目标值；本行目标类型为“{label}”。"
-        else:
-            msg = f"{who}“{text}”不能按本行的目标类型“{label}”读取。"
-        act = f"填写{_TARGET_HELP[want]}" + ("" if city else "；不适用填 /")
-        act += f"。若本行确应改为别的类型，请同时修改“目标类型”列（可选：{_KIND_WORDS}）。"
-        self.error(g, r, c, msg, act, "target.kind_mismatch")
-        return None
-
-    def phrase_gaps(self, g: Grid, r: int, units: list[tuple[str, int]]) -> None:
-        """A row-wide phrase ("均达到80%") must reach every unit: name the cells it misses."""
-        spans = [g.merge_at(r, c) for _, c in units]
-        wide = [m for m in spans if m is not None and m[3] > m[1]]
-        phrase = g.text(r, wide[0][1]) if wide else ""
-        if not phrase:
-            texts = [g.text(r, c) for _, c in units]
-            common = Counter(t for t in texts if t.startswith("均"))
-            phrase = (
-                common.most_common(1)[0][0] if common and common.most_common(1)[0][1] > 1 else ""
-            )
-        if not phrase:
-            return
-        for uid, c in units:
-            if g.text(r, c) == "":
-                msg = f"本行的“{phrase}”适用于各单位，但{uid}这一格为空（不在合并范围内）。"
-                act = f"把合并范围扩展到 {col_letter(c - 1)}{r}，或在此填写{uid}的目标（不适用填 /）。"
-                self.error(g, r, c, msg, act, "target.phrase_gap")
-
-    def plan_value(self, g: Grid, r: int, extras: dict[str, int]) -> int | float | None:
-        if "方案目标值" not in extras or not g.text(r, extras["方案目标值"]):
-            if "方案原文" in extras and g.text(r, extras["方案原文"]):
-                msg = "填了方案原文，但方案目标值为空。"
-                self.error(
-                    g,
-                    r,
-                    extras.get("方案目标值", extras["方案原文"]),
-                    msg,
-                    "填写方案原文中的目标数字。",
-                    "plan.value",
-                )
-            return None
-        text = g.text(r, extras["方案目标值"])
-        try:
-            f = float(text)
-        except ValueError:
-            msg = f"方案目标值“{text}”不是数字。"
-            self.error(g, r, extras["方案目标值"], msg, "只填数字，如 9000。", "plan.value")
-            return None
-        return int(f) if f.is_integer() else f
-
-    def milestones(self, g: Grid, r: int, extras: dict[str, int]) -> dict[str, float]:
-        if "时间表" not in extras or not g.text(r, extras["时间表"]):
-            return {}
-        text = g.text(r, extras["时间表"])
-        out = {}
-        for part in text.replace("；", ";").replace("：", ":").split(";"):
-            m = re.fullmatch(r"\s*(\d{1,2})\s*:\s*(\d+(?:\.\d+)?)\s*%\s*", part)
-            if not m or not 1 <= int(m.group(1)) <= 12 or float(m.group(2)) > 100:
-                msg = f"时间表“{text}”中“{part}”不是“月份:比例%”。"
-                act = "写成如 3:20%;6:50%;9:80%（月末累计应完成全年目标的比例）。"
-                self.error(g, r, extras["时间表"], msg, act, "progress.milestones")
-                return {}
-            out[str(int(m.group(1)))] = round(float(m.group(2)) / 100, 6)
-        return out
-
 
 def _strip_unit(printed: str, unit: str) -> str:
     for suffix in (f"({unit})", f"（{unit}）", "(%)"):
@@ -420,36 +289,8 @@ def import_table(
     """
     table, info = read_grids(path)
     imp = Importer(str(path))
-    for grid in [g for g in (table, info) if g is not None]:
-        for cell, text in grid.far:
-            imp.report.add(
-                "table.far_cell",
-                "warning",
-                f"单元格 {cell} 远在表格之外，有内容“{text}”，未读取。",
-                action="删去该单元格的内容。",
-                file=str(path),
-                sheet=grid.name,
-                cell=cell,
-                found=text,
-            )
-    if info is not None:
-        if year is not None or version is not None:
-            raise InputError(
-                "xlsx 的年度和版本写在“目录信息”工作表中；--year/--version 只用于 csv。"
-            )
-        ident, units = imp.info(info)
-        declared = {u["id"]: (info.name, f"A{u.pop('row')}") for u in units}
-        register = f"“{INFO_SHEET}”工作表"
-    elif base is not None:
-        ident = {
-            k: getattr(base, k) for k in ("catalogue_id", "version", "year", "title", "source")
-        }
-        ident.update({k: v for k, v in (("year", year), ("version", version)) if v is not None})
-        units = [{"id": u.id, "full_name": u.full_name, "kind": u.kind} for u in base.units]
-        declared = {u["id"]: ("", "") for u in units}
-        register = "基础目录（--base）的单位列表"
-    else:
-        raise InputError("csv 没有“目录信息”，请用 --base 指定提供单位和年度的目录。")
+    _far_cells(imp, path, [g for g in (table, info) if g is not None])
+    ident, units, declared, register = _identity(imp, info, base, year, version)
     cols = imp.columns(table, declared, register)
     if cols is None:
         return None, imp.report
@@ -467,6 +308,64 @@ def import_table(
     }
     if info is None and base is not None:
         _merged_from_base(data, base)
+    _units_without_targets(imp, path, table, unit_cols, indicators)
+    checked = lint.check_data(data, file=str(path))
+    for p in checked.problems:
+        hit = _cell_for(p.path, imp.cells)
+        if hit:
+            p.sheet, p.cell = hit
+    imp.report.problems.extend(checked.problems)
+    return (data if imp.report.valid else None), imp.report
+
+
+def _far_cells(imp: Importer, path: Path, grids: list[Grid]) -> None:
+    for grid in grids:
+        for cell, text in grid.far:
+            imp.report.add(
+                "table.far_cell",
+                "warning",
+                f"单元格 {cell} 远在表格之外，有内容“{text}”，未读取。",
+                action="删去该单元格的内容。",
+                file=str(path),
+                sheet=grid.name,
+                cell=cell,
+                found=text,
+            )
+
+
+def _identity(
+    imp: Importer,
+    info: Grid | None,
+    base: catmod.Catalogue | None,
+    year: int | None,
+    version: str | None,
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, tuple[str, str]], str]:
+    """The catalogue's identity and units, the cell each unit is declared in, and where the
+    units are declared (目录信息 for an xlsx, the base catalogue for a csv)."""
+    if info is not None:
+        if year is not None or version is not None:
+            raise InputError(
+                "xlsx 的年度和版本写在“目录信息”工作表中；--year/--version 只用于 csv。"
+            )
+        ident, units = imp.info(info)
+        declared = {u["id"]: (info.name, f"A{u.pop('row')}") for u in units}
+        return ident, units, declared, f"“{INFO_SHEET}”工作表"
+    if base is None:
+        raise InputError("csv 没有“目录信息”，请用 --base 指定提供单位和年度的目录。")
+    ident = {k: getattr(base, k) for k in ("catalogue_id", "version", "year", "title", "source")}
+    ident.update({k: v for k, v in (("year", year), ("version", version)) if v is not None})
+    units = [{"id": u.id, "full_name": u.full_name, "kind": u.kind} for u in base.units]
+    declared = {u["id"]: ("", "") for u in units}
+    return ident, units, declared, "基础目录（--base）的单位列表"
+
+
+def _units_without_targets(
+    imp: Importer,
+    path: Path,
+    table: Grid,
+    unit_cols: list[tuple[str, int]],
+    indicators: list[dict[str, Any]],
+) -> None:
     for uid, c in unit_cols:
         if not any(i["targets"][uid]["type"] in REPORTED_TYPES for i in indicators):
             imp.report.add(
@@ -478,13 +377,6 @@ def import_table(
                 sheet=table.name,
                 cell=f"{col_letter(c - 1)}1",
             )
-    checked = lint.check_data(data, file=str(path))
-    for p in checked.problems:
-        hit = _cell_for(p.path, imp.cells)
-        if hit:
-            p.sheet, p.cell = hit
-    imp.report.problems.extend(checked.problems)
-    return (data if imp.report.valid else None), imp.report
 
 
 def _cell_for(path: str, cells: dict[str, tuple[str, str]]) -> tuple[str, str] | None:

@@ -67,6 +67,12 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Reading
         )
     if isinstance(raw, int | float):
         return _from_number(float(raw), m, unit, fmt)
+    return _from_text(raw, m, kind, unit)
+
+
+def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> Reading:
+    """A figure typed as text ("1,234", "0.9万", "85%", "12家"): read when it can mean one
+    thing only, with a note saying how it was read."""
     text = _clean(str(raw))
     if text in NOT_APPLICABLE_MARKS:
         return Reading(

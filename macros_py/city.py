@@ -21,32 +21,19 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from workbook.errors import ShishiError
+from workbook.layout import (
+    CITY_RESULTS,
+    CITY_SETTINGS,
+    CONTROL_SHEET,
+    LAGGING_ANCHOR,
+    LAGGING_HEADERS,
+    LAGGING_ROWS,
+)
 from workbook.xlsxio import cell_text
 
-CONTROL_SHEET = "一键汇总"
-SETTING_NAMES = (
-    "shishi_returns_dir",
-    "shishi_period",
-    "shishi_output",
-    "shishi_catalogue",
-    "shishi_ledger",
-)
-RESULT_NAMES = (
-    "shishi_last_run",
-    "shishi_status",
-    "shishi_accepted",
-    "shishi_rejected",
-    "shishi_missing",
-    "shishi_problems",
-    "shishi_lagging_count",
-    "shishi_summary_path",
-    "shishi_feedback_dir",
-    "shishi_bulletin",
-    "shishi_chase",
-)
-LAGGING_ANCHOR = "shishi_lagging"
-LAGGING_ROWS = 200
-LAGGING_COLUMNS = 6
+SETTING_NAMES = tuple(name for name, _ in CITY_SETTINGS)
+RESULT_NAMES = tuple(name for name, _ in CITY_RESULTS)
+LAGGING_COLUMNS = len(LAGGING_HEADERS)
 
 
 class Book(Protocol):

@@ -206,7 +206,7 @@ def _value(v: Any, unit: str) -> str:
 
 
 def _build(result: Consolidation, settings: dict[str, Any], tmp: Path) -> None:
-    from workbook.charts import action_chart, chinese_font, ranking_chart
+    from workbook.charts import action_chart, chinese_font
 
     facts = bulletin_facts(result, settings)
     fonts = {**DEFAULT_FONTS, **settings.get("bulletin", {}).get("fonts", {})}
@@ -229,6 +229,26 @@ def _build(result: Consolidation, settings: dict[str, Any], tmp: Path) -> None:
         d.para(f"{label}：共 {n} 项，{_status_sentence(counts) or '暂无数据'}。")
     font_missing = chinese_font() is None
     d.picture(action_chart(result))
+    _units_and_lagging(d, result, facts)
+    d.para("四、未报送单位", "heading")
+    if facts.missing_units:
+        d.para(f"截至汇总时，{'、'.join(facts.missing_units)}未报送本期填报表。")
+        for c in result.chase:
+            d.para(c.message)
+    else:
+        d.para("各单位均已按期报送。")
+    d.para("五、下步工作", "heading")
+    d.para("（请办公室补充下步工作要求。）")
+    if font_missing:
+        d.para("（注：生成本通报的电脑未安装中文字体，图表中的文字可能无法显示。）")
+    d.save(tmp)
+
+
+def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts) -> None:
+    """二、各单位情况 (the ranking table and chart) and 三、滞后事项 (each unit's lagging rows
+    with its own explanation)."""
+    from workbook.charts import ranking_chart
+
     d.para("二、各单位情况", "heading")
     d.para(f"计分办法：{result.ranking_formula}")
     d.table(
@@ -260,18 +280,6 @@ def _build(result: Consolidation, settings: dict[str, Any], tmp: Path) -> None:
                 f"序号 {it['seq']} {it['name']}：目标 {it['target']}，累计完成 "
                 f"{_value(it['value'], it['unit'])}{rate}。{said}"
             )
-    d.para("四、未报送单位", "heading")
-    if facts.missing_units:
-        d.para(f"截至汇总时，{'、'.join(facts.missing_units)}未报送本期填报表。")
-        for c in result.chase:
-            d.para(c.message)
-    else:
-        d.para("各单位均已按期报送。")
-    d.para("五、下步工作", "heading")
-    d.para("（请办公室补充下步工作要求。）")
-    if font_missing:
-        d.para("（注：生成本通报的电脑未安装中文字体，图表中的文字可能无法显示。）")
-    d.save(tmp)
 
 
 def _cn_number(n: int) -> str:

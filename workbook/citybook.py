@@ -14,15 +14,22 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbook.errors import FileIOError, InputError
+from workbook.layout import (
+    CITY_RESULTS,
+    CITY_SETTINGS,
+    CONTROL_SHEET,
+    LAGGING_ANCHOR,
+    LAGGING_HEADERS,
+)
 from workbook.xlsxio import atomic_write
 from workbook.xlsxsheet import new_workbook
 
 BOOK_NAME = "shishi_city"
 MACRO = "SampleCall"
 BUTTON_CAPTION = "一键汇总"
-CONTROL_SHEET = "一键汇总"
 CONF_SHEET = "xlwings.conf"
 LAGGING_ROW = 24  # zero-based row of the lagging list's first data row
 
@@ -148,12 +155,8 @@ def sh_text(python: str, source_root: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _write_book(
-    path: Path, vba: Path, returns_dir: str, period: str, output: str, ledger: str, python: str
-) -> None:
-    wb = new_workbook(path)
-    wb.add_vba_project(str(vba))
-    wb.set_vba_name("ThisWorkbook")
+def _formats(wb: Any) -> tuple[Any, Any, Any, Any, Any, Any]:
+    """The control sheet's formats: title, label, setting (yellow, text), result, header, note."""
     title = wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True})
     label = wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "align": "right"})
     value = wb.add_format(
@@ -173,6 +176,16 @@ def _write_book(
         {"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#D9D9D9"}
     )
     note = wb.add_format({"font_name": "宋体", "font_size": 10, "font_color": "#595959"})
+    return title, label, value, shown, head, note
+
+
+def _write_book(
+    path: Path, vba: Path, returns_dir: str, period: str, output: str, ledger: str, python: str
+) -> None:
+    wb = new_workbook(path)
+    wb.add_vba_project(str(vba))
+    wb.set_vba_name("ThisWorkbook")
+    title, label, value, shown, head, note = _formats(wb)
     ws = wb.add_worksheet(CONTROL_SHEET)
     ws.set_vba_name("Sheet1")
     ws.set_column(0, 0, 16)
@@ -180,16 +193,15 @@ def _write_book(
     ws.set_column(2, 5, 14)
     ws.write_string(0, 0, "十件实事 一键汇总", title)
     ws.write_string(1, 0, "黄色单元格可以修改；相对路径以本工作簿所在文件夹为准。", note)
-    settings = [
-        ("shishi_returns_dir", "回收文件夹", returns_dir),
-        ("shishi_period", "期次", period),
-        ("shishi_output", "汇总表保存位置", output),
-        ("shishi_catalogue", "目录文件（可空）", ""),
-        ("shishi_ledger", "报送台账（空：与命令行共用的默认台账）", ledger),
-    ]
-    for i, (name, text, default) in enumerate(settings, start=3):
+    defaults = {
+        "shishi_returns_dir": returns_dir,
+        "shishi_period": period,
+        "shishi_output": output,
+        "shishi_ledger": ledger,
+    }
+    for i, (name, text) in enumerate(CITY_SETTINGS, start=3):
         ws.write_string(i, 0, text + "：", label)
-        ws.write_string(i, 1, default, value)
+        ws.write_string(i, 1, defaults.get(name, ""), value)
         wb.define_name(name, f"='{CONTROL_SHEET}'!$B${i + 1}")
     ws.insert_button(
         3,
@@ -202,29 +214,22 @@ def _write_book(
             "font": {"name": "黑体", "size": 14},
         },
     )
-    results = [
-        ("shishi_last_run", "上次运行"),
-        ("shishi_status", "运行结果"),
-        ("shishi_accepted", "采用的单位"),
-        ("shishi_rejected", "退回的文件"),
-        ("shishi_missing", "未报送单位"),
-        ("shishi_problems", "发现问题"),
-        ("shishi_lagging_count", "滞后事项"),
-        ("shishi_summary_path", "汇总表"),
-        ("shishi_feedback_dir", "退回修改清单"),
-        ("shishi_bulletin", "通报（Word）"),
-        ("shishi_chase", "催报文字"),
-    ]
     ws.write_string(9, 0, "运行结果", title)
-    for i, (name, text) in enumerate(results, start=10):
+    for i, (name, text) in enumerate(CITY_RESULTS, start=10):
         ws.write_string(i, 0, text + "：", label)
         ws.write_blank(i, 1, None, shown)
         wb.define_name(name, f"='{CONTROL_SHEET}'!$B${i + 1}")
     ws.write_string(LAGGING_ROW - 2, 0, "滞后事项（前 200 项，全部见汇总表“滞后事项”）", title)
-    for c, h in enumerate(["单位", "序号", "目标名称", "本单位目标任务", "累计完成", "完成率"]):
+    for c, h in enumerate(LAGGING_HEADERS):
         ws.write_string(LAGGING_ROW - 1, c, h, head)
-    wb.define_name("shishi_lagging", f"='{CONTROL_SHEET}'!$A${LAGGING_ROW + 1}")
+    wb.define_name(LAGGING_ANCHOR, f"='{CONTROL_SHEET}'!$A${LAGGING_ROW + 1}")
     ws.activate()
+    _conf_sheet(wb, python)
+    wb.close()
+
+
+def _conf_sheet(wb: Any, python: str) -> None:
+    """xlwings.conf: which Python the button runs and where it finds shishi."""
     conf = wb.add_worksheet(CONF_SHEET)
     conf.set_vba_name("Sheet2")
     rows = [
@@ -239,7 +244,6 @@ def _write_book(
         conf.write_string(r, 1, v)
     conf.set_column(0, 0, 28)
     conf.set_column(1, 1, 70)
-    wb.close()
 
 
 README = """十件实事 一键汇总 使用说明

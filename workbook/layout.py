@@ -50,3 +50,33 @@ def parse_bases(text: str) -> dict[int, float]:
 def row_name(seq: int) -> str:
     """The defined name of a data row: identifies the row even after rows are inserted."""
     return f"shishi_row_{seq:03d}"
+
+
+# --- the city workbook's control sheet (citybook writes it, macros_py.city reads and fills it)
+
+CONTROL_SHEET = "一键汇总"
+# defined name -> label of the settings the office types (yellow cells)
+CITY_SETTINGS = (
+    ("shishi_returns_dir", "回收文件夹"),
+    ("shishi_period", "期次"),
+    ("shishi_output", "汇总表保存位置"),
+    ("shishi_catalogue", "目录文件（可空）"),
+    ("shishi_ledger", "报送台账（空：与命令行共用的默认台账）"),
+)
+# defined name -> label of what the button writes back
+CITY_RESULTS = (
+    ("shishi_last_run", "上次运行"),
+    ("shishi_status", "运行结果"),
+    ("shishi_accepted", "采用的单位"),
+    ("shishi_rejected", "退回的文件"),
+    ("shishi_missing", "未报送单位"),
+    ("shishi_problems", "发现问题"),
+    ("shishi_lagging_count", "滞后事项"),
+    ("shishi_summary_path", "汇总表"),
+    ("shishi_feedback_dir", "退回修改清单"),
+    ("shishi_bulletin", "通报（Word）"),
+    ("shishi_chase", "催报文字"),
+)
+LAGGING_ANCHOR = "shishi_lagging"  # the first cell of the lagging list
+LAGGING_ROWS = 200
+LAGGING_HEADERS = ("单位", "序号", "目标名称", "本单位目标任务", "累计完成", "完成率")

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from workbook import catalogue, lint
+from workbook import catalogue, catalogueschema, lint
 from workbook.catalogue import reporting_rows
 
 UNITS = ["市局", "定海", "普陀", "岱山", "嵊泗", "高新区", "新城", "金塘", "六横", "普陀山", "洋山"]
@@ -300,4 +300,4 @@ def test_sharing_equal_targets_does_not_hide_a_wrong_type(tmp_path):
     ten["targets"]["单位00"] = {"text": "1", "type": "quantity", "op": ">=", "value": 1}
     ten["targets"]["单位01"] = {"text": "1", "type": "quantity", "op": ">=", "value": True}
     assert catalogue.schema_errors(data)
-    assert not catalogue.is_schema_valid(data)
+    assert not catalogueschema.is_schema_valid(data)

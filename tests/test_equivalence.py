@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from workbook import catalogue, cellformats
+from workbook import catalogue, catalogueschema, cellformats
 from workbook.ledger import Ledger
 from workbook.period import parse_period
 from workbook.run import run_consolidation
@@ -103,7 +103,7 @@ def test_fast_and_plain_runs_agree(folder, monkeypatch):
             pass
 
     monkeypatch.setattr(cellformats, "_STYLES_CACHE", NoCache())
-    monkeypatch.setattr(catalogue, "_distinct_targets", lambda data: data)
+    monkeypatch.setattr(catalogueschema, "_distinct_targets", lambda data: data)
     monkeypatch.setattr(
         catalogue,
         "_targets",

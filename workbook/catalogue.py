@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from workbook import resources
+from workbook.catalogueschema import schema_errors, target_key
 from workbook.errors import InputError
 from workbook.targets import REPORTED_TYPES, TargetMeaning
 
@@ -257,80 +258,6 @@ def reporting_rows(cat: Catalogue, unit_id: str) -> list[Row]:
     return rows
 
 
-@cache
-def _schema() -> dict[str, Any]:
-    with resources.schema_path("catalogue.schema.json").open(encoding="utf-8") as f:
-        result: dict[str, Any] = json.load(f)
-    return result
-
-
-@cache
-def _fast_validator() -> Any:
-    """The schema compiled by fastjsonschema: ten times faster than jsonschema for the yes/no
-    question on a large catalogue; jsonschema then lists the errors when there are any."""
-    import fastjsonschema
-
-    return fastjsonschema.compile(_schema())
-
-
-def is_schema_valid(data: Any) -> bool:
-    """Whether ``data`` fits the schema. A unit's target is checked once per distinct target
-    (the schema does not constrain the unit keys, so this is the same question): a catalogue
-    of 1,000 units repeats the same few targets 81,000 times."""
-    import fastjsonschema
-
-    try:
-        _fast_validator()(_distinct_targets(data))
-    except fastjsonschema.JsonSchemaException:
-        return False
-    return True
-
-
-def _key(t: Any) -> Any:
-    """A hashable key, equal for target dicts with the same keys in the same order and the
-    same values of the same types (true, 1 and 1.0 are equal in Python, not to the schema; a
-    target written in another key order only misses the sharing, it is still checked)."""
-    try:
-        key = tuple((k, type(v), v) for k, v in t.items()) if isinstance(t, dict) else repr(t)
-        hash(key)
-        return key
-    except TypeError:  # an unhashable value (a list, a dict): only in a broken catalogue
-        return json.dumps(t, sort_keys=True, default=str)
-
-
-def _distinct_targets(data: Any) -> Any:
-    """``data`` with each indicator's targets reduced to one entry per distinct target."""
-    if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
-        return data
-    indicators = []
-    for ind in data["indicators"]:
-        targets = ind.get("targets") if isinstance(ind, dict) else None
-        if isinstance(targets, dict) and len(targets) > 16:
-            seen: dict[Any, tuple[str, Any]] = {}
-            for unit, t in targets.items():
-                seen.setdefault(_key(t), (unit, t))
-            ind = {**ind, "targets": dict(seen.values())}
-        indicators.append(ind)
-    return {**data, "indicators": indicators}
-
-
-def schema_errors(data: Any) -> list[tuple[str, str, str, str]]:
-    """Every JSON Schema error of ``data`` as (JSON path, Chinese sentence, what to do,
-    jsonschema's English sentence), in document order."""
-    import jsonschema  # only here: 50 ms of start-up when nothing is wrong
-
-    from workbook import schemazh
-
-    if is_schema_valid(data):
-        return []
-    validator = jsonschema.Draft7Validator(_schema())
-    out = []
-    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        zh, action = schemazh.message(err, data)
-        out.append((err.json_path, zh, action, err.message))
-    return out
-
-
 def read_json(path: Path) -> Any:
     try:
         with Path(path).open(encoding="utf-8-sig") as f:
@@ -348,7 +275,7 @@ def _targets(raw: dict[str, Any]) -> dict[str, Target]:
     made: dict[Any, Target] = {}
     out = {}
     for unit, t in raw.items():
-        key = _key(t)
+        key = target_key(t)
         target = made.get(key)
         if target is None:
             target = made[key] = Target.from_dict(t)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook import catalogue as catmod
+from workbook.catalogueschema import schema_errors
 from workbook.measures import KIND_ZH, measure
 from workbook.report import Report
 from workbook.targets import TargetMeaning, direction_for, measure_for, parse_target
@@ -42,7 +43,7 @@ def check_file(path: Path | str | None = None) -> Report:
 def check_data(data: Any, report: Report | None = None, file: str = "") -> Report:
     """Check catalogue data (already parsed JSON)."""
     report = report or Report()
-    errors = catmod.schema_errors(data)
+    errors = schema_errors(data)
     for where, zh, action, english in errors:
         report.add("schema", "error", zh, action=action, path=where, file=file, detail=english)
     if errors:

@@ -94,12 +94,10 @@ def write_csv(cat: catmod.Catalogue, path: Path) -> None:
 
 def write_xlsx(cat: catmod.Catalogue, path: Path) -> None:
     """The table as an xlsx with merged cells where the table merges them."""
-    import xlsxwriter
+    from workbook.xlsxsheet import new_workbook
 
     def build(tmp: Path) -> None:
-        wb = xlsxwriter.Workbook(
-            str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False}
-        )
+        wb = new_workbook(tmp)
         head = wb.add_format(
             {
                 "bold": True,
@@ -111,57 +109,74 @@ def write_xlsx(cat: catmod.Catalogue, path: Path) -> None:
             }
         )
         cell = wb.add_format({"text_wrap": True, "border": 1, "valign": "vcenter"})
-        ws = wb.add_worksheet(TABLE_SHEET)
-        cols = header(cat)
-        for c, h in enumerate(cols):
-            ws.write_string(0, c, h, head)
-        ws.set_column(0, 0, 6)
-        ws.set_column(1, 1, 18)
-        ws.set_column(2, 2, 36)
-        ws.set_column(3, 4, 12)
-        ws.set_column(5, 4 + len(cat.unit_ids), 11)
-        ws.set_column(5 + len(cat.unit_ids), len(cols) - 1, 24)
-        ws.freeze_panes(1, 3)
-        first_unit_col = len(BASE_HEADER)
-        for r, (ind, row) in enumerate(zip(cat.indicators, table_rows(cat), strict=True), start=1):
-            for c, text in enumerate(row):
-                ws.write_string(r, c, text, cell)
-            units = cat.unit_ids
-            i = 0
-            while i < len(units):
-                t = ind.targets.get(units[i])
-                j = i
-                if t is not None and t.merged:
-                    while (
-                        j + 1 < len(units)
-                        and (n := ind.targets.get(units[j + 1])) is not None
-                        and n.merged
-                        and n.text == t.text
-                    ):
-                        j += 1
-                if j > i and t is not None:
-                    ws.merge_range(r, first_unit_col + i, r, first_unit_col + j, t.text, cell)
-                i = j + 1
-        info = wb.add_worksheet(INFO_SHEET)
-        pairs = [
-            ("目录编号", cat.catalogue_id),
-            ("版本", cat.version),
-            ("年度", str(cat.year)),
-            ("标题", cat.title),
-            ("来源", cat.source),
-        ]
-        for r, (k, v) in enumerate(pairs):
-            info.write_string(r, 0, k, head)
-            info.write_string(r, 1, v, cell)
-        base = len(pairs) + 1
-        for c, h in enumerate(["单位", "全称", "类别"]):
-            info.write_string(base, c, h, head)
-        for r, u in enumerate(cat.units, start=base + 1):
-            info.write_string(r, 0, u.id, cell)
-            info.write_string(r, 1, u.full_name, cell)
-            info.write_string(r, 2, UNIT_KIND_ZH[u.kind], cell)
-        info.set_column(0, 0, 12)
-        info.set_column(1, 1, 48)
+        _table_sheet(wb, cat, head, cell)
+        _info_sheet(wb, cat, head, cell)
         wb.close()
 
     atomic_write(path, build)
+
+
+def _table_sheet(wb: Any, cat: catmod.Catalogue, head: Any, cell: Any) -> None:
+    ws = wb.add_worksheet(TABLE_SHEET)
+    cols = header(cat)
+    for c, h in enumerate(cols):
+        ws.write_string(0, c, h, head)
+    ws.set_column(0, 0, 6)
+    ws.set_column(1, 1, 18)
+    ws.set_column(2, 2, 36)
+    ws.set_column(3, 4, 12)
+    ws.set_column(5, 4 + len(cat.unit_ids), 11)
+    ws.set_column(5 + len(cat.unit_ids), len(cols) - 1, 24)
+    ws.freeze_panes(1, 3)
+    first_unit_col = len(BASE_HEADER)
+    for r, (ind, row) in enumerate(zip(cat.indicators, table_rows(cat), strict=True), start=1):
+        for c, text in enumerate(row):
+            ws.write_string(r, c, text, cell)
+        for i, j, text in _merged_spans(ind, cat.unit_ids):
+            ws.merge_range(r, first_unit_col + i, r, first_unit_col + j, text, cell)
+
+
+def _merged_spans(ind: catmod.Indicator, units: list[str]) -> list[tuple[int, int, str]]:
+    """(first, last unit index, text) of each run of neighbouring units whose targets are
+    one merged phrase in the table ("均达到80%")."""
+    spans = []
+    i = 0
+    while i < len(units):
+        t = ind.targets.get(units[i])
+        j = i
+        if t is not None and t.merged:
+            while (
+                j + 1 < len(units)
+                and (n := ind.targets.get(units[j + 1])) is not None
+                and n.merged
+                and n.text == t.text
+            ):
+                j += 1
+        if j > i and t is not None:
+            spans.append((i, j, t.text))
+        i = j + 1
+    return spans
+
+
+def _info_sheet(wb: Any, cat: catmod.Catalogue, head: Any, cell: Any) -> None:
+    """目录信息: the catalogue's identity and its units (where an import finds them)."""
+    info = wb.add_worksheet(INFO_SHEET)
+    pairs = [
+        ("目录编号", cat.catalogue_id),
+        ("版本", cat.version),
+        ("年度", str(cat.year)),
+        ("标题", cat.title),
+        ("来源", cat.source),
+    ]
+    for r, (k, v) in enumerate(pairs):
+        info.write_string(r, 0, k, head)
+        info.write_string(r, 1, v, cell)
+    base = len(pairs) + 1
+    for c, h in enumerate(["单位", "全称", "类别"]):
+        info.write_string(base, c, h, head)
+    for r, u in enumerate(cat.units, start=base + 1):
+        info.write_string(r, 0, u.id, cell)
+        info.write_string(r, 1, u.full_name, cell)
+        info.write_string(r, 2, UNIT_KIND_ZH[u.kind], cell)
+    info.set_column(0, 0, 12)
+    info.set_column(1, 1, 48)

@@ -102,6 +102,10 @@ class TemplateFormats:
             m: wb.add_format({**base, "num_format": f, "align": "right", "bg_color": "#F2F2F2"})
             for m, f in NUMBER_FORMATS.items()
         }
+        self._signature_and_notes(wb)
+
+    def _signature_and_notes(self, wb: xlsxwriter.Workbook) -> None:
+        """The signature block's labels and inputs, and the 填报说明 sheet's texts."""
         self.sig_label = wb.add_format(
             {
                 "font_name": "宋体",

@@ -8,6 +8,7 @@ from typing import Any
 
 from workbook.consolidate import Consolidation
 from workbook.report import SEVERITY_ZH
+from workbook.tallies import problem_columns
 from workbook.xlsxio import Writer, atomic_write
 from workbook.xlsxsheet import CellWriter, new_workbook, print_setup
 
@@ -70,17 +71,7 @@ def _feedback(result: Consolidation, unit: str, problems: list[Any], tmp: Path) 
         w.row(
             ws,
             3 + i,
-            [
-                i,
-                SEVERITY_ZH[p.severity],
-                p.file,
-                p.sheet,
-                p.cell,
-                p.seq if p.seq is not None else "",
-                p.message,
-                p.found,
-                p.action,
-            ],
+            [i, SEVERITY_ZH[p.severity], *problem_columns(p)],
         )
     w.widths(ws, [6, 8, 24, 8, 8, 8, 46, 14, 36])
     ws.freeze_panes(4, 0)

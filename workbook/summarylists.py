@@ -8,7 +8,7 @@ from typing import Any
 from workbook.consolidate import Consolidation
 from workbook.report import SEVERITY_ZH
 from workbook.submission import DUPLICATE_RULE, STATUS_ZH
-from workbook.tallies import RANK_STATUSES
+from workbook.tallies import RANK_STATUSES, problem_columns
 from workbook.xlsxsheet import BulkSheet, CellWriter, print_setup
 
 
@@ -136,18 +136,7 @@ def problems_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
         w.row(
             ws,
             i,
-            [
-                SEVERITY_ZH[p.severity],
-                p.unit,
-                p.file,
-                p.sheet,
-                p.cell,
-                p.seq if p.seq is not None else "",
-                p.message,
-                p.found,
-                p.action,
-                p.code,
-            ],
+            [SEVERITY_ZH[p.severity], p.unit, *problem_columns(p), p.code],
             bulk=True,
         )
     w.widths(ws, [8, 8, 36, 8, 8, 8, 50, 14, 36, 24])

@@ -157,3 +157,17 @@ def city_completion_by_period(result: Consolidation) -> list[tuple[str, float, f
         mean = sum(rates) / len(rates) if rates else 0.0
         out.append((code, mean, parse_period(code).share))
     return out
+
+
+def problem_columns(p: Any) -> list[Any]:
+    """Where a problem is and what to do, as the feedback and 问题清单 tables list it: file,
+    sheet, cell, 序号, the problem, what the cell held, how to fix it."""
+    return [
+        p.file,
+        p.sheet,
+        p.cell,
+        p.seq if p.seq is not None else "",
+        p.message,
+        p.found,
+        p.action,
+    ]

@@ -9,6 +9,7 @@ per-kind rule (validation range, number format, formula) comes from ``measures.M
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
@@ -174,6 +175,21 @@ def instructions_sheet(
     ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
+@dataclass(frozen=True)
+class _SheetContext:
+    """What every row of 填报表 is written with: formats, wording and its values, the period,
+    the figures carried from earlier periods (上期累计, the main period they come from) and
+    the confirmed bases of stocks."""
+
+    f: TemplateFormats
+    text: dict[str, Any]
+    ctx: Mapping[str, str]
+    period: Period
+    previous: Mapping[int, tuple[str, float | str]]
+    main_previous: str
+    bases: Mapping[int, float]
+
+
 def report_sheet(
     wb: xlsxwriter.Workbook,
     f: TemplateFormats,
@@ -189,7 +205,9 @@ def report_sheet(
     """填报表: title, header, one row per indicator, the signature block, print set-up and
     protection."""
     ws = wb.add_worksheet(text["sheet_report"], worksheet_class=_PlainFormulaSheet)
-    main_previous = main_period(previous) if previous else ""
+    sheet = _SheetContext(
+        f, text, ctx, period, previous, main_period(previous) if previous else "", bases
+    )
     last_col = len(COLUMNS) - 1
     for key, width in WIDTHS.items():
         ws.set_column(COL[key], COL[key], width)
@@ -202,7 +220,7 @@ def report_sheet(
     for i, row in enumerate(rows):
         r = FIRST_DATA_ROW + i
         _row_locked(ws, f, cat, row, r)
-        _row_figures(ws, f, text, ctx, row, r, period, previous, main_previous, bases)
+        _row_figures(ws, sheet, row, r)
         for key in ("progress", "problems", "remark"):
             ws.write_blank(r, COL[key], None, f.input_text)
         wb.define_name(
@@ -302,19 +320,11 @@ def _report_page(ws: Any, ctx: Mapping[str, str], last_row: int) -> None:
     ws.print_area(0, 0, last_row, len(COLUMNS) - 1)
 
 
-def _row_given(
-    ws: Any,
-    f: TemplateFormats,
-    text: dict[str, Any],
-    ctx: Mapping[str, str],
-    row: Row,
-    r: int,
-    previous: Mapping[int, tuple[str, float | str]],
-    main_previous: str,
-    bases: Mapping[int, float],
-) -> None:
+def _row_given(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
     """目标值, 上期累计 (with a note when it comes from an older period) and 年初基数 (locked
     once confirmed, else an input)."""
+    f, text, ctx, bases = sheet.f, sheet.text, sheet.ctx, sheet.bases
+    prev_period, prev = sheet.previous.get(row.indicator.seq, ("", None))
     ind = row.indicator
     k = ind.measure
     m = measure(k)
@@ -322,8 +332,7 @@ def _row_given(
         ws.write_number(r, COL["target_value"], row.target.value / m.scale, f.locked_num[k])
     else:
         ws.write_blank(r, COL["target_value"], None, f.locked)
-    prev_period, prev = previous.get(ind.seq, ("", None))
-    if prev_period and prev_period != main_previous:
+    if prev_period and prev_period != sheet.main_previous:
         ws.write_comment(
             r,
             COL["previous"],
@@ -347,24 +356,14 @@ def _row_given(
         ws.data_validation(r, COL["base"], r, COL["base"], figure_validation(k, vctx, text, "base"))
 
 
-def _row_figures(
-    ws: Any,
-    f: TemplateFormats,
-    text: dict[str, Any],
-    ctx: Mapping[str, str],
-    row: Row,
-    r: int,
-    period: Period,
-    previous: Mapping[int, tuple[str, float | str]],
-    main_previous: str,
-    bases: Mapping[int, float],
-) -> None:
+def _row_figures(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
     """目标值, 上期累计, 年初基数, the value cell and the formulas of one row, all following the
     row's measure (percent kinds hold fractions: 85% is 0.85)."""
+    f, text, ctx, period = sheet.f, sheet.text, sheet.ctx, sheet.period
     ind = row.indicator
     k = ind.measure
     m = measure(k)
-    _row_given(ws, f, text, ctx, row, r, previous, main_previous, bases)
+    _row_given(ws, sheet, row, r)
     ws.write_blank(r, COL["value"], None, f.input_num[k])
     vctx = {**ctx, "unit": ind.unit}
     ws.data_validation(r, COL["value"], r, COL["value"], figure_validation(k, vctx, text))

@@ -1,8 +1,7 @@
-"""The template's layout, shared by the writer (``template``) and the reader (``returns``).
-
-Where the table starts, the order of its columns and the identity a template carries. A
-template written with one layout is read with the same constants, so they live here and
-nowhere else.
+"""Layouts shared by a writer and a reader, so they live here and nowhere else: the
+template's (written by ``template``/``templatesheets``, read by ``reader``/``returns``) — where
+the table starts, the order of its columns, the names of its rows and the identity it carries —
+and the city workbook's control sheet (written by ``citybook``, filled by ``macros_py.city``).
 """
 
 from __future__ import annotations

@@ -153,3 +153,15 @@ def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
         os.close(w)
     assert "Traceback" not in proc.stderr and "无法读写" not in proc.stderr, proc.stderr
     assert proc.returncode == 0
+
+
+def test_long_unit_lists_are_cut_on_the_terminal():
+    """A county's hundreds of units do not make one line of thousands of characters."""
+    from workbook.run import _listed
+
+    names = [f"单位{i:04d}" for i in range(1, 1001)]
+    line = _listed(names)
+    assert line.startswith("单位0001、单位0002") and "单位0031" not in line
+    assert "共 1000 个" in line and len(line) < 300
+    assert _listed(names[:3]) == "单位0001、单位0002、单位0003"
+    assert _listed([]) == "无"

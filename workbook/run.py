@@ -57,9 +57,9 @@ class Outcome:
         errors = sum(p.severity == "error" for p in r.problems)
         lines = [
             f"期次：{r.period.label}；找到文件 {len(r.submissions)} 个，"
-            f"采用 {len(self.accepted_units)} 个单位：{'、'.join(self.accepted_units) or '无'}",
-            f"退回的文件：{'、'.join(self.rejected_files) or '无'}",
-            f"未报送：{'、'.join(r.missing_units) or '无'}",
+            f"采用 {len(self.accepted_units)} 个单位：{_listed(self.accepted_units)}",
+            f"退回的文件：{_listed(self.rejected_files)}",
+            f"未报送：{_listed(r.missing_units)}",
             f"问题：{len(r.problems)} 个（错误 {errors} 个）；滞后事项 {len(r.lagging())} 项",
             f"汇总表：{self.summary}",
         ]
@@ -86,6 +86,16 @@ class Outcome:
         else:
             lines.append("报送台账：未使用（只汇总了本文件夹，没有记录）")
         return "\n".join(lines)
+
+
+def _listed(names: list[str], most: int = 30) -> str:
+    """Names joined for a terminal line; a long list (a county's hundreds of units) is cut,
+    saying how many there are and where the whole list is."""
+    if not names:
+        return "无"
+    if len(names) <= most:
+        return "、".join(names)
+    return "、".join(names[:most]) + f"……（共 {len(names)} 个，全部见汇总表“报送情况”）"
 
 
 _SIDE: dict[str, Any] = {}

@@ -39,7 +39,7 @@ def test_bundled_catalogue_checks_clean_with_the_seeds_own_inconsistencies():
 def test_parsed_meanings_of_typical_targets(cat):
     t = cat.indicator(5)
     assert (t.city.text, t.city.type, t.city.value) == ("0.9万", "quantity", 9000)
-    assert t.unit == "人次" and t.measure == "count"
+    assert t.measure_unit == "人次" and t.measure == "count"
     t = cat.indicator(3)
     assert (t.city.type, t.city.op, t.city.value, t.measure, t.direction) == (
         "threshold",
@@ -59,13 +59,13 @@ def test_parsed_meanings_of_typical_targets(cat):
     assert cat.indicator(38).measure == "qualitative"
     assert cat.indicator(4).targets["高新区"].type == "in_county"
     follows = cat.indicator(20).targets["洋山"]
-    assert (follows.type, follows.unit) == ("follows", "嵊泗")
+    assert (follows.type, follows.followed_unit) == ("follows", "嵊泗")
     assert cat.indicator(24).measure == "amount"
     assert cat.indicator(2).targets["普陀山"].merged
 
 
 def test_damaged_rows_are_decided_and_explained(cat):
-    assert cat.indicator(20).unit == "件" and cat.indicator(20).name_printed.endswith("(")
+    assert cat.indicator(20).measure_unit == "件" and cat.indicator(20).name_printed.endswith("(")
     assert any("截断" in n for n in cat.indicator(20).notes)
     assert (cat.indicator(67).name, cat.indicator(68).name) == ("电梯扫码维保率", "电梯检验检测率")
     assert cat.indicator(67).city.value == cat.indicator(68).city.value == 99

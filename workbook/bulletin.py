@@ -66,7 +66,7 @@ def bulletin_facts(result: Consolidation, settings: dict[str, Any]) -> BulletinF
                 "name": ind.name,
                 "target": uv.target.text,
                 "value": uv.value,
-                "unit": ind.unit,
+                "unit": ind.measure_unit,
                 "completion": uv.completion,
                 "problems": uv.problems,
                 "progress": uv.progress,

@@ -47,7 +47,7 @@ class Target:
     type: str
     op: str | None = None
     value: float | None = None
-    unit: str | None = None
+    followed_unit: str | None = None  # the reporting unit a ``follows`` target follows
     merged: bool = False
 
     @property
@@ -61,19 +61,19 @@ class Target:
             type=d["type"],
             op=d.get("op"),
             value=d.get("value"),
-            unit=d.get("unit"),
+            followed_unit=d.get("unit"),
             merged=bool(d.get("merged", False)),
         )
 
     @classmethod
     def from_parsed(cls, text: str, parsed: TargetMeaning, merged: bool = False) -> Target:
-        return cls(text, parsed.type, parsed.op, parsed.value, parsed.unit, merged)
+        return cls(text, parsed.type, parsed.op, parsed.value, parsed.followed_unit, merged)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text}
         if self.merged:
             out["merged"] = True
-        out.update(TargetMeaning(self.type, self.op, self.value, self.unit).as_dict())
+        out.update(TargetMeaning(self.type, self.op, self.value, self.followed_unit).as_dict())
         return out
 
 
@@ -83,7 +83,7 @@ class Indicator:
     action: int
     name: str
     name_printed: str
-    unit: str
+    measure_unit: str  # the unit of measure (户, 家, %, 亿元); "unit" alone means a reporting unit
     measure: str
     direction: str
     city: Target
@@ -122,7 +122,7 @@ class Indicator:
             "action": self.action,
             "name": self.name,
             "name_printed": self.name_printed,
-            "unit": self.unit,
+            "unit": self.measure_unit,
             "measure": self.measure,
             "direction": self.direction,
             "lead_department": self.lead_department,
@@ -299,7 +299,7 @@ def from_dict(data: dict[str, Any], path: Path | None = None) -> Catalogue:
                 action=i["action"],
                 name=i["name"],
                 name_printed=i["name_printed"],
-                unit=i["unit"],
+                measure_unit=i["unit"],
                 measure=i["measure"],
                 direction=i["direction"],
                 city=Target.from_dict(i["city"]),

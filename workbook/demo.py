@@ -58,7 +58,7 @@ def mistakes(
     if len(counts) >= 5:
         s0, s1, s2, s3, s4 = (rows[i].indicator.seq for i in counts[:5])
         out[s0] = "１２"  # full-width digits: normalised with a warning
-        out[s1] = f"{int(float(values[s1]))}{rows[counts[1]].indicator.unit}"  # unit typed
+        out[s1] = f"{int(float(values[s1]))}{rows[counts[1]].indicator.measure_unit}"  # unit typed
         out[s2] = "/"  # not applicable mark in a row that has a target: an error
         out[s3] = -3  # negative: an error
         from datetime import datetime

@@ -140,7 +140,7 @@ def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue
     unit_sum = sum(uv.target.value or 0 for uv in mine)
     if city.value is not None and abs(unit_sum - city.value) > 1e-6:
         notes.append(
-            f"各单位目标合计 {unit_sum:g}{ind.unit}，与全市目标 {city.value:g}{ind.unit} 不一致"
+            f"各单位目标合计 {unit_sum:g}{ind.measure_unit}，与全市目标 {city.value:g}{ind.measure_unit} 不一致"
             "（照分解表保留），全市按全市目标判断"
         )
     if not judged:
@@ -195,6 +195,6 @@ def _city_per_unit(ind: Indicator, mine: list[UnitValue], cv: CityValue) -> None
         worst = min(nums) if city.op == ">=" else max(nums)
         cv.value = worst
         cv.completion = completion(ind.measure, city.value, worst)
-        shown = f"{worst:g}{'%' if measure(ind.measure).percent else ind.unit}"
+        shown = f"{worst:g}{'%' if measure(ind.measure).percent else ind.measure_unit}"
         notes.append(f"全市值取各单位中最差的 {shown}（方案未给出分母，不计算加权比率）")
     cv.note = "；".join(notes)

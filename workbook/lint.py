@@ -67,7 +67,7 @@ def _check_measure(
             "indicator.measure",
             "error",
             f"序号 {seq} 的目标类型为“{KIND_ZH[ind.measure]}”，按全市目标和计量单位"
-            f"“{ind.unit}”应为“{KIND_ZH[default]}”"
+            f"“{ind.measure_unit}”应为“{KIND_ZH[default]}”"
             + (
                 f"（“{KIND_ZH[ind.measure]}”须在进度依据中写明依据）。"
                 if (default, ind.measure) in _REFINEMENTS
@@ -149,8 +149,8 @@ def _check_target(
     file: str,
 ) -> None:
     parsed = parse_target(t.text)
-    stored = (t.type, t.op, t.value, t.unit)
-    expect = (parsed.type, parsed.op, parsed.value, parsed.unit)
+    stored = (t.type, t.op, t.value, t.followed_unit)
+    expect = (parsed.type, parsed.op, parsed.value, parsed.followed_unit)
     if stored != expect:
         report.add(
             "target.parse_mismatch",
@@ -164,7 +164,7 @@ def _check_target(
         )
     if (
         t.type == "threshold"
-        and ind.unit == "%"
+        and ind.measure_unit == "%"
         and t.value is not None
         and not 0 <= t.value <= 100
     ):
@@ -177,11 +177,11 @@ def _check_target(
             path=path,
             file=file,
         )
-    if t.type == "follows" and t.unit not in unit_ids:
+    if t.type == "follows" and t.followed_unit not in unit_ids:
         report.add(
             "target.follows_unknown",
             "error",
-            f"序号 {ind.seq} {who}“{t.text}”所指单位“{t.unit}”不在单位列表中。",
+            f"序号 {ind.seq} {who}“{t.text}”所指单位“{t.followed_unit}”不在单位列表中。",
             seq=ind.seq,
             path=path,
             file=file,
@@ -215,7 +215,7 @@ def _check_indicator(
             file=file,
         )
         return
-    _check_measure(ind, measure_for(city.type, ind.unit), path, report, file)
+    _check_measure(ind, measure_for(city.type, ind.measure_unit), path, report, file)
     if ind.direction != direction_for(city):
         report.add(
             "indicator.direction",
@@ -336,8 +336,8 @@ def _check_sum(ind: catmod.Indicator, path: str, report: Report, file: str) -> N
         report.add(
             "target.sum_mismatch",
             "warning",
-            f"序号 {ind.seq}“{ind.name}”各单位目标合计 {_fmt(round(total, 6))}{ind.unit}，"
-            f"全市目标 {_fmt(ind.city.value)}{ind.unit}。",
+            f"序号 {ind.seq}“{ind.name}”各单位目标合计 {_fmt(round(total, 6))}{ind.measure_unit}，"
+            f"全市目标 {_fmt(ind.city.value)}{ind.measure_unit}。",
             action="核对分解表；照表保留。",
             seq=ind.seq,
             path=path,

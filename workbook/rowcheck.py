@@ -76,7 +76,7 @@ def _locked_texts(cat: Catalogue, row: Row) -> tuple[tuple[str, str], ...]:
         found = cache[key] = (
             ("action", cat.action(ind.action).name),
             ("name", ind.name),
-            ("unit", ind.unit),
+            ("unit", ind.measure_unit),
             ("city", ind.city.text),
             ("own", row.target.text),
         )
@@ -165,13 +165,13 @@ def _parse_figure(out: CheckedReturn, row: Row, raw_value: Any, rec: ValueRecord
     """累计完成 parsed with its cell's number format: an error leaves ``rec`` invalid, a
     reading worth a look (a normalised or missing figure) is a warning."""
     ind, vcell = row.indicator, rec.cell
-    parsed = parse_value(raw_value, ind.measure, ind.unit, _format(out.raw, vcell))
+    parsed = parse_value(raw_value, ind.measure, ind.measure_unit, _format(out.raw, vcell))
     if not parsed.ok:
         add(
             parsed.code,
             "error",
             f"序号 {ind.seq}（{ind.name}）：{parsed.note}",
-            _fix_hint(ind.measure, ind.unit),
+            _fix_hint(ind.measure, ind.measure_unit),
             cell=vcell,
             seq=ind.seq,
             found=rec.raw,
@@ -224,7 +224,7 @@ def _read_base(
                 found=cell_text(found),
             )
         return locked
-    parsed = parse_value(found, ind.measure, ind.unit, _format(out.raw, cell))
+    parsed = parse_value(found, ind.measure, ind.measure_unit, _format(out.raw, cell))
     if parsed.value is None:
         if parsed.ok and rec.value is None:
             return None  # nothing reported for this row yet
@@ -233,7 +233,7 @@ def _read_base(
             "error",
             f"序号 {ind.seq}（{ind.name}）的年初基数"
             + ("未填写，无法按序时进度判断。" if parsed.ok else f"：{parsed.note}"),
-            f"请填写1月1日（年初）的总数（单位：{ind.unit}），全年只填一次。",
+            f"请填写1月1日（年初）的总数（单位：{ind.measure_unit}），全年只填一次。",
             cell=cell,
             seq=ind.seq,
             found=cell_text(found),

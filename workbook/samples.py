@@ -128,6 +128,6 @@ def explain(value: float | str, row: Row) -> tuple[str, str]:
     name = row.indicator.name
     shown = f"{value:g}" if isinstance(value, float) else value
     return (
-        f"{name}按计划推进，已完成 {shown}{row.indicator.unit}。",
+        f"{name}按计划推进，已完成 {shown}{row.indicator.measure_unit}。",
         "部分企业积极性不高；下步加强走访对接，确保完成全年目标。",
     )

@@ -160,7 +160,7 @@ def _city_table(wb: Any, w: CellWriter, result: Consolidation) -> None:
             ind.seq,
             cat.action(ind.action).name,
             ind.name,
-            ind.unit,
+            ind.measure_unit,
             ind.city.text,
             city_value,
             cv.completion,
@@ -285,7 +285,7 @@ def _history(wb: Any, w: CellWriter, result: Consolidation) -> None:
             if uv is None:
                 continue
             vals = [result.history[p].get(u, {}).get(ind.seq, "") for p in periods]
-            w.row(ws, r, [ind.seq, ind.name, ind.unit, u, uv.target.text, *vals], bulk=True)
+            w.row(ws, r, [ind.seq, ind.name, ind.measure_unit, u, uv.target.text, *vals], bulk=True)
             r += 1
     w.widths(ws, [10, 30, 12, 12, 12], rest=10)
     ws.freeze_panes(top + 1, 2)

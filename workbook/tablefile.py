@@ -55,7 +55,13 @@ def table_rows(cat: catmod.Catalogue) -> list[list[str]]:
     for ind in cat.indicators:
         plan = ind.plan or {}
         rows.append(
-            [str(ind.seq), cat.action(ind.action).label, ind.name_printed, ind.unit, ind.city.text]
+            [
+                str(ind.seq),
+                cat.action(ind.action).label,
+                ind.name_printed,
+                ind.measure_unit,
+                ind.city.text,
+            ]
             + [ind.targets[u].text if u in ind.targets else "" for u in cat.unit_ids]
             + [
                 ind.name,

@@ -60,7 +60,7 @@ def unit_counts(result: Consolidation) -> list[tuple[str, int, dict[str, int], i
 def long_rows(result: Consolidation) -> list[dict[str, Any]]:
     """One dict per unit × indicator, in unit then 序号 order (the CSV and JSON rows)."""
     cat = result.catalogue
-    names = {i.seq: (cat.action(i.action).name, i.name, i.unit) for i in cat.indicators}
+    names = {i.seq: (cat.action(i.action).name, i.name, i.measure_unit) for i in cat.indicators}
     code = result.period.code
     rows = []
     for uv in result.unit_values.values():  # inserted in unit, then 序号 order

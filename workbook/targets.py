@@ -42,7 +42,7 @@ class TargetMeaning:
     type: str
     op: str | None = None
     value: float | None = None
-    unit: str | None = None  # the unit followed, for ``follows``
+    followed_unit: str | None = None  # the reporting unit followed, for ``follows``
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
@@ -50,8 +50,8 @@ class TargetMeaning:
             out["op"] = self.op
         if self.value is not None:
             out["value"] = _clean_number(self.value)
-        if self.unit is not None:
-            out["unit"] = self.unit
+        if self.followed_unit is not None:
+            out["unit"] = self.followed_unit
         return out
 
 
@@ -74,7 +74,7 @@ def parse_target(text: str) -> TargetMeaning:
         return TargetMeaning("in_county")
     m = _FOLLOWS.match(t)
     if m:
-        return TargetMeaning("follows", unit=m.group(1))
+        return TargetMeaning("follows", followed_unit=m.group(1))
     m = _CHANGE.search(t)
     if m:
         down = m.group(1) in ("下降", "减少")

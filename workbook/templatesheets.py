@@ -251,7 +251,7 @@ def _row_locked(ws: Any, f: TemplateFormats, cat: Catalogue, row: Row, r: int) -
     ws.write_number(r, COL["seq"], ind.seq, f.locked_center)
     ws.write_string(r, COL["action"], action, f.locked)
     ws.write_string(r, COL["name"], ind.name, f.locked)
-    ws.write_string(r, COL["unit"], ind.unit, f.locked_center)
+    ws.write_string(r, COL["unit"], ind.measure_unit, f.locked_center)
     ws.write_string(r, COL["city"], ind.city.text, f.locked)
     ws.write_string(r, COL["own"], row.target.text, f.locked)
     ws.set_row(
@@ -346,7 +346,7 @@ def _row_given(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
         ws.write_string(r, COL["previous"], str(prev), f.locked)
     else:
         ws.write_blank(r, COL["previous"], None, f.locked)
-    vctx = {**ctx, "unit": ind.unit}
+    vctx = {**ctx, "unit": ind.measure_unit}
     if not m.base:
         ws.write_string(r, COL["base"], "—", f.locked_center)
     elif ind.seq in bases:
@@ -365,7 +365,7 @@ def _row_figures(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
     m = measure(k)
     _row_given(ws, sheet, row, r)
     ws.write_blank(r, COL["value"], None, f.input_num[k])
-    vctx = {**ctx, "unit": ind.unit}
+    vctx = {**ctx, "unit": ind.measure_unit}
     ws.data_validation(r, COL["value"], r, COL["value"], figure_validation(k, vctx, text))
     v = xl_col_to_name(COL["value"]) + str(r + 1)
     g = xl_col_to_name(COL["target_value"]) + str(r + 1)

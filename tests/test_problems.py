@@ -1,7 +1,7 @@
 """The problem registry (workbook/problems.py) is the one list of codes.
 
-Static: every code-like literal in workbook/ names a declared code, and every declared code
-is used somewhere outside the registry. At run time a Problem with an undeclared code or a
+Static: no code is written as a literal outside the registry (the checks raise with its
+constants), each code is written once in it, and every declared code is raised somewhere. At run time a Problem with an undeclared code or a
 drifted severity is refused (so the checks below are backed by every other test).
 """
 
@@ -23,24 +23,36 @@ LITERAL = re.compile(r'"((?:' + "|".join(sorted(NAMESPACES)) + r')\.[a-z_]+)"')
 def _sources() -> dict[str, str]:
     return {
         str(p.relative_to(ROOT)): p.read_text("utf-8")
-        for p in (ROOT / "workbook").glob("*.py")
+        for p in [*(ROOT / "workbook").glob("*.py"), *(ROOT / "macros_py").glob("*.py")]
         if p.name != "problems.py"
     }
 
 
-def test_every_code_in_the_source_is_declared():
-    undeclared = {
+def test_no_code_is_written_outside_the_registry():
+    """The checks raise with the registry's constants, never with a string of their own."""
+    literals = {
         (name, m.group(1))
         for name, text in _sources().items()
         for m in LITERAL.finditer(text)
-        if m.group(1) not in KINDS
+        if m.group(1) in KINDS or "." in m.group(1)
     }
-    assert not undeclared, sorted(undeclared)
+    assert not literals, sorted(literals)
 
 
-def test_every_declared_code_is_used():
+def test_each_code_is_written_once_in_the_registry():
+    text = (ROOT / "workbook" / "problems.py").read_text("utf-8")
+    for code in KINDS:
+        assert text.count(f'"{code}"') == 1, code
+
+
+def test_every_declared_code_is_raised():
+    from workbook import problems
+
     text = "\n".join(_sources().values())
-    unused = [code for code in KINDS if f'"{code}"' not in text]
+    names = {
+        v: n for n in dir(problems) if n.isupper() and isinstance(v := getattr(problems, n), str)
+    }
+    unused = [code for code in KINDS if f"codes.{names.get(code, '?')}" not in text]
     assert not unused, unused
 
 

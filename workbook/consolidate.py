@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from workbook import problems as codes
 from workbook.catalogue import Catalogue, reporting_rows
 from workbook.errors import InputError
 from workbook.figures import CityValue, UnitValue, compute_figures
@@ -97,7 +98,7 @@ def _readable(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -
     if not raw.error:
         return True
     sub.decision = raw.error
-    if raw.error_code == "file.not_spreadsheet":
+    if raw.error_code == codes.FILE_NOT_SPREADSHEET:
         sub.status = SKIPPED
         action, severity = "如确是填报表，请另存为 .xlsx 后报送。", "info"
     else:
@@ -112,7 +113,7 @@ def _issued_template(raw: RawReturn, sub: Submission, cat: Catalogue, period: Pe
         sub.decision = "不是本系统下发的填报模板（没有模板身份信息）。"
         _file_problem(
             sub,
-            "return.unidentified",
+            codes.RETURN_UNIDENTIFIED,
             sub.decision,
             "请使用市局下发的模板填报，不要复制到新文件中。",
         )
@@ -128,11 +129,11 @@ def _this_catalogue(raw: RawReturn, sub: Submission, cat: Catalogue, period: Per
         sub.decision = (
             f"模板属于另一套目录（{raw.identity.get('catalogue_id')}），不是本年度的十件实事。"
         )
-        _file_problem(sub, "return.other_catalogue", sub.decision, "请使用本年度下发的模板。")
+        _file_problem(sub, codes.RETURN_OTHER_CATALOGUE, sub.decision, "请使用本年度下发的模板。")
         return False
     if not cat.has_unit(sub.unit):
         sub.decision = f"模板中的单位“{sub.unit}”不在目录中。"
-        _file_problem(sub, "return.unknown_unit", sub.decision, "请使用下发给本单位的模板。")
+        _file_problem(sub, codes.RETURN_UNKNOWN_UNIT, sub.decision, "请使用下发给本单位的模板。")
         return False
     return True
 
@@ -150,7 +151,7 @@ def _this_period(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period
     sub.decision = f"这是{label}的模板，不是本期（{period.label}）的。"
     _file_problem(
         sub,
-        "return.earlier_period" if earlier else "return.other_period",
+        codes.RETURN_EARLIER_PERIOD if earlier else codes.RETURN_OTHER_PERIOD,
         sub.decision,
         f"请用{period.label}的模板重新填报。",
     )
@@ -168,11 +169,11 @@ def _same_targets(raw: RawReturn, sub: Submission, cat: Catalogue, period: Perio
             f"模板按旧版目录（{ident.get('catalogue_version')}）生成，"
             f"目标任务与现行目录（{cat.version}）不同。"
         )
-        _file_problem(sub, "return.catalogue_changed", sub.decision, "请用重新下发的模板填报。")
+        _file_problem(sub, codes.RETURN_CATALOGUE_CHANGED, sub.decision, "请用重新下发的模板填报。")
         return False
     _file_problem(
         sub,
-        "return.catalogue_version",
+        codes.RETURN_CATALOGUE_VERSION,
         f"模板目录版本为 {ident.get('catalogue_version')}，现行为 {cat.version}，"
         "本单位目标未变，照常汇总。",
         "",
@@ -319,7 +320,7 @@ def _derive(result: Consolidation, ledger: Ledger) -> None:
     for unit in result.missing_units:
         result.problems.append(
             Problem(
-                code="unit.not_submitted",
+                code=codes.UNIT_NOT_SUBMITTED,
                 severity="error",
                 unit=unit,
                 message=f"{unit}未报送本期（{period.label}）填报表。",
@@ -350,7 +351,7 @@ def _decreases(result: Consolidation) -> dict[str, list[Problem]]:
             ):
                 out.setdefault(unit, []).append(
                     Problem(
-                        code="value.decreased",
+                        code=codes.VALUE_DECREASED,
                         severity="warning",
                         unit=unit,
                         file=sub.name,

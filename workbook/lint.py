@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook import catalogue as catmod
+from workbook import problems as codes
 from workbook.catalogueschema import schema_errors
 from workbook.measures import KIND_ZH, measure
 from workbook.report import Report
@@ -35,7 +36,7 @@ def check_file(path: Path | str | None = None) -> Report:
     try:
         data = catmod.read_json(p)
     except Exception as exc:  # a file that is not JSON is one problem, not a crash
-        report.add("catalogue.unreadable", "error", str(exc), file=str(p))
+        report.add(codes.CATALOGUE_UNREADABLE, "error", str(exc), file=str(p))
         return report
     return check_data(data, report, file=str(p))
 
@@ -45,7 +46,7 @@ def check_data(data: Any, report: Report | None = None, file: str = "") -> Repor
     report = report or Report()
     errors = schema_errors(data)
     for where, zh, action, english in errors:
-        report.add("schema", "error", zh, action=action, path=where, file=file, detail=english)
+        report.add(codes.SCHEMA, "error", zh, action=action, path=where, file=file, detail=english)
     if errors:
         return report
     _semantic(catmod.from_dict(data), report, file)
@@ -64,7 +65,7 @@ def _check_measure(
     reason = (ind.progress or {}).get("reason", "")
     if ind.measure != default and not ((default, ind.measure) in _REFINEMENTS and reason):
         report.add(
-            "indicator.measure",
+            codes.INDICATOR_MEASURE,
             "error",
             f"序号 {seq} 的目标类型为“{KIND_ZH[ind.measure]}”，按全市目标和计量单位"
             f"“{ind.measure_unit}”应为“{KIND_ZH[default]}”"
@@ -88,7 +89,7 @@ def _check_measure(
             )
             how += f"，按时间表：{steps}"
         report.add(
-            "indicator.progress_rule",
+            codes.INDICATOR_PROGRESS_RULE,
             "info",
             f"序号 {seq}（{ind.name}）按“{how}”判断进度：{reason}",
             seq=seq,
@@ -103,14 +104,14 @@ def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
     for uid, n in Counter(unit_ids).items():
         if n > 1:
             report.add(
-                "unit.duplicate", "error", f"单位“{uid}”在单位列表中出现 {n} 次。", file=file
+                codes.UNIT_DUPLICATE, "error", f"单位“{uid}”在单位列表中出现 {n} 次。", file=file
             )
     action_nos = {a.no for a in cat.actions}
     per_action = Counter(i.action for i in cat.indicators)
     for a in cat.actions:
         if per_action[a.no] != a.item_count:
             report.add(
-                "action.item_count",
+                codes.ACTION_ITEM_COUNT,
                 "warning",
                 f"“{a.label}”标明 {a.item_count} 项，目录中有 {per_action[a.no]} 个序号。",
                 action="核对分解表；若为表中合并行拆分所致，可保留。",
@@ -120,7 +121,7 @@ def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
     for seq, n in Counter(i.seq for i in cat.indicators).items():
         if n > 1:
             report.add(
-                "seq.duplicate",
+                codes.SEQ_DUPLICATE,
                 "error",
                 f"序号 {seq} 出现 {n} 次。",
                 seq=seq,
@@ -131,7 +132,7 @@ def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
         _check_indicator(cat, ind, f"$.indicators[{idx}]", unit_set, action_nos, report, file)
     plain = Counter(i.measure for i in cat.indicators if not (i.progress or {}).get("milestones"))
     report.add(
-        "catalogue.progress_rules",
+        codes.CATALOGUE_PROGRESS_RULES,
         "info",
         "序时进度：未列时间表的指标按月数/12；各类型指标数："
         + "，".join(f"{measure(k).label} {plain[k]} 项" for k in sorted(plain)),
@@ -153,7 +154,7 @@ def _check_target(
     expect = (parsed.type, parsed.op, parsed.value, parsed.followed_unit)
     if stored != expect:
         report.add(
-            "target.parse_mismatch",
+            codes.TARGET_PARSE_MISMATCH,
             "error",
             f"序号 {ind.seq} {who}目标文字“{t.text}”解析为 {parsed.as_dict()}，"
             f"但目录记录为 {catmod.Target(t.text, *stored).as_dict()}。",
@@ -169,7 +170,7 @@ def _check_target(
         and not 0 <= t.value <= 100
     ):
         report.add(
-            "target.percent_range",
+            codes.TARGET_PERCENT_RANGE,
             "error",
             f"序号 {ind.seq} {who}目标 {_fmt(t.value)}% 超出 0–100%。",
             action="比率目标须在 0 到 100 之间。",
@@ -179,7 +180,7 @@ def _check_target(
         )
     if t.type == "follows" and t.followed_unit not in unit_ids:
         report.add(
-            "target.follows_unknown",
+            codes.TARGET_FOLLOWS_UNKNOWN,
             "error",
             f"序号 {ind.seq} {who}“{t.text}”所指单位“{t.followed_unit}”不在单位列表中。",
             seq=ind.seq,
@@ -207,7 +208,7 @@ def _check_indicator(
     city = parse_target(ind.city.text)
     if city.type in ("na", "none", "in_county", "follows"):
         report.add(
-            "indicator.no_city_target",
+            codes.INDICATOR_NO_CITY_TARGET,
             "error",
             f"序号 {seq} 没有全市目标任务。",
             seq=seq,
@@ -218,7 +219,7 @@ def _check_indicator(
     _check_measure(ind, measure_for(city.type, ind.measure_unit), path, report, file)
     if ind.direction != direction_for(city):
         report.add(
-            "indicator.direction",
+            codes.INDICATOR_DIRECTION,
             "error",
             f"序号 {seq} 的方向为 {_DIRECTION_ZH[ind.direction]}，"
             f"按全市目标应为 {_DIRECTION_ZH[direction_for(city)]}。",
@@ -229,7 +230,7 @@ def _check_indicator(
     unit_types = {t.type for t in ind.targets.values() if t.reported}
     if unit_types - {city.type}:
         report.add(
-            "target.kind_mixed",
+            codes.TARGET_KIND_MIXED,
             "warning",
             f"序号 {seq} 单位目标的类型 {sorted(unit_types)} 与全市目标类型 {city.type} 不同。",
             seq=seq,
@@ -253,7 +254,7 @@ def _check_references(
     seq = ind.seq
     if ind.action not in action_nos:
         report.add(
-            "indicator.action_unknown",
+            codes.INDICATOR_ACTION_UNKNOWN,
             "error",
             f"序号 {seq} 所属实事编号 {ind.action} 不在实事列表中。",
             seq=seq,
@@ -263,7 +264,7 @@ def _check_references(
     for uid in ind.targets:
         if uid not in unit_ids:
             report.add(
-                "target.unit_unknown",
+                codes.TARGET_UNIT_UNKNOWN,
                 "error",
                 f"序号 {seq} 有未知单位“{uid}”的目标。",
                 action=f"单位须为：{'、'.join(cat.unit_ids)}。",
@@ -274,7 +275,7 @@ def _check_references(
     for uid in cat.unit_ids:
         if uid not in ind.targets:
             report.add(
-                "target.unit_missing",
+                codes.TARGET_UNIT_MISSING,
                 "error",
                 f"序号 {seq} 缺少单位“{uid}”的目标（空单元格请写 text 为空、type 为 none）。",
                 seq=seq,
@@ -296,7 +297,7 @@ def _check_levels(
                 laxer = t.value < city.value if city.op == ">=" else t.value > city.value
                 if laxer:
                     report.add(
-                        "target.laxer_than_city",
+                        codes.TARGET_LAXER_THAN_CITY,
                         "warning",
                         f"序号 {seq} {uid}目标“{t.text}”低于全市目标“{ind.city.text}”。",
                         action="核对分解表；照表保留。",
@@ -316,7 +317,7 @@ def _check_plan(
         plan_value = float(ind.plan["value"])
         if abs(abs(plan_value) - abs(city.value)) > _SUM_TOLERANCE:
             report.add(
-                "target.plan_mismatch",
+                codes.TARGET_PLAN_MISMATCH,
                 "warning",
                 f"序号 {seq} 表中全市目标“{ind.city.text}”与方案原文“{ind.plan['text']}”不一致"
                 f"（{_fmt(city.value)} 对 {_fmt(plan_value)}）。",
@@ -334,7 +335,7 @@ def _check_sum(ind: catmod.Indicator, path: str, report: Report, file: str) -> N
     total = sum(parts)
     if abs(total - ind.city.value) > _SUM_TOLERANCE * max(1.0, abs(ind.city.value)):
         report.add(
-            "target.sum_mismatch",
+            codes.TARGET_SUM_MISMATCH,
             "warning",
             f"序号 {ind.seq}“{ind.name}”各单位目标合计 {_fmt(round(total, 6))}{ind.measure_unit}，"
             f"全市目标 {_fmt(ind.city.value)}{ind.measure_unit}。",

@@ -22,6 +22,7 @@ from typing import Any
 
 from defusedxml import ElementTree
 
+from workbook import problems as codes
 from workbook import sheetbounds
 from workbook.cellformats import col_letter as _col_letter
 from workbook.cellformats import ods_cell_formats, xlsx_cell_facts, xlsx_styles
@@ -118,17 +119,17 @@ def _refusal(path: Path, data: bytes) -> tuple[str, str] | None:
     format without a template identity."""
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEET_SUFFIXES:
-        return "file.not_spreadsheet", f"不是电子表格文件（{suffix or '无扩展名'}），已跳过。"
+        return codes.FILE_NOT_SPREADSHEET, f"不是电子表格文件（{suffix or '无扩展名'}），已跳过。"
     if not data:
-        return "file.empty", "文件是空的（0 字节）。"
+        return codes.FILE_EMPTY, "文件是空的（0 字节）。"
     if suffix in (".et", ".ett"):
         return (
-            "file.format_unsupported",
+            codes.FILE_FORMAT_UNSUPPORTED,
             "WPS 表格专用格式（.et）无法读取。请在 WPS 中“另存为”Excel 工作簿（.xlsx）后重新报送。",
         )
     if suffix == ".csv":
         return (
-            "file.format_unsupported",
+            codes.FILE_FORMAT_UNSUPPORTED,
             "CSV 文件不含模板身份信息，无法识别。请报送下发的 .xlsx 模板。",
         )
     return None
@@ -140,7 +141,7 @@ def _open_package(path: Path, raw: RawReturn) -> tuple[bytes, zipfile.ZipFile | 
     try:
         data, raw.mtime = read_bytes(path)
     except OSError as exc:
-        raw.error_code, raw.error = "file.unreadable", f"无法读取文件：{exc}"
+        raw.error_code, raw.error = codes.FILE_UNREADABLE, f"无法读取文件：{exc}"
         return None
     raw.size, raw.sha256 = len(data), hashlib.sha256(data).hexdigest()
     refused = _refusal(path, data)
@@ -152,11 +153,11 @@ def _open_package(path: Path, raw: RawReturn) -> tuple[bytes, zipfile.ZipFile | 
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raw.error_code, raw.error = "file.damaged", "文件已损坏或不是 xlsx 格式（无法解压）。"
+        raw.error_code, raw.error = codes.FILE_DAMAGED, "文件已损坏或不是 xlsx 格式（无法解压）。"
         return None
     reason = _zip_guard(z)
     if reason:
-        raw.error_code, raw.error = "file.damaged", reason
+        raw.error_code, raw.error = codes.FILE_DAMAGED, reason
         return None
     return data, z
 
@@ -198,7 +199,7 @@ def read_file(path_str: str) -> RawReturn:
             raw.grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         wb.close()
     except Exception as exc:  # calamine raises several types for damaged files
-        raw.error_code = "file.damaged"
+        raw.error_code = codes.FILE_DAMAGED
         raw.error = f"文件无法打开（已损坏或不是电子表格）：{type(exc).__name__}: {str(exc)[:200]}"
         return raw
     figure_cols = _figure_columns(raw.grid)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbook import problems as codes
 from workbook.catalogue import Catalogue, Row
 from workbook.cellformats import col_letter as _col_letter
 from workbook.layout import parse_bases
@@ -95,7 +96,7 @@ def _check_locked(
         got = cell_text(at[key])
         if got != want:
             add(
-                "locked.changed",
+                codes.LOCKED_CHANGED,
                 "error",
                 f"序号 {seq} 的“{template_text()['headers'][key]}”被改动：应为“{want}”，实际为“{got}”。",
                 "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
@@ -110,7 +111,7 @@ def _check_locked(
         )
         if not _same_number(tv, want_tv):
             add(
-                "locked.changed",
+                codes.LOCKED_CHANGED,
                 "error",
                 f"序号 {seq} 的“目标值”被改动：应为 {row.target.value:g}，实际为“{cell_text(tv)}”。"
                 if row.target.value is not None
@@ -147,7 +148,7 @@ def _check_value(
     )
     if vcell in formulas:
         add(
-            "value.formula",
+            codes.VALUE_FORMULA,
             "error",
             f"序号 {seq}（{ind.name}）的累计完成是公式，汇总不采用公式的缓存结果。",
             "请直接填写数值，不要填公式。",
@@ -191,7 +192,7 @@ def _parse_figure(out: CheckedReturn, row: Row, raw_value: Any, rec: ValueRecord
         )
     if parsed.value is None:
         add(
-            "value.missing",
+            codes.VALUE_MISSING,
             "warning",
             f"序号 {ind.seq}（{ind.name}）的累计完成未填写。",
             "请填写截至期末的累计数；没有发生请填 0。",
@@ -215,7 +216,7 @@ def _read_base(
     if locked is not None:
         if not _same_number(found, locked):
             add(
-                "locked.changed",
+                codes.LOCKED_CHANGED,
                 "error",
                 f"序号 {ind.seq} 的“年初基数”被改动：应为 {locked:g}，实际为“{cell_text(found)}”。",
                 "年初基数以市局确认的为准，已按原数计算；如确有错误，请在备注中说明。",
@@ -229,7 +230,7 @@ def _read_base(
         if parsed.ok and rec.value is None:
             return None  # nothing reported for this row yet
         add(
-            "value.base_missing" if parsed.ok else parsed.code,
+            codes.VALUE_BASE_MISSING if parsed.ok else parsed.code,
             "error",
             f"序号 {ind.seq}（{ind.name}）的年初基数"
             + ("未填写，无法按序时进度判断。" if parsed.ok else f"：{parsed.note}"),

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from workbook import problems as codes
 from workbook.catalogue import Catalogue
 from workbook.layout import IDENTITY_FORMAT
 from workbook.reader import RawReturn, read_file
@@ -91,12 +92,12 @@ def scan(
         try:
             size = p.stat().st_size
         except OSError as exc:
-            results[str(p)] = _rejected(p, "file.unreadable", f"无法读取文件：{exc}")
+            results[str(p)] = _rejected(p, codes.FILE_UNREADABLE, f"无法读取文件：{exc}")
             continue
         if size > max_bytes:
             results[str(p)] = _rejected(
                 p,
-                "file.too_large",
+                codes.FILE_TOO_LARGE,
                 f"文件过大（{size // 1_000_000} MB，上限 {max_bytes // 1_000_000} MB），未打开。",
             )
         else:
@@ -160,13 +161,13 @@ def _collect(
         except mp.TimeoutError:
             results[key] = _rejected(
                 Path(key),
-                "file.timeout",
+                codes.FILE_TIMEOUT,
                 f"读取超过 {seconds:g} 秒仍未完成（文件可能已损坏或过于复杂），已跳过。",
             )
             broken = True
         except Exception as exc:  # MemoryError and anything else from the worker
             results[key] = _rejected(
-                Path(key), "file.damaged", f"读取时出错：{type(exc).__name__}: {str(exc)[:200]}"
+                Path(key), codes.FILE_DAMAGED, f"读取时出错：{type(exc).__name__}: {str(exc)[:200]}"
             )
     return todo, broken
 

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from workbook import problems as codes
 from workbook.cellformats import col_letter
 from workbook.measures import KIND_FROM_ZH, KIND_ZH, TARGET_TYPE
 from workbook.report import Report
@@ -54,13 +55,13 @@ class CellReader:
         m = re.match(r"^(.*?)[(（](\d+)项[)）]$", label)
         if not m or not m.group(1).strip():
             msg = f"实事名称“{label}”不是“名称(N项)”的写法。"
-            self.error(g, r, 2, msg, "写成如“增值服务暖企行动(5项)”。", "action.label")
+            self.error(g, r, 2, msg, "写成如“增值服务暖企行动(5项)”。", codes.ACTION_LABEL)
             return 0
         name, count = m.group(1).strip(), int(m.group(2))
         if name in actions and actions[name][1] != count:
             first = actions[name][2]
             msg = f"“{name}”在第 {first} 行写作 {actions[name][1]} 项，这里写作 {count} 项。"
-            self.error(g, r, 2, msg, "同一实事各行的项数须一致。", "action.count_conflict")
+            self.error(g, r, 2, msg, "同一实事各行的项数须一致。", codes.ACTION_COUNT_CONFLICT)
             return actions[name][0]
         if name not in actions:
             actions[name] = (len(actions) + 1, count, r)
@@ -72,7 +73,7 @@ class CellReader:
         word = g.text(r, c)
         if word not in KIND_FROM_ZH:
             msg = "目标类型为空。" if not word else f"目标类型“{word}”不是已知类型。"
-            self.error(g, r, c, msg, f"填写 {_KIND_WORDS} 之一。", "indicator.kind_unknown")
+            self.error(g, r, c, msg, f"填写 {_KIND_WORDS} 之一。", codes.INDICATOR_KIND_UNKNOWN)
             return None
         return KIND_FROM_ZH[word]
 
@@ -102,7 +103,7 @@ class CellReader:
             msg = f"{who}“{text}”不能按本行的目标类型“{label}”读取。"
         act = f"填写{_TARGET_HELP[want]}" + ("" if city else "；不适用填 /")
         act += f"。若本行确应改为别的类型，请同时修改“目标类型”列（可选：{_KIND_WORDS}）。"
-        self.error(g, r, c, msg, act, "target.kind_mismatch")
+        self.error(g, r, c, msg, act, codes.TARGET_KIND_MISMATCH)
         return None
 
     def phrase_gaps(self, g: Grid, r: int, units: list[tuple[str, int]]) -> None:
@@ -122,7 +123,7 @@ class CellReader:
             if g.text(r, c) == "":
                 msg = f"本行的“{phrase}”适用于各单位，但{uid}这一格为空（不在合并范围内）。"
                 act = f"把合并范围扩展到 {col_letter(c - 1)}{r}，或在此填写{uid}的目标（不适用填 /）。"
-                self.error(g, r, c, msg, act, "target.phrase_gap")
+                self.error(g, r, c, msg, act, codes.TARGET_PHRASE_GAP)
 
     def plan_value(self, g: Grid, r: int, extras: dict[str, int]) -> int | float | None:
         if "方案目标值" not in extras or not g.text(r, extras["方案目标值"]):
@@ -134,7 +135,7 @@ class CellReader:
                     extras.get("方案目标值", extras["方案原文"]),
                     msg,
                     "填写方案原文中的目标数字。",
-                    "plan.value",
+                    codes.PLAN_VALUE,
                 )
             return None
         text = g.text(r, extras["方案目标值"])
@@ -142,7 +143,7 @@ class CellReader:
             f = float(text)
         except ValueError:
             msg = f"方案目标值“{text}”不是数字。"
-            self.error(g, r, extras["方案目标值"], msg, "只填数字，如 9000。", "plan.value")
+            self.error(g, r, extras["方案目标值"], msg, "只填数字，如 9000。", codes.PLAN_VALUE)
             return None
         return int(f) if f.is_integer() else f
 
@@ -156,7 +157,7 @@ class CellReader:
             if not m or not 1 <= int(m.group(1)) <= 12 or float(m.group(2)) > 100:
                 msg = f"时间表“{text}”中“{part}”不是“月份:比例%”。"
                 act = "写成如 3:20%;6:50%;9:80%（月末累计应完成全年目标的比例）。"
-                self.error(g, r, extras["时间表"], msg, act, "progress.milestones")
+                self.error(g, r, extras["时间表"], msg, act, codes.PROGRESS_MILESTONES)
                 return {}
             out[str(int(m.group(1)))] = round(float(m.group(2)) / 100, 6)
         return out

@@ -15,6 +15,7 @@ from typing import Any
 
 from workbook import catalogue as catmod
 from workbook import lint
+from workbook import problems as codes
 from workbook.cellformats import col_letter
 from workbook.errors import InputError
 from workbook.report import Report
@@ -51,18 +52,18 @@ class Importer(CellReader):
                 ident[keys[a]] = b
                 self.where(f"$.{keys[a]}", grid, r, 2)
                 if a in ("目录编号", "版本", "年度") and not b:
-                    self.error(grid, r, 2, f"“{a}”为空。", "填写后再导入。", "table.info_empty")
+                    self.error(grid, r, 2, f"“{a}”为空。", "填写后再导入。", codes.TABLE_INFO_EMPTY)
                 if a == "年度" and b and not re.fullmatch(r"20\d\d", b):
                     msg = f"年度“{b}”不是四位数字的年份。"
-                    self.error(grid, r, 2, msg, "写成 2025 这样的四位数字。", "table.year")
+                    self.error(grid, r, 2, msg, "写成 2025 这样的四位数字。", codes.TABLE_YEAR)
         for k in ("目录编号", "版本", "年度"):
             if keys[k] not in ident:
-                self.error(grid, 1, 1, f"目录信息中没有“{k}”一行。", "补上该行。", "table.info")
+                self.error(grid, 1, 1, f"目录信息中没有“{k}”一行。", "补上该行。", codes.TABLE_INFO)
         if str(ident.get("year", "")).isdigit():
             ident["year"] = int(ident["year"])
         if start is None:
             msg = "目录信息中没有“单位 | 全称 | 类别”表头，单位无处登记。"
-            self.error(grid, 1, 1, msg, "按导出的格式补上单位表。", "table.units_missing")
+            self.error(grid, 1, 1, msg, "按导出的格式补上单位表。", codes.TABLE_UNITS_MISSING)
             return ident, units
         for r in range(start, len(grid.rows) + 1):
             uid, name, kind = grid.text(r, 1), grid.text(r, 2), grid.text(r, 3)
@@ -75,21 +76,26 @@ class Importer(CellReader):
                     1,
                     "单位简称为空。",
                     "填写简称（与分解表的列名一致）。",
-                    "unit.id_empty",
+                    codes.UNIT_ID_EMPTY,
                 )
                 continue
             if not name:
                 msg = f"单位“{uid}”没有全称。"
                 self.error(
-                    grid, r, 2, msg, "填写单位全称，如“定海区市场监督管理局”。", "unit.name_empty"
+                    grid,
+                    r,
+                    2,
+                    msg,
+                    "填写单位全称，如“定海区市场监督管理局”。",
+                    codes.UNIT_NAME_EMPTY,
                 )
             if kind not in UNIT_KIND_EN:
                 msg = f"单位“{uid}”的类别“{kind}”不是已知类别。"
                 act = f"填写 {'、'.join(UNIT_KIND_ZH.values())} 之一。"
-                self.error(grid, r, 3, msg, act, "unit.kind_unknown")
+                self.error(grid, r, 3, msg, act, codes.UNIT_KIND_UNKNOWN)
             if any(u["id"] == uid for u in units):
                 msg = f"单位“{uid}”登记了两次。"
-                self.error(grid, r, 1, msg, "删去重复的一行。", "unit.duplicate")
+                self.error(grid, r, 1, msg, "删去重复的一行。", codes.UNIT_DUPLICATE)
                 continue
             units.append(
                 {"id": uid, "full_name": name, "kind": UNIT_KIND_EN.get(kind, "county"), "row": r}
@@ -106,7 +112,7 @@ class Importer(CellReader):
             if grid.text(1, c) != want:
                 msg = f"表头第 {c} 列应为“{want}”，实为“{grid.text(1, c)}”。"
                 act = "表头前五列须为 " + "、".join(BASE_HEADER) + "，请恢复后再导入。"
-                self.error(grid, 1, c, msg, act, "table.header")
+                self.error(grid, 1, c, msg, act, codes.TABLE_HEADER)
                 return None
         units: list[tuple[str, int]] = []
         extras: dict[str, int] = {}
@@ -116,11 +122,13 @@ class Importer(CellReader):
             if not h:
                 if any(grid.raw(r, c) for r in range(2, len(grid.rows) + 1)):
                     msg = "这一列有内容但表头为空。"
-                    self.error(grid, 1, c, msg, "填写单位简称或删去该列。", "table.header_empty")
+                    self.error(
+                        grid, 1, c, msg, "填写单位简称或删去该列。", codes.TABLE_HEADER_EMPTY
+                    )
                 continue
             if h in extras or any(u == h for u, _ in units):
                 self.error(
-                    grid, 1, c, f"列“{h}”出现两次。", "删去重复的列。", "table.header_duplicate"
+                    grid, 1, c, f"列“{h}”出现两次。", "删去重复的列。", codes.TABLE_HEADER_DUPLICATE
                 )
             elif h in EXTRA_HEADER:
                 extras[h] = c
@@ -129,11 +137,11 @@ class Importer(CellReader):
             else:
                 msg = f"列“{h}”不是登记的单位，也不是分解表的已知列。"
                 act = f"新单位须先在{register}登记；已登记单位：{'、'.join(declared)}。"
-                self.error(grid, 1, c, msg, act, "table.unit_undeclared")
+                self.error(grid, 1, c, msg, act, codes.TABLE_UNIT_UNDECLARED)
         if "目标类型" not in extras:
             msg = "分解表没有“目标类型”列，无法确定各行目标按什么类型读取。"
             act = "用 shishi catalogue export 重新导出，保留“目标类型”列。"
-            self.error(grid, 1, width + 1, msg, act, "table.kind_column")
+            self.error(grid, 1, width + 1, msg, act, codes.TABLE_KIND_COLUMN)
             return None
         have = {u for u, _ in units}
         for uid, (sheet, cell) in declared.items():  # ("", "") for a csv's base catalogue
@@ -141,7 +149,7 @@ class Importer(CellReader):
                 msg = f"单位“{uid}”已在{register}登记，但任务分解表没有它的列。"
                 act = f"在任务分解表加上该单位的列，或从{register}删去。"
                 self.report.add(
-                    "unit.no_column",
+                    codes.UNIT_NO_COLUMN,
                     "error",
                     msg,
                     action=act,
@@ -168,7 +176,7 @@ class Importer(CellReader):
             if ind["seq"] in seen:
                 msg = f"序号 {ind['seq']} 与第 {seen[ind['seq']]} 行重复。"
                 self.error(
-                    grid, r, 1, msg, "每个序号只能出现一次；改为未用过的序号。", "seq.duplicate"
+                    grid, r, 1, msg, "每个序号只能出现一次；改为未用过的序号。", codes.SEQ_DUPLICATE
                 )
                 continue
             seen[ind["seq"]] = r
@@ -188,7 +196,7 @@ class Importer(CellReader):
         seq = int(seq_text) if seq_text.isdigit() and int(seq_text) > 0 else None
         if seq is None:
             msg = "序号为空。" if not seq_text else f"序号“{seq_text}”不是正整数。"
-            self.error(g, r, 1, msg, "填写本行的序号（1、2、3……）。", "seq.invalid")
+            self.error(g, r, 1, msg, "填写本行的序号（1、2、3……）。", codes.SEQ_INVALID)
         action_no = self.action(g, r, actions)
         name, unit = g.text(r, 3), g.text(r, 4)
         if not name:
@@ -198,11 +206,16 @@ class Importer(CellReader):
                 3,
                 "目标名称为空。",
                 "填写指标名称，如“新增个体工商户(户)”。",
-                "indicator.name_empty",
+                codes.INDICATOR_NAME_EMPTY,
             )
         if not unit:
             self.error(
-                g, r, 4, "单位为空。", "填写计量单位，如 家、个、%、亿元。", "indicator.unit_empty"
+                g,
+                r,
+                4,
+                "单位为空。",
+                "填写计量单位，如 家、个、%、亿元。",
+                codes.INDICATOR_UNIT_EMPTY,
             )
         return seq, action_no, name, unit
 
@@ -322,7 +335,7 @@ def _far_cells(imp: Importer, path: Path, grids: list[Grid]) -> None:
     for grid in grids:
         for cell, text in grid.far:
             imp.report.add(
-                "table.far_cell",
+                codes.TABLE_FAR_CELL,
                 "warning",
                 f"单元格 {cell} 远在表格之外，有内容“{text}”，未读取。",
                 action="删去该单元格的内容。",
@@ -369,7 +382,7 @@ def _units_without_targets(
     for uid, c in unit_cols:
         if not any(i["targets"][uid]["type"] in REPORTED_TYPES for i in indicators):
             imp.report.add(
-                "unit.no_targets",
+                codes.UNIT_NO_TARGETS,
                 "warning",
                 f"单位“{uid}”在分解表中没有任何目标，不会收到需填报的指标。",
                 action="核对该列；若确实如此可保留。",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from workbook import problems as codes
 from workbook.measures import Measure, is_percent_format, measure
 from workbook.targets import QUALITATIVE_CHOICES
 
@@ -50,20 +51,20 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Reading
     if raw is None or (isinstance(raw, str) and _clean(raw) == ""):
         return Reading(None, True)
     if isinstance(raw, bool):
-        return Reading(None, False, f"读到逻辑值 {raw}，不是数值。", "value.not_number")
+        return Reading(None, False, f"读到逻辑值 {raw}，不是数值。", codes.VALUE_NOT_NUMBER)
     if isinstance(raw, datetime | date | time | timedelta):
         return Reading(
             None,
             False,
             f"读到日期/时间 {raw}，数值栏不能填日期（如输入 1/2 会变成日期）。",
-            "value.date",
+            codes.VALUE_DATE,
         )
     if kind == "qualitative":
         text = _clean(str(raw))
         if text in QUALITATIVE_CHOICES:
             return Reading(text, True)
         return Reading(
-            None, False, f"“{raw}”不是可选的状态（未启动、推进中、已完成）。", "value.choice"
+            None, False, f"“{raw}”不是可选的状态（未启动、推进中、已完成）。", codes.VALUE_CHOICE
         )
     if isinstance(raw, int | float):
         return _from_number(float(raw), m, unit, fmt)
@@ -79,12 +80,12 @@ def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> Reading:
             None,
             False,
             f"填了“{raw}”。本单位有此项目标，没有发生请填 0。",
-            "value.not_applicable_mark",
+            codes.VALUE_NOT_APPLICABLE_MARK,
         )
     text = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", text)  # 1,234 -> 1234
     match = _NUMBER.match(text)
     if not match:
-        return Reading(None, False, f"“{raw}”不是数值。", "value.not_number")
+        return Reading(None, False, f"“{raw}”不是数值。", codes.VALUE_NOT_NUMBER)
     sign, digits, wan, percent, rest = match.groups()
     number = float(digits) * (-1 if sign == "-" else 1)
     notes = ["按文字读取"]
@@ -96,15 +97,15 @@ def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> Reading:
                 None,
                 False,
                 f"“{raw}”带有“{rest}”，与本指标单位“{unit}”不符，无法换算。",
-                "value.unit",
+                codes.VALUE_UNIT,
             )
     if wan:
         if kind not in ("count", "amount", "stock") or unit == "亿元":
-            return Reading(None, False, f"“{raw}”中的“万”无法换算为{unit}。", "value.unit")
+            return Reading(None, False, f"“{raw}”中的“万”无法换算为{unit}。", codes.VALUE_UNIT)
         number *= 10000
         notes.append("“万”按 10000 换算")
     if percent and not m.percent:
-        return Reading(None, False, f"“{raw}”带有 %，本指标单位是“{unit}”。", "value.unit")
+        return Reading(None, False, f"“{raw}”带有 %，本指标单位是“{unit}”。", codes.VALUE_UNIT)
     if m.percent and not percent:
         ambiguous = _ambiguous_percent(number, f"“{raw}”（文字，没有 % 号）")
         if ambiguous:
@@ -121,7 +122,7 @@ def _ambiguous_percent(x: float, shown: str) -> Reading | None:
             False,
             f"单元格显示为{shown}，可能是 {_fmt(x)}% 也可能是 {_fmt(round(x * 100, 6))}%，"
             "无法确定。",
-            "value.percent_ambiguous",
+            codes.VALUE_PERCENT_AMBIGUOUS,
         )
     return None
 
@@ -135,7 +136,7 @@ def _from_number(x: float, m: Measure, unit: str, fmt: str | None) -> Reading:
                 None,
                 False,
                 f"单元格显示为 {_fmt(round(x * 100, 6))}%（百分比格式），本指标单位是“{unit}”。",
-                "value.unit",
+                codes.VALUE_UNIT,
             )
         return _check_number(x, m, unit, "")
     if shown_pct:
@@ -146,7 +147,7 @@ def _from_number(x: float, m: Measure, unit: str, fmt: str | None) -> Reading:
             False,
             f"无法确定该单元格的显示格式（文件不是 .xlsx 或 .ods），读到 {_fmt(x)}，"
             f"不能判断是 {_fmt(x)}% 还是 {_fmt(round(x * 100, 6))}%。",
-            "value.format_unknown",
+            codes.VALUE_FORMAT_UNKNOWN,
         )
     ambiguous = _ambiguous_percent(x, f" {_fmt(x)}（不是百分比格式）")
     if ambiguous:
@@ -162,13 +163,13 @@ def _fmt(x: float) -> str:
 def _check_number(x: float, m: Measure, unit: str, note: str) -> Reading:
     """Range and integer checks of the measure; ``x`` in display units (85 means 85%)."""
     if math.isnan(x) or math.isinf(x):
-        return Reading(None, False, "不是有效数值。", "value.not_number")
+        return Reading(None, False, "不是有效数值。", codes.VALUE_NOT_NUMBER)
     shown = f"{_fmt(round(x, 6))}{'%' if m.percent else ''}"
     if m.lo >= 0 and x < 0:
-        return Reading(None, False, f"填了负数 {shown}，本指标不能为负。", "value.negative")
+        return Reading(None, False, f"填了负数 {shown}，本指标不能为负。", codes.VALUE_NEGATIVE)
     if m.integer and not float(x).is_integer():
         return Reading(
-            None, False, f"填了 {shown}，数量须为整数（单位：{unit}）。", "value.not_integer"
+            None, False, f"填了 {shown}，数量须为整数（单位：{unit}）。", codes.VALUE_NOT_INTEGER
         )
     if not m.lo <= x <= m.hi:
         what = "比率" if m.percent and m.lo == 0 else "数值"
@@ -177,11 +178,11 @@ def _check_number(x: float, m: Measure, unit: str, note: str) -> Reading:
             False,
             f"{what} {shown} 超出范围（应在 {_fmt(m.lo)} 到 {_fmt(m.hi)}"
             f"{'%' if m.percent else ''} 之间）。",
-            "value.range",
+            codes.VALUE_RANGE,
         )
     value = round(x, 6)
     if note:
         return Reading(
-            value, True, f"已按 {_fmt(value)} 读取（{note}），请核对。", "value.normalised"
+            value, True, f"已按 {_fmt(value)} 读取（{note}），请核对。", codes.VALUE_NORMALISED
         )
     return Reading(value, True)

@@ -32,6 +32,7 @@ class Measure:
     base: bool  # measured from a start-of-year base the unit reports once
     steps: bool  # a whole-number target: a shortfall under one item is 推进中, not 滞后
     rule: str  # the progress rule in Chinese, for the docs and the summary
+    wan: bool = False  # a figure may be typed with 万 (0.9万 = 9000)
 
     @property
     def scale(self) -> float:
@@ -55,6 +56,7 @@ MEASURES: dict[str, Measure] = {
             False,
             True,
             "累计数达到目标为已完成；达到目标×序时进度为符合序时进度；差距不足 1 个单位为推进中；否则滞后",
+            wan=True,
         ),
         Measure(
             "amount",
@@ -69,6 +71,7 @@ MEASURES: dict[str, Measure] = {
             False,
             False,
             "累计数达到目标为已完成；达到目标×序时进度为符合序时进度；否则滞后",
+            wan=True,
         ),
         Measure(
             "stock",
@@ -84,6 +87,7 @@ MEASURES: dict[str, Measure] = {
             True,
             "以年初基数为起点：达到目标为已完成；达到 基数+(目标-基数)×序时进度 为符合序时进度；"
             "差距不足 1 个单位为推进中；否则滞后",
+            wan=True,
         ),
         Measure(
             "coverage",

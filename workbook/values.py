@@ -100,7 +100,7 @@ def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> Reading:
                 codes.VALUE_UNIT,
             )
     if wan:
-        if kind not in ("count", "amount", "stock") or unit == "亿元":
+        if not m.wan or unit == "亿元":
             return Reading(None, False, f"“{raw}”中的“万”无法换算为{unit}。", codes.VALUE_UNIT)
         number *= 10000
         notes.append("“万”按 10000 换算")

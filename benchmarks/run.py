@@ -74,7 +74,7 @@ def _init_fill(cat: catalogue.Catalogue) -> None:
 
 
 def _fill(args: tuple[str, str, str]) -> None:
-    from workbook.samples import fill_return, sample_values
+    from shishi_demo.samples import fill_return, sample_values
 
     unit, template, out = args
     values = sample_values(_CAT["cat"], unit, parse_period(PERIOD))

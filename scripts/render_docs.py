@@ -13,8 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from shishi_demo.run import run_demo
 from workbook import catalogue
-from workbook.demo import run_demo
 from workbook.period import parse_period
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -23,10 +23,10 @@ from oletools.olevba import VBA_Parser
 from python_calamine import CalamineWorkbook
 
 from macros_py.city import OpenpyxlBook, run_button
+from shishi_demo.samples import fill_return, sample_values
 from workbook import catalogue
 from workbook.citybook import bat_text, build_city_workbook
 from workbook.period import parse_period
-from workbook.samples import fill_return, sample_values
 from workbook.template import generate
 
 

@@ -18,13 +18,13 @@ from conftest import needs_soffice, shishi
 from lo_helpers import lo_run
 from xlsxwriter.utility import xl_col_to_name
 
+from shishi_demo.samples import fill_return, sample_values
 from workbook import catalogue, dataout, feedback, summary, tallies
 from workbook.catalogue import reporting_rows
 from workbook.consolidate import consolidate
 from workbook.errors import FileIOError
 from workbook.measures import measure
 from workbook.period import parse_period
-from workbook.samples import fill_return, sample_values
 from workbook.scan import scan
 from workbook.settings import load_settings
 from workbook.submission import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED

@@ -19,11 +19,11 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from shishi_demo.samples import fill_return, sample_values
 from workbook import catalogue, catalogueschema, cellformats
 from workbook.ledger import Ledger
 from workbook.period import parse_period
 from workbook.run import run_consolidation
-from workbook.samples import fill_return, sample_values
 from workbook.settings import load_settings
 from workbook.template import generate
 

@@ -15,10 +15,10 @@ from conftest import needs_soffice, shishi
 from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
 
+from shishi_demo.samples import fill_return, sample_values
 from workbook import catalogue
 from workbook.period import parse_period
 from workbook.reader import read_file
-from workbook.samples import fill_return, sample_values
 from workbook.settings import load_settings
 from workbook.template import generate
 

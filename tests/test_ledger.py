@@ -9,13 +9,13 @@ import pytest
 from conftest import shishi
 from python_calamine import CalamineWorkbook
 
+from shishi_demo.samples import fill_return
 from workbook import catalogue
 from workbook.catalogue import reporting_rows
 from workbook.ledger import Ledger
 from workbook.measures import measure
 from workbook.period import parse_period
 from workbook.run import run_consolidation
-from workbook.samples import fill_return
 from workbook.settings import load_settings
 from workbook.template import COL, FIRST_DATA_ROW, generate
 

@@ -13,9 +13,9 @@ import pytest
 from conftest import needs_soffice, shishi
 from print_check import report
 
+from shishi_demo.run import run_demo
 from workbook import catalogue
 from workbook.chase import chase_list
-from workbook.demo import run_demo
 from workbook.period import parse_period
 from workbook.ranking import formula_text, rank_units
 from workbook.settings import load_settings

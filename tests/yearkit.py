@@ -12,12 +12,12 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from shishi_demo.samples import fill_return
 from workbook import catalogue
 from workbook.catalogue import Catalogue, reporting_rows
 from workbook.ledger import Ledger
 from workbook.period import Period, parse_period
 from workbook.run import Outcome, run_consolidation
-from workbook.samples import fill_return
 from workbook.settings import load_settings
 from workbook.template import COL, FIRST_DATA_ROW, generate
 

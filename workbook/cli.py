@@ -176,8 +176,8 @@ def consolidate_cmd(
 @click.option("--period", default="2024Q2", show_default=True, help="演示的期次。")
 def demo_cmd(out_dir: Path, period: str) -> None:
     """演示：生成模板、模拟各单位填报、汇总，并显示汇总表位置。"""
+    from shishi_demo.run import run_demo
     from workbook import catalogue
-    from workbook.demo import run_demo
 
     res = run_demo(catalogue.load(), period_arg(period), out_dir)
     click.echo(f"模板：{len(res.templates)} 个，在 {res.templates[0].parent}")

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shishi_demo.samples import explain, fill_return, sample_values
 from workbook.catalogue import Catalogue, reporting_rows
 from workbook.period import Period
 from workbook.run import Outcome, run_consolidation
-from workbook.samples import explain, fill_return, sample_values
 from workbook.settings import load_settings
 from workbook.template import COL, FIRST_DATA_ROW, generate
 

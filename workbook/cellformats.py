@@ -57,6 +57,9 @@ def _parse_styles(xml: bytes) -> list[str]:
     return out
 
 
+_S_ATTR = re.compile(r'\bs="(\d+)"')
+
+
 def xlsx_cell_facts(
     sheet_xml: str, styles: list[str], columns: set[str]
 ) -> tuple[dict[str, str], list[str]]:
@@ -66,22 +69,33 @@ def xlsx_cell_facts(
     if not columns:
         return {}, []
     cols = "|".join(sorted(columns))
-    # Excel, WPS, LibreOffice and openpyxl write r first: a literal prefix, fast. A file that
-    # orders the attributes otherwise finds nothing that way and is read with the slow form.
-    fast = re.compile(r'<c r="((?:' + cols + r')\d+)"()([^>]*?)(/?)>')
+    # Excel, WPS, LibreOffice and openpyxl write r first and s (when there) right after it:
+    # one findall collects reference, style and what follows the tag; the style is looked
+    # for among the other attributes only when it is not in second place. A file that
+    # orders r otherwise finds nothing that way and is read with the slow form.
+    fast = re.compile(r'<c r="((?:' + cols + r')\d+)"(?: s="(\d+)")?([^>]*?)(/?)>(<f[ >/])?')
+    formats: dict[str, str] = {}
+    formulas: list[str] = []
+    n = len(styles)
+    for cell, s_attr, rest, empty, formula in fast.findall(sheet_xml):
+        if not s_attr:
+            found = _S_ATTR.search(rest)
+            s_attr = found.group(1) if found else "0"
+        idx = int(s_attr)
+        formats[cell] = styles[idx] if idx < n else ""
+        if formula and not empty:
+            formulas.append(cell)
+    if formats:
+        return formats, formulas
     slow = re.compile(r'<c\b([^>]*?)\br="((?:' + cols + r')\d+)"([^>]*?)(/?)>')
-    formats, formulas = {}, []
-    for pattern, ref in ((fast, 1), (slow, 2)):
-        for m in pattern.finditer(sheet_xml):
-            cell = m.group(ref)
-            s = re.search(r'\bs="(\d+)"', m.group(3 - ref) + m.group(3))
-            idx = int(s.group(1)) if s else 0
-            formats[cell] = styles[idx] if idx < len(styles) else ""
-            end = m.end()
-            if not m.group(4) and sheet_xml[end : end + 3] in ("<f>", "<f ", "<f/"):
-                formulas.append(cell)
-        if formats:
-            break
+    for m in slow.finditer(sheet_xml):
+        cell = m.group(2)
+        found = _S_ATTR.search(m.group(1) + m.group(3))
+        idx = int(found.group(1)) if found else 0
+        formats[cell] = styles[idx] if idx < n else ""
+        end = m.end()
+        if not m.group(4) and sheet_xml[end : end + 3] in ("<f>", "<f ", "<f/"):
+            formulas.append(cell)
     return formats, formulas
 
 

@@ -161,3 +161,19 @@ class CellReader:
                 return {}
             out[str(int(m.group(1)))] = round(float(m.group(2)) / 100, 6)
         return out
+
+
+def strip_unit(printed: str, unit: str) -> str:
+    for suffix in (f"({unit})", f"（{unit}）", "(%)"):
+        if printed.endswith(suffix):
+            return printed[: -len(suffix)]
+    return printed
+
+
+def cell_for(path: str, cells: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    while path:
+        if path in cells:
+            return cells[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 1 else ""
+    return None

@@ -19,7 +19,7 @@ from workbook import problems as codes
 from workbook.cellformats import col_letter
 from workbook.errors import InputError
 from workbook.report import Report
-from workbook.tablecells import CellReader
+from workbook.tablecells import CellReader, cell_for, strip_unit
 from workbook.tablefile import (
     BASE_HEADER,
     EXTRA_HEADER,
@@ -41,7 +41,6 @@ class Importer(CellReader):
         keys = {"目录编号": "catalogue_id", "版本": "version", "年度": "year", "标题": "title"}
         keys["来源"] = "source"
         ident: dict[str, Any] = {}
-        units: list[dict[str, Any]] = []
         start = None
         for r in range(1, len(grid.rows) + 1):
             a, b = grid.text(r, 1), grid.text(r, 2)
@@ -64,31 +63,23 @@ class Importer(CellReader):
         if start is None:
             msg = "目录信息中没有“单位 | 全称 | 类别”表头，单位无处登记。"
             self.error(grid, 1, 1, msg, "按导出的格式补上单位表。", codes.TABLE_UNITS_MISSING)
-            return ident, units
+            return ident, []
+        return ident, self.unit_rows(grid, start)
+
+    def unit_rows(self, grid: Grid, start: int) -> list[dict[str, Any]]:
+        """The units registered below the 单位 | 全称 | 类别 header, each row checked."""
+        units: list[dict[str, Any]] = []
         for r in range(start, len(grid.rows) + 1):
             uid, name, kind = grid.text(r, 1), grid.text(r, 2), grid.text(r, 3)
             if not (uid or name or kind):
                 continue
             if not uid:
-                self.error(
-                    grid,
-                    r,
-                    1,
-                    "单位简称为空。",
-                    "填写简称（与分解表的列名一致）。",
-                    codes.UNIT_ID_EMPTY,
-                )
+                act = "填写简称（与分解表的列名一致）。"
+                self.error(grid, r, 1, "单位简称为空。", act, codes.UNIT_ID_EMPTY)
                 continue
             if not name:
-                msg = f"单位“{uid}”没有全称。"
-                self.error(
-                    grid,
-                    r,
-                    2,
-                    msg,
-                    "填写单位全称，如“定海区市场监督管理局”。",
-                    codes.UNIT_NAME_EMPTY,
-                )
+                msg, act = f"单位“{uid}”没有全称。", "填写单位全称，如“定海区市场监督管理局”。"
+                self.error(grid, r, 2, msg, act, codes.UNIT_NAME_EMPTY)
             if kind not in UNIT_KIND_EN:
                 msg = f"单位“{uid}”的类别“{kind}”不是已知类别。"
                 act = f"填写 {'、'.join(UNIT_KIND_ZH.values())} 之一。"
@@ -100,7 +91,7 @@ class Importer(CellReader):
             units.append(
                 {"id": uid, "full_name": name, "kind": UNIT_KIND_EN.get(kind, "county"), "row": r}
             )
-        return ident, units
+        return units
 
     # --- 任务分解表 ----------------------------------------------------------------------
 
@@ -261,7 +252,7 @@ class Importer(CellReader):
         ind: dict[str, Any] = {
             "seq": seq,
             "action": action_no,
-            "name": extra("规范名称") or _strip_unit(name, unit),
+            "name": extra("规范名称") or strip_unit(name, unit),
             "name_printed": name,
             "unit": unit,
             "measure": kind,
@@ -280,13 +271,6 @@ class Importer(CellReader):
             if milestones:
                 ind["progress"]["milestones"] = milestones
         return ind
-
-
-def _strip_unit(printed: str, unit: str) -> str:
-    for suffix in (f"({unit})", f"（{unit}）", "(%)"):
-        if printed.endswith(suffix):
-            return printed[: -len(suffix)]
-    return printed
 
 
 def import_table(
@@ -324,7 +308,7 @@ def import_table(
     _units_without_targets(imp, path, table, unit_cols, indicators)
     checked = lint.check_data(data, file=str(path))
     for p in checked.problems:
-        hit = _cell_for(p.path, imp.cells)
+        hit = cell_for(p.path, imp.cells)
         if hit:
             p.sheet, p.cell = hit
     imp.report.problems.extend(checked.problems)
@@ -390,15 +374,6 @@ def _units_without_targets(
                 sheet=table.name,
                 cell=f"{col_letter(c - 1)}1",
             )
-
-
-def _cell_for(path: str, cells: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
-    while path:
-        if path in cells:
-            return cells[path]
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 1 else ""
-    return None
 
 
 def _merged_from_base(data: dict[str, Any], base: catmod.Catalogue) -> None:

@@ -70,7 +70,7 @@ class Consolidation:
         return [uv for uv in self.unit_values.values() if uv.status == LAGGING]
 
 
-# --- deciding and checking ------------------------------------------------------------------
+# --- identifying a file: is it a usable return of this catalogue and period? --------------
 
 
 def _file_problem(

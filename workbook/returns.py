@@ -22,8 +22,6 @@ from workbook.rowcheck import check_row
 from workbook.settings import template_text
 from workbook.xlsxio import cell_text
 
-# --- checking a return against the catalogue ------------------------------------------------
-
 
 def _as_seq(v: Any) -> int | None:
     if isinstance(v, bool):

@@ -33,14 +33,8 @@ from workbook.submission import ValueRecord
 from workbook.xlsxio import cell_text
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
-
-
 ZIP_SUFFIXES = {".xlsx", ".xlsm"}
-
-
 MAX_UNZIPPED_BYTES = 200_000_000
-
-
 MAX_ZIP_RATIO = 200
 
 
@@ -54,6 +48,8 @@ class RawReturn:
     mtime: str = ""
     identity: dict[str, str] = field(default_factory=dict)
     grid: list[list[Any]] = field(default_factory=list)
+    header_row: int | None = None  # the grid row of the table's header, when found
+    columns: dict[str, int] = field(default_factory=dict)  # header key -> grid column
     report_sheet: str = ""
     formula_cells: list[str] = field(default_factory=list)  # in the value and base columns
     protected: bool | None = None  # None: could not tell (not an xlsx)
@@ -202,7 +198,8 @@ def read_file(path_str: str) -> RawReturn:
         raw.error_code = codes.FILE_DAMAGED
         raw.error = f"文件无法打开（已损坏或不是电子表格）：{type(exc).__name__}: {str(exc)[:200]}"
         return raw
-    figure_cols = _figure_columns(raw.grid)
+    raw.header_row, raw.columns = find_header(raw.grid, text["headers"])
+    figure_cols = {raw.columns[k] for k in ("value", "base") if k in raw.columns}
     if z is not None and raw.report_sheet:
         try:
             letters = {_col_letter(c) for c in figure_cols}
@@ -240,12 +237,6 @@ def _bounded_sheet(
     xml, raw.strays, raw.stray_count = sheetbounds.cut(xml, last_row, sheetbounds.shared_strings(z))
     raw.bounds = sheetbounds.bounds_text(last_row)
     return xml, sheetbounds.rebuilt(z, part, xml)
-
-
-def _figure_columns(grid: list[list[Any]]) -> set[int]:
-    """The columns whose number format matters (累计完成 and 年初基数), from the header."""
-    _, cols = find_header(grid, template_text()["headers"])
-    return {cols[k] for k in ("value", "base") if k in cols}
 
 
 def _guess_sheet(wb: Any) -> str:
@@ -296,6 +287,8 @@ def find_files(folder: Path) -> list[Path]:
 
 
 def find_header(grid: list[list[Any]], h: dict[str, str]) -> tuple[int | None, dict[str, int]]:
+    """The row of the table's header among the first 15 and each header key's column: the
+    template's 序号, 本单位目标任务 and 累计完成… must be there, in any column."""
     for r, line in enumerate(grid[:15]):
         texts = [cell_text(v) for v in line]
         if h["seq"] in texts and h["own"] in texts and any(t.startswith("累计完成") for t in texts):

@@ -15,7 +15,7 @@ from typing import Any
 
 from workbook import problems as codes
 from workbook.catalogue import Catalogue, Row, reporting_rows
-from workbook.reader import CheckedReturn, RawReturn, find_header
+from workbook.reader import CheckedReturn, RawReturn
 from workbook.report import Problem
 from workbook.rowcheck import cell_ref as _cell
 from workbook.rowcheck import check_row
@@ -103,9 +103,8 @@ def _report_sheet(chk: _Checker) -> bool:
 
 
 def _header(chk: _Checker) -> bool:
-    header_row, chk.cols = find_header(chk.raw.grid, chk.text["headers"])
-    if header_row is not None:
-        chk.header_row = header_row
+    if chk.raw.header_row is not None:  # found by ``reader.read_file``
+        chk.header_row, chk.cols = chk.raw.header_row, chk.raw.columns
         return True
     chk.add(
         codes.RETURN_HEADER_CHANGED,
@@ -140,7 +139,7 @@ def _rows(chk: _Checker) -> None:
             value = next((cell_text(v) for v in line[1:] if cell_text(v)), "")
             chk.out.signature[sig_labels[label]] = value
             continue
-        seq = _place_row(chk, r, line, cols, chk.expected, chk.seen)
+        seq = _place_row(chk, r, line)
         if seq is not None:
             chk.seen[seq] = r
             check_row(chk.out, chk.cat, chk.expected[seq], line, r, cols, formulas, chk.add)
@@ -151,15 +150,9 @@ def _signature(chk: _Checker) -> None:
         chk.add(codes.SIGNATURE_MISSING, "warning", "表尾“填报人”未填写。", "请填写填报人并盖章。")
 
 
-def _place_row(
-    chk: _Checker,
-    r: int,
-    line: list[Any],
-    cols: dict[str, int],
-    expected: dict[int, Row],
-    seen: dict[int, int],
-) -> int | None:
+def _place_row(chk: _Checker, r: int, line: list[Any]) -> int | None:
     """The 序号 a table row reports for, or None (with a problem when it holds input)."""
+    cols, expected, seen = chk.cols, chk.expected, chk.seen
     seq = _as_seq(line[cols["seq"]]) if cols["seq"] < len(line) else None
     where = _cell(r, cols["seq"])
     if seq is None:

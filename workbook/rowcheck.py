@@ -67,21 +67,15 @@ class _Line:
 
 
 def _locked_texts(cat: Catalogue, row: Row) -> tuple[tuple[str, str], ...]:
-    """(column key, text as issued) of the row's locked text cells; the same for every file
-    of the unit, so worked out once per indicator and target."""
-    cache: dict[tuple[int, str], tuple[tuple[str, str], ...]] = cat._lookup("locked_texts")
+    """(column key, text as issued) of the row's locked text cells."""
     ind = row.indicator
-    key = (ind.seq, row.target.text)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = (
-            ("action", cat.action(ind.action).name),
-            ("name", ind.name),
-            ("unit", ind.measure_unit),
-            ("city", ind.city.text),
-            ("own", row.target.text),
-        )
-    return found
+    return (
+        ("action", cat.action(ind.action).name),
+        ("name", ind.name),
+        ("unit", ind.measure_unit),
+        ("city", ind.city.text),
+        ("own", row.target.text),
+    )
 
 
 def _check_locked(

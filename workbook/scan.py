@@ -60,7 +60,7 @@ def _read_and_check(path: str) -> RawReturn:
     ):
         raw.checked = check_return(raw, cat, _WORKER["period"])
         # checked: what was read for the check stays here (7.5 KB -> 4.5 KB to pickle)
-        raw.grid, raw.formats, raw.formula_cells = [], {}, []
+        raw.grid, raw.formats, raw.formula_cells, raw.columns = [], {}, [], {}
     return raw
 
 

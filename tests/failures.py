@@ -42,6 +42,28 @@ def unprotected_target_changed(template: Path, out: Path, seq: int) -> str:
     return cell.coordinate
 
 
+def header_changed(template: Path, out: Path) -> None:
+    """Protection removed and the 累计完成 heading overwritten: the table cannot be placed."""
+    from workbook.template import HEADER_ROW
+
+    wb, ws = _open(template)
+    ws.protection.sheet = False
+    ws.cell(HEADER_ROW + 1, COL["value"] + 1).value = "完成数"
+    wb.save(out)
+
+
+def report_sheet_lost(template: Path, out: Path) -> None:
+    """The 填报表 sheet renamed and its header gone (only its rows of figures are left)."""
+    from workbook.template import HEADER_ROW
+
+    wb, ws = _open(template)
+    ws.protection.sheet = False
+    ws.title = "Sheet1"
+    for c in range(1, ws.max_column + 1):
+        ws.cell(HEADER_ROW + 1, c).value = None
+    wb.save(out)
+
+
 def validation_bypassed(template: Path, out: Path, seq: int, value) -> str:
     """A value the validation would refuse, written as paste or another program does."""
     wb, ws = _open(template)

@@ -248,6 +248,23 @@ def test_a_formula_is_found_whatever_the_order_of_the_cell_attributes(cat, templ
     assert p.cell == addr and res.unit_values[("定海", 10)].value is None
 
 
+def test_a_changed_header_or_a_lost_report_sheet_rejects_the_file(cat, templates, tmp_path):
+    """The two checks that end a file's check early: the table's header cannot be found, or
+    no sheet holds it. The file is rejected with the reason; the other files go on."""
+    failures.header_changed(templates["定海"], tmp_path / "d.xlsx")
+    failures.report_sheet_lost(templates["普陀"], tmp_path / "p.xlsx")
+    filled(templates, cat, "岱山", tmp_path)
+    res = run(tmp_path, cat)
+    head = problems(res, "return.header_changed", "定海")
+    lost = problems(res, "return.no_report_sheet", "普陀")
+    assert len(head) == 1 and "累计完成" in head[0].message and head[0].severity == "error"
+    assert len(lost) == 1 and "填报表" in lost[0].message
+    assert sub_by_name(res, "d.xlsx").status == REJECTED
+    assert sub_by_name(res, "p.xlsx").status == REJECTED
+    assert sub_by_name(res, "岱山.xlsx").status == ACCEPTED
+    assert {"定海", "普陀"} <= set(res.missing_units)
+
+
 def test_inserted_row_is_matched_by_seq_and_the_stray_row_reported(cat, templates, tmp_path):
     r = failures.inserted_row(
         templates["定海"], tmp_path / "d.xlsx", before_seq=11, values={10: 15, 11: 9, 12: 1}

@@ -24,6 +24,31 @@ def office(tmp_path):
     return Office(tmp_path)
 
 
+def test_a_later_file_whose_table_is_broken_does_not_replace_a_good_return(office):
+    """定海 reports, then sends a copy whose 累计完成 heading was overwritten (the table cannot
+    be read). The broken file is rejected with its reason, shown as open, and the figures
+    of the good return stay what the office believes, in this run and the next."""
+    import failures
+    from yearkit import BASE_TIME
+
+    cat = office.cat
+    seq = count_seqs(cat, "定海")[0]
+    office.submit("2024Q1", "定海", full_values(cat, "定海", 10))
+    office.consolidate("2024Q1")
+    broken = office.returns_dir("2024Q1") / "定海_改.xlsx"
+    failures.header_changed(office.templates[("2024Q1", "定海")], broken)
+    later = BASE_TIME + 60 * (office.clock + 5)
+    os.utime(broken, (later, later))
+    for _ in range(2):  # the run that sees it, and a rerun
+        out = office.consolidate("2024Q1")
+        assert office.statuses("2024Q1") == {"定海.xlsx": "accepted", "定海_改.xlsx": "rejected"}
+        assert office.accepted("2024Q1")["定海"][seq] == 10
+        assert out.result.unit_values[("定海", seq)].value == 10
+        assert "定海" not in out.result.missing_units
+        open_codes = [p.code for p in out.result.open_problems["定海"]]
+        assert "return.header_changed" in open_codes
+
+
 def test_a_correction_under_the_same_name_replaces_the_figure_everywhere(office):
     cat = office.cat
     seq = count_seqs(cat, "定海")[0]

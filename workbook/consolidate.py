@@ -215,6 +215,9 @@ def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Subm
         p.file = sub.name
     sub.found.extend(checked.problems)
     sub.values, sub.signature = checked.values, checked.signature
+    if not checked.usable:  # the table could not be found: nothing to count, nothing to keep
+        sub.status, sub.decision = REJECTED, checked.problems[-1].message
+        return sub
     sub.eligible, sub.status, sub.decision = True, SUPERSEDED, ""
     return sub
 

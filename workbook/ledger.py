@@ -34,7 +34,7 @@ from workbook.submission import SKIPPED, Submission, decide
 SCHEMA_VERSION = 3
 APP = "shishi"
 # Bump when the checks of a return change: stored files are then re-checked when seen again.
-EVALUATOR_VERSION = "2"
+EVALUATOR_VERSION = "3"  # 3: a file whose table cannot be found is rejected
 MEMORY = ":memory:"
 
 _TABLES = """

@@ -309,6 +309,7 @@ class CheckedReturn:
     values: dict[int, ValueRecord] = field(default_factory=dict)
     signature: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    usable: bool = True  # False: the table could not be found, nothing was read from it
 
     @property
     def error_count(self) -> int:

@@ -81,11 +81,13 @@ def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedRet
 
     Returns the accepted values and every problem found; the caller decides what a file's
     problems mean for its status. The checks run in the order of ``FILE_CHECKS``; one that
-    returns False ends the file's check (nothing further can be placed).
+    returns False ends the file's check (nothing further can be placed) and marks the file
+    unusable: it is rejected, like a damaged file.
     """
     chk = _Checker(raw, cat)
     for check in FILE_CHECKS:
         if check(chk) is False:
+            chk.out.usable = False
             break
     return chk.out
 

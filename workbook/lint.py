@@ -299,7 +299,7 @@ def _check_levels(
                     report.add(
                         codes.TARGET_LAXER_THAN_CITY,
                         "warning",
-                        f"序号 {seq} {uid}目标“{t.text}”低于全市目标“{ind.city.text}”。",
+                        f"序号 {seq} {uid}目标“{t.text}”的要求低于全市目标“{ind.city.text}”。",
                         action="核对分解表；照表保留。",
                         seq=seq,
                         unit=uid,

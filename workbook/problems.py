@@ -82,7 +82,9 @@ TARGET_KIND_MIXED = _declare("target.kind_mixed", _W, "catalogue", "单位目标
 TARGET_SUM_MISMATCH = _declare(
     "target.sum_mismatch", _W, "catalogue", "各单位目标合计与全市目标不等"
 )
-TARGET_LAXER_THAN_CITY = _declare("target.laxer_than_city", _W, "catalogue", "单位目标低于全市目标")
+TARGET_LAXER_THAN_CITY = _declare(
+    "target.laxer_than_city", _W, "catalogue", "单位目标的要求低于全市目标（如比率更低、时限更长）"
+)
 TARGET_PLAN_MISMATCH = _declare(
     "target.plan_mismatch", _W, "catalogue", "分解表目标与方案原文不一致"
 )

@@ -38,6 +38,7 @@ from workbook.settings import deadline, load_settings, template_text
 from workbook.templatesheets import TemplateFormats, instructions_sheet, main_period, report_sheet
 from workbook.validation import fill
 from workbook.xlsxio import atomic_write
+from workbook.xlsxsheet import new_workbook
 
 
 def template_filename(period: Period, unit_id: str) -> str:
@@ -171,15 +172,7 @@ def _write_template(
 ) -> None:
     text = template_text()
     password = str(settings.get("sheet_password", ""))
-    wb = _ProtectedWorkbook(
-        str(tmp),
-        {
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "in_memory": True,
-        },
-    )
+    wb = new_workbook(tmp, _ProtectedWorkbook, in_memory=True)
     wb.set_properties(
         {
             "title": fill(text["title"], ctx),

@@ -20,12 +20,20 @@ from workbook.targets import DONE, IN_PROGRESS, LAGGING, MISSING, NOT_APPLICABLE
 from workbook.xlsxio import fit_height
 
 
-def new_workbook(tmp: Path) -> Any:
-    """An XlsxWriter workbook that writes every string as text (never a formula, number or
-    link: district text such as "=HYPERLINK(...)" stays text)."""
-    return xlsxwriter.Workbook(
+def new_workbook(
+    tmp: Path, cls: type[xlsxwriter.Workbook] = xlsxwriter.Workbook, **options: Any
+) -> Any:
+    """An XlsxWriter workbook (of ``cls``) that writes every string as text (never a
+    formula, number or link: district text such as "=HYPERLINK(...)" stays text); other
+    XlsxWriter ``options`` are passed on."""
+    return cls(
         str(tmp),
-        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+        {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            **options,
+        },
     )
 
 

@@ -62,15 +62,6 @@ def sample_values(
     }
 
 
-def sample_bases(cat: Catalogue, unit_id: str) -> dict[int, float]:
-    """序号 → start-of-year base, for the unit's stock rows."""
-    return {
-        r.indicator.seq: sample_base(r)
-        for r in reporting_rows(cat, unit_id)
-        if measure(r.indicator.measure).base
-    }
-
-
 def fill_return(
     template: Path,
     out: Path,

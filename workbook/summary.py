@@ -191,10 +191,6 @@ def _city_table(wb: Any, w: CellWriter, result: Consolidation) -> None:
     print_setup(ws, repeat=0, paper=8)  # A3: every unit's target and figure side by side
 
 
-def _cell_value(v: float | str | None) -> float | str:
-    return "" if v is None else v
-
-
 def _lagging(wb: Any, w: CellWriter, result: Consolidation) -> None:
     ws = wb.add_worksheet("滞后事项", worksheet_class=BulkSheet)
     head = [

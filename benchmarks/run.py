@@ -96,8 +96,9 @@ def calamine_reference(files: list[Path]) -> float:
 
 
 def child_consolidate(argv: list[str]) -> None:
-    """Run in a fresh interpreter: the CLI consolidation, then its peak memory as JSON."""
-    from workbook.cli import main
+    """Run in a fresh interpreter: the CLI consolidation, then its peak memory as JSON, and
+    the end the console script has (``cli.exit_now``)."""
+    from workbook.cli import exit_now, main
 
     try:
         main(argv, standalone_mode=False)
@@ -105,6 +106,7 @@ def child_consolidate(argv: list[str]) -> None:
         self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print("@@" + json.dumps({"self_kb": self_kb, "children_kb": child_kb}))
+    exit_now(0)
 
 
 def run_size(n: int, work: Path, repeat: int) -> dict[str, float]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -294,3 +296,33 @@ def city_workbook_cmd(out_dir: Path, returns_dir: str, period: str, output: str)
 
 
 chinese_metavars(main)
+
+
+def run(argv: list[str] | None = None) -> NoReturn:
+    """The ``shishi`` console script and ``python -m workbook``: the command, then
+    ``exit_now``. In-process callers (tests, the Excel button) call ``main`` instead."""
+    try:
+        main(argv)  # standalone: ends with SystemExit
+        code: int | str | None = 0
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        click.echo(code, err=True)
+        code = 1
+    exit_now(code or 0)
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process without the interpreter's teardown.
+
+    When a command returns, everything it wrote is flushed, closed and in place (outputs
+    staged and renamed, the ledger committed and closed, every worker process joined). What
+    the teardown would still do is free the run's objects one by one — 0.16 s after
+    consolidating 1,000 returns — which the operating system does at once.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (| head): nothing left to say to it
+            pass
+    os._exit(code)

@@ -76,14 +76,13 @@ def run_button(book: Book) -> Any:
         if not s["shishi_output"]:
             raise ShishiError("请先在“汇总表保存位置”中填写汇总表的文件名。")
         period = parse_period(s["shishi_period"])
-        cat = catalogue.load(s["shishi_catalogue"] or None)
         output = Path(s["shishi_output"])
         settings = load_settings()
         outcome = run_consolidation(
             s["shishi_returns_dir"],
             period,
             output,
-            cat,
+            lambda: catalogue.load(s["shishi_catalogue"] or None),  # while the files are read
             settings,
             json_path=output.with_suffix(".json"),
             csv_path=output.with_suffix(".csv"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -151,7 +152,7 @@ def consolidate_cmd(
             returns_dir,
             period_arg(period),
             output,
-            catalogue.load(cat_path),
+            lambda: catalogue.load(cat_path),  # loaded while the files are being read
             settings,
             json_path=json_path,
             csv_path=csv_path,
@@ -321,8 +322,6 @@ def exit_now(code: int) -> NoReturn:
     consolidating 1,000 returns — which the operating system does at once.
     """
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head)
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (| head): nothing left to say to it
-            pass
     os._exit(code)

@@ -26,7 +26,7 @@ from workbook.period import Period, parse_period
 from workbook.reader import RawReturn, find_files
 from workbook.report import Problem
 from workbook.returns import check_return
-from workbook.scan import scan
+from workbook.scan import Reading
 from workbook.settings import template_text
 from workbook.submission import (
     ACCEPTED,
@@ -222,6 +222,28 @@ def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Subm
     return sub
 
 
+def start_reading(
+    folder: Path | str,
+    period: Period,
+    settings: dict[str, Any],
+    workers: int | None = None,
+    cat: Catalogue | None = None,
+) -> Reading:
+    """Start reading every file below ``folder`` in bounded workers. Without ``cat`` the
+    reading goes on while the catalogue loads (``Reading.supply`` hands it over)."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"找不到回收文件夹：{root}")
+    return Reading(
+        find_files(root),
+        int(settings["max_file_bytes"]),
+        float(settings["max_seconds_per_file"]),
+        workers,
+        cat=cat,
+        period_code=period.code,
+    )
+
+
 def check_period_year(cat: Catalogue, period: Period) -> None:
     """Refuse a period outside the catalogue's year, before anything is written."""
     if period.year != cat.year:
@@ -240,6 +262,7 @@ def consolidate(
     workers: int | None = None,
     ledger: Ledger | None = None,
     progress: Callable[[int, int], None] | None = None,
+    reading: Reading | None = None,
 ) -> Consolidation:
     """Consolidate every return below ``folder`` for ``period``; never modifies a file.
 
@@ -247,31 +270,24 @@ def consolidate(
     transaction, each unit's current return is decided over everything the ledger holds for
     the period, and every figure is derived from that. Committing is the caller's step
     (``run.run_consolidation``); a ledger that is not committed is left as it was.
+    ``reading``: the folder's files, already being read (``start_reading``).
     """
     from workbook.settings import load_settings
 
     check_period_year(cat, period)
     settings = settings or load_settings()
     root = Path(folder)
-    if not root.is_dir():
-        raise InputError(f"找不到回收文件夹：{root}")
+    files = reading or start_reading(root, period, settings, workers, cat)
+    files.supply(cat)
     subs: list[Submission] = []
-    files = find_files(root)
 
     def arrived(raw: RawReturn) -> None:
         subs.append(evaluate(raw, root, cat, period))
         if progress is not None:
-            progress(len(subs), len(files))
+            progress(len(subs), len(files.paths))
 
-    scan(
-        files,
-        int(settings["max_file_bytes"]),
-        float(settings["max_seconds_per_file"]),
-        workers,
-        on_result=arrived,
-        cat=cat,
-        period_code=period.code,
-    )
+    with files:
+        files.collect(arrived)
     subs.sort(key=lambda sub: sub.path)
     ledger = ledger or Ledger(MEMORY)
     touched = ledger.merge(cat.catalogue_id, cat.version, period.code, subs)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from workbook.consolidate import Consolidation
 from workbook.tallies import long_rows, report_dict
-from workbook.xlsxio import Writer, atomic_write, safe_text
+from workbook.xlsxio import FORMULA_START, Writer, atomic_write
 
 CSV_COLUMNS = [
     "期次",
@@ -30,21 +32,43 @@ CSV_COLUMNS = [
 
 
 _NUMERIC_CSV = {"序号", "累计完成", "完成率"}
+_TEXT_CSV = [c not in _NUMERIC_CSV for c in CSV_COLUMNS]
+_FORMULA_CHARS = frozenset(FORMULA_START)  # each one character
 
 
-def write_csv(result: Consolidation, out: Path | str, write: Writer = atomic_write) -> Path:
-    """Long-form CSV, UTF-8 with BOM, formula-like text neutralised."""
+def write_csv(
+    result: Consolidation,
+    out: Path | str,
+    write: Writer = atomic_write,
+    rows: list[dict[str, Any]] | None = None,
+) -> Path:
+    """Long-form CSV, UTF-8 with BOM, formula-like text neutralised (as ``safe_text``).
+    ``rows``: ``long_rows(result)`` when the caller already has them."""
     buf = io.StringIO()
     wr = csv.writer(buf, lineterminator="\r\n")
     wr.writerow(CSV_COLUMNS)
-    for row in long_rows(result):
+    columns = itemgetter(*CSV_COLUMNS)
+    for row in long_rows(result) if rows is None else rows:
+        line = []
         # numbers stay numbers (-10 is not a formula); only text is guarded
-        wr.writerow([row[c] if c in _NUMERIC_CSV else safe_text(str(row[c])) for c in CSV_COLUMNS])
+        for v, guard in zip(columns(row), _TEXT_CSV, strict=True):
+            if guard:
+                v = v if type(v) is str else str(v)
+                if v[:1] in _FORMULA_CHARS:
+                    v = "'" + v
+            line.append(v)
+        wr.writerow(line)
     text = buf.getvalue()
     return write(out, lambda p: p.write_text(text, encoding="utf-8-sig"))
 
 
-def write_json(result: Consolidation, out: Path | str, write: Writer = atomic_write) -> Path:
+def write_json(
+    result: Consolidation,
+    out: Path | str,
+    write: Writer = atomic_write,
+    rows: list[dict[str, Any]] | None = None,
+) -> Path:
+    """The JSON report (``tallies.report_dict``); ``rows`` as for ``write_csv``."""
     # no indent: json's C encoder only runs without one (ten times faster on 50,000 values)
-    text = json.dumps(report_dict(result), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(report_dict(result, rows), ensure_ascii=False, separators=(",", ":"))
     return write(out, lambda p: p.write_text(text, encoding="utf-8"))

@@ -86,8 +86,9 @@ def long_rows(result: Consolidation) -> list[dict[str, Any]]:
     return rows
 
 
-def report_dict(result: Consolidation) -> dict[str, Any]:
-    """The machine-readable report: submissions, problems, city and unit figures."""
+def report_dict(result: Consolidation, rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The machine-readable report: submissions, problems, city and unit figures (``rows``:
+    ``long_rows(result)`` when the caller already has them)."""
     return {
         "period": result.period.code,
         "catalogue": {"id": result.catalogue.catalogue_id, "version": result.catalogue.version},
@@ -129,7 +130,7 @@ def report_dict(result: Consolidation) -> dict[str, Any]:
             }
             for cv in result.city.values()
         ],
-        "values": long_rows(result),
+        "values": long_rows(result) if rows is None else rows,
     }
 
 

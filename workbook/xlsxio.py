@@ -14,7 +14,7 @@ from workbook.errors import FileIOError
 # atomic_write, or Staging.stage: (final path, function writing a temporary file) -> final path
 Writer = Callable[[Path | str, Callable[[Path], object]], Path]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula
 
 
 def cell_text(v: Any) -> str:
@@ -30,14 +30,14 @@ def cell_text(v: Any) -> str:
 
 def safe_text(value: str) -> str:
     """Neutralise text that a spreadsheet would run as a formula when read from a CSV."""
-    if value and value.startswith(_FORMULA_START):
+    if value and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
 def unsafe_text(value: str) -> str:
     """Undo ``safe_text``: the apostrophe it put before formula-like text (reading a csv back)."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
         return value[1:]
     return value
 

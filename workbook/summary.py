@@ -50,7 +50,7 @@ def _build_summary(result: Consolidation, tmp: Path) -> None:
 
 
 def _overview(wb: Any, w: CellWriter, result: Consolidation) -> None:
-    ws = wb.add_worksheet("总览")
+    ws = wb.add_worksheet("总览", worksheet_class=BulkSheet)
     cat, period = result.catalogue, result.period
     accepted = [s for s in result.submissions if s.status == ACCEPTED]
     ws.write_string(
@@ -90,10 +90,11 @@ def _overview(wb: Any, w: CellWriter, result: Consolidation) -> None:
             r + 2 + i,
             [u, n, *[c[s] for s in RANK_STATUSES], probs, sent],
             [w.cell] + [w.center] * (len(head) - 1),
+            bulk=True,
         )
     units = len(result.catalogue.unit_ids)
     ws.set_h_pagebreaks([r + units + 3])  # the chart prints whole, on a page of its own
-    ws.write_string(r + units + 3, 0, "三、各项实事指标进度（图）", w.title)
+    ws.bulk_row(r + units + 3, ["三、各项实事指标进度（图）"], [w.title])
     ws.insert_chart(r + units + 4, 0, chart)  # below the tables: the page stays one table wide
     w.widths(ws, [26, 11, 11, 11, 11, 11, 11, 11, 11, 11])
     print_setup(ws)

@@ -13,7 +13,7 @@ from workbook.xlsxsheet import BulkSheet, CellWriter, print_setup
 
 
 def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
-    ws = wb.add_worksheet("报送情况")
+    ws = wb.add_worksheet("报送情况", worksheet_class=BulkSheet)
     head = [
         "单位",
         "文件",
@@ -46,12 +46,20 @@ def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
                 s.problems,
                 s.errors,
             ],
+            bulk=True,
         )
         r += 1
     for u in result.missing_units:
-        w.row(ws, r, [u, "", "", "", "", "", "", "未报送", "没有收到本单位的有效填报表。", "", ""])
+        w.row(
+            ws,
+            r,
+            [u, "", "", "", "", "", "", "未报送", "没有收到本单位的有效填报表。", "", ""],
+            bulk=True,
+        )
         r += 1
-    ws.write_string(r + 1, 0, f"规则：{DUPLICATE_RULE}", w.note)
+    # one line running on over the empty cells to its right (wrapped in column A it showed
+    # only its first words)
+    ws.bulk_row(r + 1, [f"规则：{DUPLICATE_RULE}"], [w.line])
     w.widths(ws, [10, 40, 18, 18, 30, 10, 10, 10, 50])
     ws.freeze_panes(1, 0)
     print_setup(ws, repeat=0, paper=8)
@@ -59,7 +67,7 @@ def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
 
 def ranking_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
     """晾晒: units by score, the formula beside the table."""
-    ws = wb.add_worksheet("晾晒排名")
+    ws = wb.add_worksheet("晾晒排名", worksheet_class=BulkSheet)
     ws.write_string(0, 0, f"{result.period.label}各单位工作进展晾晒", w.title)
     ws.write_string(1, 0, f"计分办法：{result.ranking_formula}", w.note)
     head = ["名次", "单位", "应报指标", *RANK_STATUSES, "得分", "分档", "本期报送"]
@@ -91,6 +99,7 @@ def ranking_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
                 "已报送" if us.reported else "未报送",
             ],
             [w.center, w.cell] + [w.center] * (len(RANK_STATUSES) + 2) + [band, w.center],
+            bulk=True,
         )
     w.widths(ws, [6, 10, 9, *[10] * len(RANK_STATUSES), 8, 6, 9])
     ws.freeze_panes(4, 0)

@@ -179,8 +179,8 @@ class CellWriter:
             h = fit_height(cells)
             if h <= 15:
                 continue
-            if bulk:
-                ws.heights[r] = h
+            if bulk:  # on the pixel grid, as XlsxWriter's set_row puts it
+                ws.heights[r] = int(h * 4.0 / 3.0 + 0.5) * 0.75
             else:
                 ws.set_row(r, h)
 

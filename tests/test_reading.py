@@ -87,13 +87,15 @@ def test_a_worker_started_before_the_catalogue_checks_with_the_one_handed_over(c
         assert raw.grid == []  # checked in the worker: the grid stayed there
 
 
-def test_a_catalogue_that_fails_to_load_leaves_no_worker_and_no_file(returns, tmp_path):
+@pytest.mark.parametrize("error", [InputError("目录文件不是有效的 JSON"), KeyboardInterrupt()])
+def test_a_catalogue_load_that_fails_leaves_no_worker_and_no_file(returns, tmp_path, error):
+    """A broken catalogue, or Ctrl-C while it loads: the readers already started are ended."""
     before = set(glob.glob(os.path.join(tempfile.gettempdir(), "shishi-catalogue-*")))
 
     def broken():
-        raise InputError("目录文件不是有效的 JSON")
+        raise error
 
-    with pytest.raises(InputError, match="不是有效的 JSON"):
+    with pytest.raises(type(error)):
         run_consolidation(returns, PERIOD, tmp_path / "s.xlsx", broken, load_settings())
     assert mp.active_children() == []
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "shishi-catalogue-*"))) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sqlite3
 import threading
@@ -341,7 +342,7 @@ def test_ctrl_c_before_the_commit_leaves_everything_as_it_was(office, monkeypatc
         raise KeyboardInterrupt
 
     target = {
-        "scan": ("workbook.consolidate.scan", None),
+        "scan": ("workbook.consolidate.evaluate", None),  # while the workers read
         "summary": ("workbook.summary._build_summary", None),
         "feedback": ("workbook.feedback._feedback", None),
         "preflight": ("workbook.staging.Staging.preflight", None),
@@ -351,6 +352,7 @@ def test_ctrl_c_before_the_commit_leaves_everything_as_it_was(office, monkeypatc
     with pytest.raises(KeyboardInterrupt):
         office.consolidate("2024Q2")
     monkeypatch.undo()
+    assert multiprocessing.active_children() == []  # no reader outlives the run
     assert _state(office, "2024Q2") == before
     leftovers = [p for p in office.root.rglob(".~*")]
     assert leftovers == []

@@ -358,7 +358,9 @@ def _decreases(result: Consolidation) -> dict[str, list[Problem]]:
     an earlier period of the year (the 上期累计 its next template carries)."""
     out: dict[str, list[Problem]] = {}
     for unit, sub in result.accepted.items():
-        before = result.previous.get(unit, {})
+        before = result.previous.get(unit)
+        if not before:  # nothing accepted earlier in the year: nothing to compare with
+            continue
         for seq, rec in sub.values.items():
             ind = result.catalogue.indicator(seq)
             code, old = before.get(seq, ("", None))

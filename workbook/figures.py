@@ -61,15 +61,18 @@ def compute_figures(
     序号 -> CityValue, from each unit's accepted return (``accepted``) and the bases of stocks
     the ledger holds (``bases``), ``months`` into the year."""
     shares = {ind.seq: ind.expected_share(months) for ind in cat.indicators}
+    stocks = {ind.seq for ind in cat.indicators if measure(ind.measure).base}
     unit_values: dict[tuple[str, int], UnitValue] = {}
     for unit in cat.unit_ids:
         ret = accepted.get(unit)
+        values = ret.values if ret else {}
         file_name = ret.name if ret else ""
         carried = bases.get(unit, {})
         for row in reporting_rows(cat, unit):
-            ind = row.indicator
-            uv = UnitValue(unit=unit, seq=ind.seq, target=row.target)
-            rec = ret.values.get(ind.seq) if ret else None
+            ind, t = row.indicator, row.target
+            seq = ind.seq
+            uv = UnitValue(unit, seq, t)
+            rec = values.get(seq)
             if rec is not None:
                 uv.value, uv.progress, uv.problems, uv.remark = (
                     rec.value,
@@ -79,14 +82,12 @@ def compute_figures(
                 )
                 uv.cell, uv.file = rec.cell, file_name
                 uv.base = rec.base
-            if measure(ind.measure).base and uv.base is None:
-                uv.base = carried.get(ind.seq)
+            if uv.base is None and seq in stocks:
+                uv.base = carried.get(seq)
             numeric = uv.value if isinstance(uv.value, float | int) else None
-            share = shares[ind.seq]
-            t = row.target
             uv.completion = completion(ind.measure, t.value, numeric, uv.base)
-            uv.status = status(ind.measure, t.op, t.value, uv.value, share, uv.base)
-            unit_values[(unit, ind.seq)] = uv
+            uv.status = status(ind.measure, t.op, t.value, uv.value, shares[seq], uv.base)
+            unit_values[(unit, seq)] = uv
     by_seq: dict[int, list[UnitValue]] = {}
     for uv in unit_values.values():
         by_seq.setdefault(uv.seq, []).append(uv)

@@ -301,3 +301,15 @@ def test_sharing_equal_targets_does_not_hide_a_wrong_type(tmp_path):
     ten["targets"]["单位01"] = {"text": "1", "type": "quantity", "op": ">=", "value": True}
     assert catalogue.schema_errors(data)
     assert not catalogueschema.is_schema_valid(data)
+    # load builds first and validates what it built once per distinct target: still refused
+    from workbook.errors import InputError
+
+    p = tmp_path / "bool.json"
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError, match="不符合格式要求"):
+        catalogue.load(p)
+    ten["targets"]["单位01"]["value"] = 1  # the same catalogue made valid loads
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    loaded = catalogue.load(p)
+    assert loaded.to_json() == catalogue.from_dict(data).to_json()
+    assert loaded.indicator(10).targets["单位00"] is loaded.indicator(10).targets["单位01"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook import resources
-from workbook.catalogueschema import schema_errors, target_key
+from workbook.catalogueschema import fits_schema, schema_errors, target_key
 from workbook.errors import InputError
 from workbook.targets import REPORTED_TYPES, TargetMeaning
 
@@ -269,21 +269,30 @@ def read_json(path: Path) -> Any:
         ) from exc
 
 
-def _targets(raw: dict[str, Any]) -> dict[str, Target]:
-    """Targets by unit; equal targets share one (frozen) Target object."""
+def _targets(
+    raw: dict[str, Any], distinct: list[dict[str, Any]] | None = None
+) -> dict[str, Target]:
+    """Targets by unit; equal targets share one (frozen) Target object. ``distinct``, when
+    given, gets {unit: raw target} of one unit per distinct target (what the schema checks)."""
     made: dict[Any, Target] = {}
     out = {}
+    first: dict[str, Any] = {}
     for unit, t in raw.items():
         key = target_key(t)
         target = made.get(key)
         if target is None:
             target = made[key] = Target.from_dict(t)
+            first[unit] = t
         out[unit] = target
+    if distinct is not None:
+        distinct.append(first)
     return out
 
 
-def from_dict(data: dict[str, Any], path: Path | None = None) -> Catalogue:
-    """Build a Catalogue from schema-valid data."""
+def from_dict(
+    data: dict[str, Any], path: Path | None = None, distinct: list[dict[str, Any]] | None = None
+) -> Catalogue:
+    """Build a Catalogue from schema-valid data (``distinct``: see ``_targets``)."""
     return Catalogue(
         catalogue_id=data["catalogue_id"],
         version=data["version"],
@@ -302,7 +311,7 @@ def from_dict(data: dict[str, Any], path: Path | None = None) -> Catalogue:
                 measure=i["measure"],
                 direction=i["direction"],
                 city=Target.from_dict(i["city"]),
-                targets=_targets(i["targets"]),
+                targets=_targets(i["targets"], distinct),
                 lead_department=i.get("lead_department"),
                 lead_source=i.get("lead_source"),
                 plan=i.get("plan"),
@@ -315,6 +324,25 @@ def from_dict(data: dict[str, Any], path: Path | None = None) -> Catalogue:
     )
 
 
+def _built_if_valid(data: Any, path: Path) -> Catalogue | None:
+    """The catalogue, built first and then checked against the schema once per distinct
+    target the building found (one pass over 81,000 targets instead of two); None when the
+    data is not valid, or not even buildable: ``load`` then lists the errors."""
+    distinct: list[dict[str, Any]] = []
+    try:
+        cat = from_dict(data, path, distinct)
+        reduced = {
+            **data,
+            "indicators": [
+                {**ind, "targets": first}
+                for ind, first in zip(data["indicators"], distinct, strict=True)
+            ],
+        }
+    except Exception:  # broken data breaks the building in many ways; the schema names them
+        return None
+    return cat if fits_schema(reduced) else None
+
+
 def load(path: Path | str | None = None) -> Catalogue:
     """Load and schema-validate a catalogue (the bundled 2024 one by default).
 
@@ -322,6 +350,9 @@ def load(path: Path | str | None = None) -> Catalogue:
     """
     p = Path(path) if path else resources.default_catalogue_path()
     data = read_json(p)
+    built = _built_if_valid(data, p)
+    if built is not None:
+        return built
     errors = schema_errors(data)
     if errors:
         lines = "\n".join(f"  {zh}" for _, zh, _, _ in errors[:20])

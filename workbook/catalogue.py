@@ -163,6 +163,7 @@ class Catalogue:
                 indicators={i.seq: i for i in self.indicators},
                 city_unit=next((u.id for u in self.units if u.kind == "city"), self.units[0].id),
                 rows={},
+                locked_texts={},  # rowcheck's, per indicator and target text
             )
         return self._index[name]
 

@@ -12,6 +12,7 @@ WPS and LibreOffice alike. Figures inside shishi are in display units (85 means 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 EPS = 1e-9  # the tolerance of every comparison, in Python and in the template's formulas
 
@@ -196,8 +197,10 @@ def measure(kind: str) -> Measure:
     return MEASURES[kind]
 
 
+@lru_cache(maxsize=1024)  # codes come from returned files: bounded
 def is_percent_format(code: str) -> bool:
-    """Whether a number format code shows a percentage (a % outside quotes and escapes)."""
+    """Whether a number format code shows a percentage (a % outside quotes and escapes);
+    remembered per code: a file has a handful, asked about once per figure."""
     out, quoted, i = False, False, 0
     while i < len(code):
         ch = code[i]

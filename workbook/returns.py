@@ -17,8 +17,8 @@ from workbook import problems as codes
 from workbook.catalogue import Catalogue, Row, reporting_rows
 from workbook.reader import CheckedReturn, RawReturn
 from workbook.report import Problem
+from workbook.rowcheck import Columns, check_row
 from workbook.rowcheck import cell_ref as _cell
-from workbook.rowcheck import check_row
 from workbook.settings import template_text
 from workbook.xlsxio import cell_text
 
@@ -130,7 +130,7 @@ def _protection(chk: _Checker) -> None:
 def _rows(chk: _Checker) -> None:
     """Each row below the header: a signature line, or an indicator's row placed by its 序号
     (``_place_row``) and checked (``rowcheck.check_row``)."""
-    raw, cols = chk.raw, chk.cols
+    raw, cols = chk.raw, Columns(chk.cols)
     chk.expected = {r.indicator.seq: r for r in reporting_rows(chk.cat, chk.out.unit)}
     formulas = set(raw.formula_cells)
     sig_labels = {label: key for key, label in chk.text["signature"]}
@@ -156,6 +156,8 @@ def _place_row(chk: _Checker, r: int, line: list[Any]) -> int | None:
     """The 序号 a table row reports for, or None (with a problem when it holds input)."""
     cols, expected, seen = chk.cols, chk.expected, chk.seen
     seq = _as_seq(line[cols["seq"]]) if cols["seq"] < len(line) else None
+    if seq is not None and seq in expected and seq not in seen:
+        return seq  # the usual case, with nothing to report
     where = _cell(r, cols["seq"])
     if seq is None:
         inputs = [

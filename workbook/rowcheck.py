@@ -34,22 +34,41 @@ def _same_number(found: Any, expected: float | None) -> bool:
         return False
 
 
+class Columns:
+    """The table's columns in one file, worked out once for all its rows: each header key's
+    index and letter, and the locked text columns present."""
+
+    __slots__ = ("index", "letter", "locked")
+
+    def __init__(self, cols: dict[str, int]) -> None:
+        self.index = cols
+        self.letter = {key: _col_letter(c) for key, c in cols.items()}
+        self.locked = tuple((key, cols[key]) for key in _LOCKED_KEYS if key in cols)
+
+    def ref(self, key: str, r: int) -> str:
+        return f"{self.letter[key]}{r + 1}"
+
+
+# the locked text cells of a row, in the order they are checked
+_LOCKED_KEYS = ("action", "name", "unit", "city", "own")
+
+
 def check_row(
     out: CheckedReturn,
     cat: Catalogue,
     row: Row,
     line: list[Any],
     r: int,
-    cols: dict[str, int],
+    cols: Columns,
     formulas: set[str],
     add: Any,
 ) -> None:
     """One indicator's row: its locked cells as issued, then its figures."""
-    at = _Line(line, cols)
-    _check_locked(cat, row, r, cols, at, add)
+    at = _Line(line, cols.index)
+    _check_locked(cat, row, r, cols, line, add)
     rec = _check_value(out, row, r, cols, at, formulas, add)
-    if measure(row.indicator.measure).base and "base" in cols:
-        rec.base = _read_base(out, row, at["base"], cell_ref(r, cols["base"]), rec, add)
+    if measure(row.indicator.measure).base and "base" in cols.index:
+        rec.base = _read_base(out, row, at["base"], cols.ref("base", r), rec, add)
     out.values[row.indicator.seq] = rec
 
 
@@ -66,40 +85,49 @@ class _Line:
         return self.line[c] if c is not None and c < self.n else None
 
 
-def _locked_texts(cat: Catalogue, row: Row) -> tuple[tuple[str, str], ...]:
-    """(column key, text as issued) of the row's locked text cells."""
+def _locked_texts(cat: Catalogue, row: Row) -> dict[str, str]:
+    """Column key → text as issued, of the row's locked text cells; the same for every unit
+    with the same target text, so made once per indicator and text."""
     ind = row.indicator
-    return (
-        ("action", cat.action(ind.action).name),
-        ("name", ind.name),
-        ("unit", ind.measure_unit),
-        ("city", ind.city.text),
-        ("own", row.target.text),
-    )
+    made: dict[tuple[int, str], dict[str, str]] = cat._lookup("locked_texts")
+    key = (ind.seq, row.target.text)
+    texts = made.get(key)
+    if texts is None:
+        texts = made[key] = {
+            "action": cat.action(ind.action).name,
+            "name": ind.name,
+            "unit": ind.measure_unit,
+            "city": ind.city.text,
+            "own": row.target.text,
+        }
+    return texts
 
 
 def _check_locked(
-    cat: Catalogue, row: Row, r: int, cols: dict[str, int], at: _Line, add: Any
+    cat: Catalogue, row: Row, r: int, cols: Columns, line: list[Any], add: Any
 ) -> None:
     """The cells a district may not change (names, targets) against the catalogue."""
     ind = row.indicator
     seq = ind.seq
-    for key, want in _locked_texts(cat, row):
-        if key not in cols:
-            continue
-        got = cell_text(at[key])
+    texts = _locked_texts(cat, row)
+    n = len(line)
+    for key, c in cols.locked:
+        v = line[c] if c < n else None
+        got = v.strip() if type(v) is str else cell_text(v)
+        want = texts[key]
         if got != want:
             add(
                 codes.LOCKED_CHANGED,
                 "error",
                 f"序号 {seq} 的“{template_text()['headers'][key]}”被改动：应为“{want}”，实际为“{got}”。",
                 "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
-                cell=cell_ref(r, cols[key]),
+                cell=cols.ref(key, r),
                 seq=seq,
                 found=got,
             )
-    if "target_value" in cols and ind.measure != "qualitative":
-        tv = at["target_value"]
+    tc = cols.index.get("target_value")
+    if tc is not None and ind.measure != "qualitative":
+        tv = line[tc] if tc < n else None
         want_tv = (
             None if row.target.value is None else row.target.value / measure(ind.measure).scale
         )
@@ -111,7 +139,7 @@ def _check_locked(
                 if row.target.value is not None
                 else f"序号 {seq} 的“目标值”被改动。",
                 "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
-                cell=cell_ref(r, cols["target_value"]),
+                cell=cols.ref("target_value", r),
                 seq=seq,
                 found=cell_text(tv),
             )
@@ -121,7 +149,7 @@ def _check_value(
     out: CheckedReturn,
     row: Row,
     r: int,
-    cols: dict[str, int],
+    cols: Columns,
     at: _Line,
     formulas: set[str],
     add: Any,
@@ -129,7 +157,7 @@ def _check_value(
     """累计完成 and the text columns, read as the cell showed them (``values.parse_value``)."""
     ind = row.indicator
     seq = ind.seq
-    vcell = cell_ref(r, cols["value"])
+    vcell = cols.ref("value", r)
     raw_value = at["value"]
     rec = ValueRecord(
         seq=seq,

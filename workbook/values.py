@@ -160,23 +160,31 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
+def _shown(x: float, m: Measure) -> str:
+    return f"{_fmt(round(x, 6))}{'%' if m.percent else ''}"
+
+
 def _check_number(x: float, m: Measure, unit: str, note: str) -> Reading:
     """Range and integer checks of the measure; ``x`` in display units (85 means 85%)."""
     if math.isnan(x) or math.isinf(x):
         return Reading(None, False, "不是有效数值。", codes.VALUE_NOT_NUMBER)
-    shown = f"{_fmt(round(x, 6))}{'%' if m.percent else ''}"
     if m.lo >= 0 and x < 0:
-        return Reading(None, False, f"填了负数 {shown}，本指标不能为负。", codes.VALUE_NEGATIVE)
+        return Reading(
+            None, False, f"填了负数 {_shown(x, m)}，本指标不能为负。", codes.VALUE_NEGATIVE
+        )
     if m.integer and not float(x).is_integer():
         return Reading(
-            None, False, f"填了 {shown}，数量须为整数（单位：{unit}）。", codes.VALUE_NOT_INTEGER
+            None,
+            False,
+            f"填了 {_shown(x, m)}，数量须为整数（单位：{unit}）。",
+            codes.VALUE_NOT_INTEGER,
         )
     if not m.lo <= x <= m.hi:
         what = "比率" if m.percent and m.lo == 0 else "数值"
         return Reading(
             None,
             False,
-            f"{what} {shown} 超出范围（应在 {_fmt(m.lo)} 到 {_fmt(m.hi)}"
+            f"{what} {_shown(x, m)} 超出范围（应在 {_fmt(m.lo)} 到 {_fmt(m.hi)}"
             f"{'%' if m.percent else ''} 之间）。",
             codes.VALUE_RANGE,
         )

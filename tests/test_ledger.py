@@ -223,3 +223,57 @@ def test_a_new_year_is_kept_apart(year, tmp_path):
     with Ledger(led_copy) as led:
         assert led.history(cat.catalogue_id, 2024) == before
         assert list(led.history(cat.catalogue_id, 2025)) == ["2025Q1"]
+
+
+def test_values_a_run_stored_are_what_reading_them_back_gives(tmp_path):
+    """Within the run's transaction the derivation takes the values merge just stored from
+    memory instead of reading them back (0.15 s for 1,000 returns): they must be exactly what
+    the read gives — an int stored as REAL comes back a float, text as text, nothing as None,
+    an invalid value with its flag, no base — in 序号 order whatever the order they came in."""
+    from workbook.submission import SUPERSEDED, Submission, ValueRecord
+
+    def sub(name, unit, mtime, values):
+        return Submission(
+            path=str(tmp_path / name),
+            name=name,
+            sha256=name * 4,
+            mtime=mtime,
+            unit=unit,
+            period="2024Q2",
+            status=SUPERSEDED,
+            eligible=True,
+            values={v.seq: v for v in values},
+        )
+
+    subs = [
+        sub(
+            "a.xlsx",
+            "定海",
+            "2024-07-01T10:00:00",
+            [
+                ValueRecord(7, 12, raw="12", cell="J10"),
+                ValueRecord(2, 85.5, raw="85.5%", cell="J4", progress="进展", remark="说明"),
+                ValueRecord(5, "推进中", raw="推进中", cell="J8"),
+                ValueRecord(6, None, raw="", cell="J9"),
+                ValueRecord(9, None, raw="二十", cell="J12", valid=False, problems="问题"),
+                ValueRecord(11, 3.0, raw="3", cell="J14", base=2.0),
+            ],
+        ),
+        sub("b.xlsx", "普陀", "2024-07-02T10:00:00", [ValueRecord(2, 0.0, raw="0", cell="J4")]),
+    ]
+    with Ledger(tmp_path / "l.sqlite3") as led:
+        led.merge("cat", "v1", "2024Q2", subs)
+        led.decide("cat", "2024Q2")
+        from_memory = led.submissions("cat", "2024Q2")
+        assert led._stored  # the shortcut was there to take
+        led._stored.clear()
+        read_back = led.submissions("cat", "2024Q2")
+        led.rollback()
+
+    def shown(subs):
+        return [(s.name, [(k, type(v.value), v) for k, v in s.values.items()]) for s in subs]
+
+    assert [s.status for s in read_back] == ["accepted", "accepted"]
+    assert shown(from_memory) == shown(read_back)
+    assert list(read_back[0].values) == [2, 5, 6, 7, 9, 11]
+    assert type(read_back[0].values[7].value) is float and read_back[0].values[11].base is None

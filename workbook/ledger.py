@@ -26,7 +26,7 @@ from typing import Any
 
 from workbook.errors import FileIOError
 from workbook.ledgerreads import LedgerReads
-from workbook.submission import SKIPPED, Submission, decide
+from workbook.submission import SKIPPED, Submission, ValueRecord, decide
 
 # 1: the first release. 2: files keyed by content and name, values with their cells.
 # 3: the base of a stock (submission_values.base); a schema-2 ledger written before that
@@ -134,6 +134,9 @@ class Ledger(LedgerReads):
     def __init__(self, path: Path | str) -> None:
         self.in_memory = str(path) == MEMORY
         self.path = Path(path)
+        # the values the open transaction stored, as reading them back gives them (only
+        # while that transaction is open: ``LedgerReads.submissions``)
+        self._stored: dict[int, dict[int, ValueRecord]] = {}
         if not self.in_memory:
             self._check_file()
         try:
@@ -235,13 +238,16 @@ class Ledger(LedgerReads):
     def begin(self) -> None:
         """Start the run's write transaction (once); concurrent writers wait up to 30 s."""
         if not self.db.in_transaction:
+            self._stored.clear()
             self.db.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
+        self._stored.clear()
         if self.db.in_transaction:
             self.db.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._stored.clear()
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
@@ -321,9 +327,21 @@ class Ledger(LedgerReads):
 
     def _store_values(self, sub: Submission) -> None:
         rows = []
+        stored = {}
         for rec in sub.values.values():
             num = float(rec.value) if isinstance(rec.value, int | float) else None
             text = None if num is not None or rec.value is None else str(rec.value)
+            # what _values_where would read back from the row below
+            stored[rec.seq] = ValueRecord(
+                rec.seq,
+                num if num is not None else text,
+                rec.raw,
+                rec.cell,
+                rec.progress,
+                rec.problems,
+                rec.remark,
+                bool(rec.valid),
+            )
             rows.append(
                 (
                     sub.ledger_id,
@@ -344,6 +362,8 @@ class Ledger(LedgerReads):
             "progress, problems, remark, valid, base) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
+        if sub.ledger_id is not None:
+            self._stored[sub.ledger_id] = dict(sorted(stored.items()))  # in 序号 order, as read
 
     def decide(self, catalogue_id: str, period: str) -> set[int]:
         """Apply the supersede rule over every stored file of the period; returns changed ids."""

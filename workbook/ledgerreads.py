@@ -34,6 +34,7 @@ class LedgerReads:
     """Reading the ledger; every query runs on ``self.db``."""
 
     db: sqlite3.Connection
+    _stored: dict[int, dict[int, ValueRecord]]
 
     def submissions(
         self, catalogue_id: str, period: str, with_values: bool = True
@@ -66,6 +67,11 @@ class LedgerReads:
             out.append(sub)
         if with_values:
             accepted = {sub.ledger_id: sub for sub in out if sub.status == ACCEPTED}
+            stored = self._stored if self.db.in_transaction else {}
+            if all(i in stored for i in accepted):  # all stored by the open transaction
+                for sub_id, sub in accepted.items():
+                    sub.values = dict(stored[int(sub_id or 0)])
+                return out
             for sub_id, values in self._values_of_period(catalogue_id, period).items():
                 if sub_id in accepted:
                     accepted[sub_id].values = values

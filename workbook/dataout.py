@@ -32,7 +32,7 @@ CSV_COLUMNS = [
 
 
 _NUMERIC_CSV = {"序号", "累计完成", "完成率"}
-_TEXT_CSV = [c not in _NUMERIC_CSV for c in CSV_COLUMNS]
+_TEXT_INDEXES = [i for i, c in enumerate(CSV_COLUMNS) if c not in _NUMERIC_CSV]
 _FORMULA_CHARS = frozenset(FORMULA_START)  # each one character
 
 
@@ -49,14 +49,14 @@ def write_csv(
     wr.writerow(CSV_COLUMNS)
     columns = itemgetter(*CSV_COLUMNS)
     for row in long_rows(result) if rows is None else rows:
-        line = []
+        line = list(columns(row))
         # numbers stay numbers (-10 is not a formula); only text is guarded
-        for v, guard in zip(columns(row), _TEXT_CSV, strict=True):
-            if guard:
-                v = v if type(v) is str else str(v)
-                if v[:1] in _FORMULA_CHARS:
-                    v = "'" + v
-            line.append(v)
+        for i in _TEXT_INDEXES:
+            v = line[i]
+            if type(v) is not str:
+                v = line[i] = str(v)
+            if v[:1] in _FORMULA_CHARS:
+                line[i] = "'" + v
         wr.writerow(line)
     text = buf.getvalue()
     return write(out, lambda p: p.write_text(text, encoding="utf-8-sig"))

@@ -112,11 +112,18 @@ def test_a_loader_gives_the_same_run_as_a_loaded_catalogue(cat, returns, tmp_pat
 
 def test_spawned_workers_get_the_catalogue_handed_over_as_on_windows(cat, returns, monkeypatch):
     """Windows has no fork: workers started before the catalogue is loaded are spawned, and
-    receive it through the handed-over file. (A spawned worker imports for a while before its
-    first file; the catalogue is supplied at once, so it checks that file itself.)"""
+    receive it through the handed-over file. The worker blocks on a FIFO until the catalogue
+    has been supplied, so it must check the return itself with the catalogue handed over."""
     monkeypatch.setattr("workbook.scan.mp.get_all_start_methods", lambda: ["spawn"])
-    with Reading([returns / "定海.xlsx"], 10**8, 60, workers=1, period_code=PERIOD.code) as r:
-        r.supply(cat)
-        (raw,) = r.collect()
+    with tempfile.TemporaryDirectory() as tmp:
+        fifo = Path(tmp) / "定海.xlsx"
+        os.mkfifo(fifo)
+        with Reading([fifo], 10**8, 60, workers=1, period_code=PERIOD.code) as r:
+            r.supply(cat)
+            data = (returns / "定海.xlsx").read_bytes()
+            writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+            writer.start()
+            (raw,) = r.collect()
+            writer.join()
     assert raw.identity["unit"] == "定海" and not raw.error
     assert raw.checked is not None and raw.checked.values

@@ -257,13 +257,13 @@ class Ledger(LedgerReads):
         if self.db.in_transaction:
             yield self.db
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self.begin()
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self.rollback()
             raise
-        self.db.execute("COMMIT")
+        self.commit()
 
     # --- merging a run's files --------------------------------------------------------------
 

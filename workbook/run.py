@@ -198,8 +198,6 @@ def run_consolidation(
     ledger is used: the run sees only this folder and records nothing.
     """
     out = Path(output)
-    if not Path(returns_dir).is_dir():
-        raise InputError(f"找不到回收文件夹：{returns_dir}")
     if out.is_dir():
         raise InputError(f"汇总表的位置 {out} 是一个文件夹，请写上文件名，如 {out / '汇总.xlsx'}。")
     loaded = cat if isinstance(cat, Catalogue) else None

@@ -96,6 +96,9 @@ def test_ranking_uses_the_settings_formula_everywhere(demo):
     assert scores == sorted(scores, reverse=True)
     ws = openpyxl.load_workbook(res.outcome.summary)["晾晒排名"]
     assert str(ws["A2"].value).startswith("计分办法：得分 = (已完成×1")
+    # printed whole: across the table (A..K, 11 columns) and taller than one line
+    assert "A2:K2" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.row_dimensions[2].height > 30
     assert [ws.cell(5 + i, 2).value for i in range(3)] == [
         x["unit"] for x in report_json["ranking"][:3]
     ]

@@ -9,6 +9,7 @@ from workbook.consolidate import Consolidation
 from workbook.report import SEVERITY_ZH
 from workbook.submission import DUPLICATE_RULE, STATUS_ZH
 from workbook.tallies import RANK_STATUSES, problem_columns
+from workbook.xlsxio import fit_height
 from workbook.xlsxsheet import BulkSheet, CellWriter, print_setup
 
 
@@ -69,8 +70,13 @@ def ranking_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
     """晾晒: units by score, the formula beside the table."""
     ws = wb.add_worksheet("晾晒排名", worksheet_class=BulkSheet)
     ws.write_string(0, 0, f"{result.period.label}各单位工作进展晾晒", w.title)
-    ws.write_string(1, 0, f"计分办法：{result.ranking_formula}", w.note)
     head = ["名次", "单位", "应报指标", *RANK_STATUSES, "得分", "分档", "本期报送"]
+    widths: list[float] = [6, 10, 9, *[10] * len(RANK_STATUSES), 8, 6, 9]
+    # the formula across the table's width, wrapped and as tall as it needs (in column A
+    # alone it printed as “计分办法” and nothing more)
+    formula = f"计分办法：{result.ranking_formula}"
+    ws.merge_range(1, 0, 1, len(head) - 1, formula, w.note)
+    ws.set_row(1, fit_height([(formula, sum(widths))]))
     w.header(ws, 3, head)
     bands = {  # one format per colour band, not one per unit
         color: wb.add_format(
@@ -101,7 +107,7 @@ def ranking_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
             [w.center, w.cell] + [w.center] * (len(RANK_STATUSES) + 2) + [band, w.center],
             bulk=True,
         )
-    w.widths(ws, [6, 10, 9, *[10] * len(RANK_STATUSES), 8, 6, 9])
+    w.widths(ws, widths)
     ws.freeze_panes(4, 0)
     print_setup(ws, repeat=3)
 

@@ -68,23 +68,27 @@ def test_returns_read_before_the_catalogue_are_checked_all_the_same(cat, returns
     assert _digest(early) == _digest(plain)
 
 
-def test_a_worker_started_before_the_catalogue_checks_with_the_one_handed_over(cat, returns):
-    """The worker blocks on a FIFO until the catalogue has been supplied, then reads a real
-    return through it: it must check the return itself, with the catalogue it was given."""
+def _read_after_supply(cat, returns):
+    """A worker started without the catalogue blocks on a FIFO until the catalogue has been
+    supplied, then reads a real return through it; its result."""
     with tempfile.TemporaryDirectory() as tmp:
         fifo = Path(tmp) / "定海.xlsx"
         os.mkfifo(fifo)
-        reading = Reading([fifo], 10**8, 60, workers=1, period_code=PERIOD.code)
-        with reading:
+        with Reading([fifo], 10**8, 60, workers=1, period_code=PERIOD.code) as reading:
             reading.supply(cat)
             data = (returns / "定海.xlsx").read_bytes()
             writer = threading.Thread(target=fifo.write_bytes, args=(data,))
             writer.start()
             (raw,) = reading.collect()
             writer.join()
-        assert raw.identity["unit"] == "定海" and not raw.error
-        assert raw.checked is not None and raw.checked.values
-        assert raw.grid == []  # checked in the worker: the grid stayed there
+    return raw
+
+
+def test_a_worker_started_before_the_catalogue_checks_with_the_one_handed_over(cat, returns):
+    raw = _read_after_supply(cat, returns)
+    assert raw.identity["unit"] == "定海" and not raw.error
+    assert raw.checked is not None and raw.checked.values
+    assert raw.grid == []  # checked in the worker: the grid stayed there
 
 
 @pytest.mark.parametrize("error", [InputError("目录文件不是有效的 JSON"), KeyboardInterrupt()])
@@ -111,19 +115,10 @@ def test_a_loader_gives_the_same_run_as_a_loaded_catalogue(cat, returns, tmp_pat
 
 
 def test_spawned_workers_get_the_catalogue_handed_over_as_on_windows(cat, returns, monkeypatch):
-    """Windows has no fork: workers started before the catalogue is loaded are spawned, and
-    receive it through the handed-over file. The worker blocks on a FIFO until the catalogue
-    has been supplied, so it must check the return itself with the catalogue handed over."""
+    """Windows has no fork: workers started before the catalogue is loaded are spawned and
+    receive it through the handed-over file."""
     monkeypatch.setattr("workbook.scan.mp.get_all_start_methods", lambda: ["spawn"])
-    with tempfile.TemporaryDirectory() as tmp:
-        fifo = Path(tmp) / "定海.xlsx"
-        os.mkfifo(fifo)
-        with Reading([fifo], 10**8, 60, workers=1, period_code=PERIOD.code) as r:
-            r.supply(cat)
-            data = (returns / "定海.xlsx").read_bytes()
-            writer = threading.Thread(target=fifo.write_bytes, args=(data,))
-            writer.start()
-            (raw,) = r.collect()
-            writer.join()
+    raw = _read_after_supply(cat, returns)
     assert raw.identity["unit"] == "定海" and not raw.error
     assert raw.checked is not None and raw.checked.values
+    assert raw.grid == []

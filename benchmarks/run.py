@@ -34,8 +34,8 @@ from statistics import median
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbook import catalogue  # noqa: E402
-from workbook.period import parse_period  # noqa: E402
+from workbook.catalogue import model as catalogue  # noqa: E402
+from workbook.core.period import parse_period  # noqa: E402
 
 PERIOD = "2024Q2"
 
@@ -98,7 +98,7 @@ def calamine_reference(files: list[Path]) -> float:
 def child_consolidate(argv: list[str]) -> None:
     """Run in a fresh interpreter: the CLI consolidation, then its peak memory as JSON, and
     the end the console script has (``cli.exit_now``)."""
-    from workbook.cli import exit_now, main
+    from workbook.cli.commands import exit_now, main
 
     try:
         main(argv, standalone_mode=False)
@@ -110,8 +110,8 @@ def child_consolidate(argv: list[str]) -> None:
 
 
 def run_size(n: int, work: Path, repeat: int) -> dict[str, float]:
-    from workbook import template
-    from workbook.settings import load_settings
+    from workbook.core.settings import load_settings
+    from workbook.template import build as template
 
     cat_path = synthetic_catalogue(n, work / f"cat_{n}.json")
     cat = catalogue.load(cat_path)

@@ -2,7 +2,7 @@
 
 The macro workbook ``shishi_city.xlsm`` calls ``import shishi_city; shishi_city.main()`` (the
 xlwings ``SampleCall`` macro); ``shishi_city.py`` beside it imports ``main`` from here. Every
-step is a call into the tested core (``workbook.run.run_consolidation``). The same settings
+step is a call into the tested core (``workbook.app.run.run_consolidation``). The same settings
 drive the no-macro route: ``python -m macros_py.city shishi_city.xlsm`` reads them from the
 workbook and prints the outcome (for WPS, or where macros are blocked).
 
@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from workbook.errors import ShishiError
-from workbook.layout import (
+from workbook.core.errors import ShishiError
+from workbook.core.layout import (
     CITY_RESULTS,
     CITY_SETTINGS,
     CONTROL_SHEET,
@@ -29,7 +29,7 @@ from workbook.layout import (
     LAGGING_HEADERS,
     LAGGING_ROWS,
 )
-from workbook.xlsxio import cell_text
+from workbook.excel.cells import cell_text
 
 SETTING_NAMES = tuple(name for name, _ in CITY_SETTINGS)
 RESULT_NAMES = tuple(name for name, _ in CITY_RESULTS)
@@ -63,10 +63,10 @@ def run_button(book: Book) -> Any:
     Returns the ``Outcome``, or None when it failed; a failure becomes a Chinese message box and
     a status cell, never a stack trace.
     """
-    from workbook import catalogue
-    from workbook.period import parse_period
-    from workbook.run import run_consolidation
-    from workbook.settings import ledger_location, load_settings
+    from workbook.app.run import run_consolidation
+    from workbook.catalogue import model as catalogue
+    from workbook.core.period import parse_period
+    from workbook.core.settings import ledger_location, load_settings
 
     book.set("shishi_last_run", datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
     try:

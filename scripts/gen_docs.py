@@ -31,7 +31,7 @@ COMMANDS = [
 def cli_md() -> str:
     from click.testing import CliRunner
 
-    from workbook.cli import main
+    from workbook.cli.commands import main
 
     parts = [
         "# CLI reference",
@@ -45,7 +45,7 @@ def cli_md() -> str:
         "Every message is one Chinese sentence; an unforeseen error is logged with its",
         "traceback to `shishi-errors.log` in the per-user data folder and reported in one line.",
         "click's own texts (usage, option headings, its errors) are translated by",
-        "`workbook/clizh.py`.",
+        "`workbook/cli/zh.py`.",
         "",
     ]
     runner = CliRunner()
@@ -65,7 +65,8 @@ def cli_md() -> str:
 
 
 def decisions_md() -> str:
-    from workbook import catalogue, lint
+    from workbook.catalogue import check as lint
+    from workbook.catalogue import model as catalogue
 
     cat = catalogue.load()
     lines = [
@@ -97,9 +98,9 @@ def decisions_md() -> str:
 
 
 def measures_table() -> str:
-    """The table of measure kinds (workbook/measures.py) and which indicators use each."""
-    from workbook import catalogue
-    from workbook.measures import MEASURES
+    """The table of measure kinds (workbook/core/measures.py) and which indicators use each."""
+    from workbook.catalogue import model as catalogue
+    from workbook.core.measures import MEASURES
 
     cat = catalogue.load()
     lines = [
@@ -143,8 +144,8 @@ def consolidation_md() -> str:
 
 
 def problems_md() -> str:
-    """docs/problems.md: every problem code, from workbook/problems.py."""
-    from workbook.problems import markdown_table
+    """docs/problems.md: every problem code, from workbook/core/problems.py."""
+    from workbook.core.problems import markdown_table
 
     return "\n".join(
         [
@@ -152,7 +153,7 @@ def problems_md() -> str:
             "",
             "Every problem shishi reports carries one of these codes (in the JSON report, the CSV,",
             "the summary's 问题清单 and the feedback workbooks). The table is generated from",
-            "`workbook/problems.py` by `scripts/gen_docs.py`; a test fails when it drifts, when a",
+            "`workbook/core/problems.py` by `scripts/gen_docs.py`; a test fails when it drifts, when a",
             "code is used in the source without being declared there, or declared and never used.",
             "A problem made with an undeclared code or another severity than declared is refused",
             "when it is made. The codes are stable: a code is never reused for another meaning.",

@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from shishi_demo.run import run_demo
-from workbook import catalogue
-from workbook.period import parse_period
+from workbook.catalogue import model as catalogue
+from workbook.core.period import parse_period
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

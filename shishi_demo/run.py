@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from shishi_demo.samples import explain, fill_return, sample_values
-from workbook.catalogue import Catalogue, reporting_rows
-from workbook.period import Period
-from workbook.run import Outcome, run_consolidation
-from workbook.settings import load_settings
-from workbook.template import COL, FIRST_DATA_ROW, generate
+from workbook.app.run import Outcome, run_consolidation
+from workbook.catalogue.model import Catalogue, reporting_rows
+from workbook.core.period import Period
+from workbook.core.settings import load_settings
+from workbook.template.build import COL, FIRST_DATA_ROW, generate
 
 MISSING_UNIT = "洋山"
 MISTAKES_UNIT = "岱山"

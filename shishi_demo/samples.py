@@ -15,12 +15,12 @@ from typing import Any
 
 import openpyxl
 
-from workbook.catalogue import Catalogue, Row, reporting_rows
-from workbook.measures import is_percent_format, measure
-from workbook.period import Period
-from workbook.settings import template_text
-from workbook.template import COL, FIRST_DATA_ROW, IDENTITY_SHEET
-from workbook.xlsxio import atomic_write
+from workbook.catalogue.model import Catalogue, Row, reporting_rows
+from workbook.core.measures import is_percent_format, measure
+from workbook.core.period import Period
+from workbook.core.settings import template_text
+from workbook.excel.cells import atomic_write
+from workbook.template.build import COL, FIRST_DATA_ROW, IDENTITY_SHEET
 
 
 def sample_base(row: Row) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook import resources
+from workbook.core import resources
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from workbook.template import COL, FIRST_DATA_ROW, IDENTITY_SHEET
+from workbook.template.build import COL, FIRST_DATA_ROW, IDENTITY_SHEET
 
 
 def _open(template: Path):
@@ -44,7 +44,7 @@ def unprotected_target_changed(template: Path, out: Path, seq: int) -> str:
 
 def header_changed(template: Path, out: Path) -> None:
     """Protection removed and the 累计完成 heading overwritten: the table cannot be placed."""
-    from workbook.template import HEADER_ROW
+    from workbook.template.build import HEADER_ROW
 
     wb, ws = _open(template)
     ws.protection.sheet = False
@@ -54,7 +54,7 @@ def header_changed(template: Path, out: Path) -> None:
 
 def report_sheet_lost(template: Path, out: Path) -> None:
     """The 填报表 sheet renamed and its header gone (only its rows of figures are left)."""
-    from workbook.template import HEADER_ROW
+    from workbook.template.build import HEADER_ROW
 
     wb, ws = _open(template)
     ws.protection.sheet = False

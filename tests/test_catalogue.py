@@ -7,8 +7,10 @@ import io
 
 import pytest
 
-from workbook import catalogue, catalogueschema, lint
-from workbook.catalogue import reporting_rows
+from workbook.catalogue import check as lint
+from workbook.catalogue import model as catalogue
+from workbook.catalogue import schema as catalogueschema
+from workbook.catalogue.model import reporting_rows
 
 UNITS = ["市局", "定海", "普陀", "岱山", "嵊泗", "高新区", "新城", "金塘", "六横", "普陀山", "洋山"]
 
@@ -182,7 +184,7 @@ SEED_ROWS = {
 
 
 def test_csv_export_reproduces_attachment_11(cat):
-    from workbook import tablefile
+    from workbook.catalogue.table import export as tablefile
 
     rows = list(csv.reader(io.StringIO(tablefile.export_csv(cat))))
     assert rows[0][:16] == ["序号", "实事名称", "目标名称", "单位", "全市目标任务"] + UNITS
@@ -274,7 +276,7 @@ def test_text_and_parsed_meaning_must_agree(cat_copy):
 def test_load_refuses_a_schema_invalid_file(tmp_path, cat_copy):
     import json
 
-    from workbook.errors import InputError
+    from workbook.core.errors import InputError
 
     del cat_copy["units"]
     p = tmp_path / "bad.json"
@@ -288,7 +290,7 @@ def test_sharing_equal_targets_does_not_hide_a_wrong_type(tmp_path):
     not to the schema, so a boolean value beside a number is still a schema error."""
     import json
 
-    from workbook import resources
+    from workbook.core import resources
 
     data = json.loads(resources.default_catalogue_path().read_text("utf-8"))
     units = [f"单位{i:02d}" for i in range(20)]
@@ -302,7 +304,7 @@ def test_sharing_equal_targets_does_not_hide_a_wrong_type(tmp_path):
     assert catalogue.schema_errors(data)
     assert not catalogueschema.is_schema_valid(data)
     # load builds first and validates what it built once per distinct target: still refused
-    from workbook.errors import InputError
+    from workbook.core.errors import InputError
 
     p = tmp_path / "bool.json"
     p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -24,10 +24,10 @@ from python_calamine import CalamineWorkbook
 
 from macros_py.city import OpenpyxlBook, run_button
 from shishi_demo.samples import fill_return, sample_values
-from workbook import catalogue
-from workbook.citybook import bat_text, build_city_workbook
-from workbook.period import parse_period
-from workbook.template import generate
+from workbook.app.citybook import bat_text, build_city_workbook
+from workbook.catalogue import model as catalogue
+from workbook.core.period import parse_period
+from workbook.template.build import generate
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +126,8 @@ def test_entry_point_failure_is_a_chinese_message_not_a_traceback(city, tmp_path
 def test_the_button_follows_the_ledger_rules(tmp_path):
     """Through the button's entry point: a correction in a later click supersedes, a period
     outside the catalogue's year and a busy ledger are Chinese messages."""
-    from workbook.runlock import RunLock
-    from workbook.settings import ledger_location, load_settings
+    from workbook.app.runlock import RunLock
+    from workbook.core.settings import ledger_location, load_settings
 
     root = tmp_path / "市局"
     files = build_city_workbook(root, returns_dir="回收文件", period="2024Q2")
@@ -153,7 +153,7 @@ def test_the_button_follows_the_ledger_rules(tmp_path):
     lock = ledger_location(settings).with_name("ledger.sqlite3.lock")
     with RunLock(lock), pytest.MonkeyPatch.context() as mp:
         mp.setitem(settings, "lock_wait_seconds", 0.3)
-        mp.setattr("workbook.settings.load_settings", lambda *a: settings)
+        mp.setattr("workbook.core.settings.load_settings", lambda *a: settings)
         assert run_button(book) is None
     assert "另一个汇总正在进行" in book.alerts[-1][1]
 
@@ -178,7 +178,7 @@ def test_bat_file_crlf_gbk_and_quoted(city):
     assert 'cd /d "%~dp0"' in text
     assert '"%~dp0shishi_city.xlsm"' in text
     python_line = next(line for line in text.splitlines() if "-m macros_py.city" in line)
-    from workbook.citybook import interpreters
+    from workbook.app.citybook import interpreters
 
     assert python_line == f'"{interpreters()[0]}" -m macros_py.city "%~dp0shishi_city.xlsm"'
     tricky = bat_text(r"C:\Users\张 三\AppData\Local\Programs\Python\python.exe", r"D:\十件 实事")

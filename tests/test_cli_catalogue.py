@@ -53,7 +53,7 @@ def test_export_csv_has_bom_and_import_roundtrip(tmp_path):
     out = tmp_path / "c.json"
     r = shishi("catalogue", "import", str(x), "-o", str(out))
     assert r.returncode == 0, r.stdout + r.stderr
-    from workbook import resources
+    from workbook.core import resources
 
     assert json.loads(out.read_text("utf-8")) == json.loads(
         resources.default_catalogue_path().read_text("utf-8")

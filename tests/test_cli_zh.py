@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import shishi
 
-from workbook.cli import main
+from workbook.cli.commands import main
 
 
 def _commands(group: click.Group, prefix: list[str]) -> list[list[str]]:
@@ -136,7 +136,7 @@ def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
     import subprocess
     import sys
 
-    from workbook.ledger import Ledger
+    from workbook.ledger.store import Ledger
 
     Ledger(tmp_path / "l.sqlite3").close()
     r, w = os.pipe()
@@ -157,7 +157,7 @@ def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
 
 def test_long_unit_lists_are_cut_on_the_terminal():
     """A county's hundreds of units do not make one line of thousands of characters."""
-    from workbook.run import _listed
+    from workbook.app.run import _listed
 
     names = [f"单位{i:04d}" for i in range(1, 1001)]
     line = _listed(names)

@@ -19,16 +19,18 @@ from lo_helpers import lo_run
 from xlsxwriter.utility import xl_col_to_name
 
 from shishi_demo.samples import fill_return, sample_values
-from workbook import catalogue, dataout, feedback, summary, tallies
-from workbook.catalogue import reporting_rows
-from workbook.consolidate import consolidate
-from workbook.errors import FileIOError
-from workbook.measures import measure
-from workbook.period import parse_period
-from workbook.scan import scan
-from workbook.settings import load_settings
-from workbook.submission import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED
-from workbook.template import generate
+from workbook.catalogue import model as catalogue
+from workbook.catalogue.model import reporting_rows
+from workbook.consolidation.consolidate import consolidate
+from workbook.core.errors import FileIOError
+from workbook.core.measures import measure
+from workbook.core.period import parse_period
+from workbook.core.settings import load_settings
+from workbook.core.submission import ACCEPTED, REJECTED, SKIPPED, SUPERSEDED
+from workbook.outputs import data as dataout
+from workbook.outputs import feedback, summary, tallies
+from workbook.returns.pool import scan
+from workbook.template.build import generate
 
 PERIOD = parse_period("2024Q2")
 
@@ -336,7 +338,7 @@ def test_locked_summary_target_gives_a_chinese_message(cat, templates, tmp_path,
     def refuse(*_a, **_k):
         raise PermissionError("locked")
 
-    monkeypatch.setattr("workbook.xlsxio.os.replace", refuse)
+    monkeypatch.setattr("workbook.excel.cells.os.replace", refuse)
     with pytest.raises(FileIOError, match="正在 Excel/WPS 中打开"):
         summary.write_summary(res, tmp_path / "s.xlsx")
     assert not list(tmp_path.glob(".~*"))
@@ -421,7 +423,7 @@ def _sha(path: Path) -> str:
 def test_end_to_end_through_libreoffice(cat, templates, tmp_path):
     """Fill returns in LibreOffice as a person would (one wrong), re-save two as .ods and .xls,
     consolidate, and check the figures against sums computed here."""
-    from workbook.template import COL, FIRST_DATA_ROW
+    from workbook.template.build import COL, FIRST_DATA_ROW
 
     folder = tmp_path / "returns"
     value_col = xl_col_to_name(COL["value"])
@@ -492,7 +494,7 @@ def test_scan_works_with_spawned_workers_as_on_windows(cat, templates, tmp_path,
     """Windows has no fork: workers are spawned and receive the catalogue pickled. The start
     method is forced here; everything else runs for real."""
     good = filled(templates, cat, "定海", tmp_path)
-    monkeypatch.setattr("workbook.scan.mp.get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr("workbook.returns.pool.mp.get_all_start_methods", lambda: ["spawn"])
     raws = scan([good], max_bytes=10**8, seconds=60, cat=cat, period_code="2024Q2")
     assert raws[0].identity["unit"] == "定海" and not raws[0].error
     assert raws[0].checked is not None and raws[0].checked.values
@@ -503,7 +505,7 @@ def test_the_quiet_pool_still_replaces_a_dead_worker():
     worker die mid-task (its sentinel) and start another, or the next file would never run."""
     import multiprocessing as mp
 
-    from workbook.scan import _QuietPool
+    from workbook.returns.pool import _QuietPool
 
     pool = _QuietPool(processes=1, context=mp.get_context("fork"))
     try:

@@ -22,14 +22,16 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from shishi_demo.samples import fill_return, sample_values
-from workbook import catalogue, catalogueschema, cellformats
-from workbook import run as shishi_run
-from workbook.ledger import Ledger
-from workbook.ledgerreads import LedgerReads
-from workbook.period import parse_period
-from workbook.run import run_consolidation
-from workbook.settings import load_settings
-from workbook.template import generate
+from workbook.app import run as shishi_run
+from workbook.app.run import run_consolidation
+from workbook.catalogue import model as catalogue
+from workbook.catalogue import schema as catalogueschema
+from workbook.core.period import parse_period
+from workbook.core.settings import load_settings
+from workbook.excel import formats as cellformats
+from workbook.ledger.queries import LedgerReads
+from workbook.ledger.store import Ledger
+from workbook.template.build import generate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from run import synthetic_catalogue  # noqa: E402

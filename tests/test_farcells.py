@@ -16,11 +16,11 @@ from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
 
 from shishi_demo.samples import fill_return, sample_values
-from workbook import catalogue
-from workbook.period import parse_period
-from workbook.reader import read_file
-from workbook.settings import load_settings
-from workbook.template import generate
+from workbook.catalogue import model as catalogue
+from workbook.core.period import parse_period
+from workbook.core.settings import load_settings
+from workbook.returns.read import read_file
+from workbook.template.build import generate
 
 PERIOD = "2024Q2"
 

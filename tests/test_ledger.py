@@ -10,14 +10,14 @@ from conftest import shishi
 from python_calamine import CalamineWorkbook
 
 from shishi_demo.samples import fill_return
-from workbook import catalogue
-from workbook.catalogue import reporting_rows
-from workbook.ledger import Ledger
-from workbook.measures import measure
-from workbook.period import parse_period
-from workbook.run import run_consolidation
-from workbook.settings import load_settings
-from workbook.template import COL, FIRST_DATA_ROW, generate
+from workbook.app.run import run_consolidation
+from workbook.catalogue import model as catalogue
+from workbook.catalogue.model import reporting_rows
+from workbook.core.measures import measure
+from workbook.core.period import parse_period
+from workbook.core.settings import load_settings
+from workbook.ledger.store import Ledger
+from workbook.template.build import COL, FIRST_DATA_ROW, generate
 
 UNITS = ["市局", "定海", "普陀"]
 QUARTERS = ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
@@ -230,7 +230,7 @@ def test_values_a_run_stored_are_what_reading_them_back_gives(tmp_path):
     memory instead of reading them back (0.15 s for 1,000 returns): they must be exactly what
     the read gives — an int stored as REAL comes back a float, text as text, nothing as None,
     an invalid value with its flag, no base — in 序号 order whatever the order they came in."""
-    from workbook.submission import SUPERSEDED, Submission, ValueRecord
+    from workbook.core.submission import SUPERSEDED, Submission, ValueRecord
 
     def sub(name, unit, mtime, values):
         return Submission(

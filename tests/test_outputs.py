@@ -14,11 +14,11 @@ from conftest import needs_soffice, shishi
 from print_check import report
 
 from shishi_demo.run import run_demo
-from workbook import catalogue
-from workbook.chase import chase_list
-from workbook.period import parse_period
-from workbook.ranking import formula_text, rank_units
-from workbook.settings import load_settings
+from workbook.catalogue import model as catalogue
+from workbook.consolidation.chase import chase_list
+from workbook.consolidation.ranking import formula_text, rank_units
+from workbook.core.period import parse_period
+from workbook.core.settings import load_settings
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The problem registry (workbook/problems.py) is the one list of codes.
+"""The problem registry (workbook/core/problems.py) is the one list of codes.
 
 Static: no code is written as a literal outside the registry (the checks raise with its
 constants), each code is written once in it, and every declared code is raised somewhere. At run time a Problem with an undeclared code or a
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from workbook.problems import KINDS, SCOPES
-from workbook.report import Problem, Report
+from workbook.core.findings import Problem, Report
+from workbook.core.problems import KINDS, SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMESPACES = {k.split(".")[0] for k in KINDS if "." in k}
@@ -23,8 +23,8 @@ LITERAL = re.compile(r'"((?:' + "|".join(sorted(NAMESPACES)) + r')\.[a-z_]+)"')
 def _sources() -> dict[str, str]:
     return {
         str(p.relative_to(ROOT)): p.read_text("utf-8")
-        for p in [*(ROOT / "workbook").glob("*.py"), *(ROOT / "macros_py").glob("*.py")]
-        if p.name != "problems.py"
+        for p in [*(ROOT / "workbook").rglob("*.py"), *(ROOT / "macros_py").glob("*.py")]
+        if p != ROOT / "workbook" / "core" / "problems.py"
     }
 
 
@@ -40,13 +40,13 @@ def test_no_code_is_written_outside_the_registry():
 
 
 def test_each_code_is_written_once_in_the_registry():
-    text = (ROOT / "workbook" / "problems.py").read_text("utf-8")
+    text = (ROOT / "workbook" / "core" / "problems.py").read_text("utf-8")
     for code in KINDS:
         assert text.count(f'"{code}"') == 1, code
 
 
 def test_every_declared_code_is_raised():
-    from workbook import problems
+    from workbook.core import problems
 
     text = "\n".join(_sources().values())
     names = {

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from shishi_demo.samples import fill_return, sample_values
-from workbook import catalogue
-from workbook.consolidate import consolidate, start_reading
-from workbook.errors import InputError
-from workbook.period import parse_period
-from workbook.run import run_consolidation
-from workbook.scan import Reading
-from workbook.settings import load_settings
-from workbook.template import generate
+from workbook.app.run import run_consolidation
+from workbook.catalogue import model as catalogue
+from workbook.consolidation.consolidate import consolidate, start_reading
+from workbook.core.errors import InputError
+from workbook.core.period import parse_period
+from workbook.core.settings import load_settings
+from workbook.returns.pool import Reading
+from workbook.template.build import generate
 
 PERIOD = parse_period("2024Q2")
 UNITS = ("定海", "普陀", "岱山")
@@ -117,7 +117,7 @@ def test_a_loader_gives_the_same_run_as_a_loaded_catalogue(cat, returns, tmp_pat
 def test_spawned_workers_get_the_catalogue_handed_over_as_on_windows(cat, returns, monkeypatch):
     """Windows has no fork: workers started before the catalogue is loaded are spawned and
     receive it through the handed-over file."""
-    monkeypatch.setattr("workbook.scan.mp.get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr("workbook.returns.pool.mp.get_all_start_methods", lambda: ["spawn"])
     raw = _read_after_supply(cat, returns)
     assert raw.identity["unit"] == "定海" and not raw.error
     assert raw.checked is not None and raw.checked.values

@@ -7,11 +7,11 @@ import csv
 import pytest
 from yearkit import Office, full_values
 
-from workbook import catalogue
-from workbook.catalogue import reporting_rows
-from workbook.measures import measure
-from workbook.period import parse_period
-from workbook.targets import status
+from workbook.catalogue import model as catalogue
+from workbook.catalogue.model import reporting_rows
+from workbook.core.measures import measure
+from workbook.core.period import parse_period
+from workbook.core.targets import status
 
 CAT = catalogue.load()
 

@@ -18,13 +18,13 @@ from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
-from workbook import catalogue
-from workbook.catalogue import Row, reporting_rows
-from workbook.consolidate import consolidate
-from workbook.measures import measure
-from workbook.period import parse_period
-from workbook.settings import load_settings
-from workbook.template import COL, FIRST_DATA_ROW, generate
+from workbook.catalogue import model as catalogue
+from workbook.catalogue.model import Row, reporting_rows
+from workbook.consolidation.consolidate import consolidate
+from workbook.core.measures import measure
+from workbook.core.period import parse_period
+from workbook.core.settings import load_settings
+from workbook.template.build import COL, FIRST_DATA_ROW, generate
 
 CAT = catalogue.load()
 UNITS = ("市局", "定海", "普陀")  # between them every measure kind appears

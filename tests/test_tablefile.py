@@ -10,7 +10,10 @@ from conftest import needs_soffice, shishi
 from lo_helpers import lo_convert
 from python_calamine import CalamineWorkbook
 
-from workbook import catalogue, lint, tablefile, tableimport
+from workbook.catalogue import check as lint
+from workbook.catalogue import model as catalogue
+from workbook.catalogue.table import export as tablefile
+from workbook.catalogue.table import importer as tableimport
 
 
 @pytest.fixture(scope="module")

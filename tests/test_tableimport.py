@@ -18,7 +18,8 @@ from failures import row_of
 from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
 
-from workbook import catalogue, tableimport
+from workbook.catalogue import model as catalogue
+from workbook.catalogue.table import importer as tableimport
 
 pytestmark = [needs_soffice, pytest.mark.libreoffice]
 

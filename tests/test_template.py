@@ -12,12 +12,12 @@ from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
-from workbook import catalogue
-from workbook.catalogue import reporting_rows
-from workbook.errors import InputError
-from workbook.measures import measure
-from workbook.period import parse_period
-from workbook.template import (
+from workbook.catalogue import model as catalogue
+from workbook.catalogue.model import reporting_rows
+from workbook.core.errors import InputError
+from workbook.core.measures import measure
+from workbook.core.period import parse_period
+from workbook.template.build import (
     COL,
     FIRST_DATA_ROW,
     HEADER_ROW,

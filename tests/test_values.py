@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbook.targets import status
-from workbook.values import parse_value
+from workbook.core.targets import status
+from workbook.returns.values import parse_value
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,11 @@ import pytest
 from conftest import shishi
 from yearkit import UNITS, Office, carried, count_seqs, full_values, subtitle
 
-from workbook import catalogue, feedback
-from workbook.errors import FileIOError, InputError
-from workbook.ledger import Ledger
-from workbook.runlock import RunLock
+from workbook.app.runlock import RunLock
+from workbook.catalogue import model as catalogue
+from workbook.core.errors import FileIOError, InputError
+from workbook.ledger.store import Ledger
+from workbook.outputs import feedback
 
 
 @pytest.fixture
@@ -342,11 +343,11 @@ def test_ctrl_c_before_the_commit_leaves_everything_as_it_was(office, monkeypatc
         raise KeyboardInterrupt
 
     target = {
-        "scan": ("workbook.consolidate.evaluate", None),  # while the workers read
-        "summary": ("workbook.summary._build_summary", None),
-        "feedback": ("workbook.feedback._feedback", None),
-        "preflight": ("workbook.staging.Staging.preflight", None),
-        "journal": ("workbook.ledger.Ledger.journal", None),
+        "scan": ("workbook.consolidation.consolidate.evaluate", None),  # while the workers read
+        "summary": ("workbook.outputs.summary._build_summary", None),
+        "feedback": ("workbook.outputs.feedback._feedback", None),
+        "preflight": ("workbook.app.staging.Staging.preflight", None),
+        "journal": ("workbook.ledger.store.Ledger.journal", None),
     }[where][0]
     monkeypatch.setattr(target, stop)
     with pytest.raises(KeyboardInterrupt):
@@ -372,7 +373,7 @@ def test_a_crash_while_publishing_is_completed_by_the_next_run(office, monkeypat
             raise SystemExit("power cut")
         real(src, dst)
 
-    monkeypatch.setattr("workbook.staging.os.replace", crash_after_one)
+    monkeypatch.setattr("workbook.app.staging.os.replace", crash_after_one)
     with pytest.raises(SystemExit):
         office.consolidate("2024Q2")
     monkeypatch.undo()
@@ -423,7 +424,7 @@ def test_ledger_of_schema_2_without_bases_is_brought_up(office, tmp_path):
     """Schema 2 as first released had no ``base`` column; such a ledger (a year's history)
     made template generation and consolidation fail with "no such column: v.base". It is
     migrated: its rows kept, the column added, the year goes on."""
-    from workbook import ledger as ledger_module
+    from workbook.ledger import store as ledger_module
 
     office.submit("2024Q1", "定海", {10: 12})
     office.consolidate("2024Q1")

@@ -26,7 +26,7 @@ from hypothesis.stateful import (
 )
 from yearkit import Office, carried, count_seqs, full_values
 
-from workbook.ledger import Ledger
+from workbook.ledger.store import Ledger
 
 UNITS = ("定海", "普陀")
 PERIODS = ("2024Q1", "2024Q2", "2024Q3")
@@ -177,7 +177,7 @@ class YearMachine(RuleBasedStateMachine):
             def stop(*a: object, **k: object) -> None:
                 raise KeyboardInterrupt
 
-            mp.setattr("workbook.summary._build_summary", stop)
+            mp.setattr("workbook.outputs.summary._build_summary", stop)
             with pytest.raises(KeyboardInterrupt):
                 self.office.consolidate(period)
         assert self.state() == before

@@ -13,13 +13,13 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from shishi_demo.samples import fill_return
-from workbook import catalogue
-from workbook.catalogue import Catalogue, reporting_rows
-from workbook.ledger import Ledger
-from workbook.period import Period, parse_period
-from workbook.run import Outcome, run_consolidation
-from workbook.settings import load_settings
-from workbook.template import COL, FIRST_DATA_ROW, generate
+from workbook.app.run import Outcome, run_consolidation
+from workbook.catalogue import model as catalogue
+from workbook.catalogue.model import Catalogue, reporting_rows
+from workbook.core.period import Period, parse_period
+from workbook.core.settings import load_settings
+from workbook.ledger.store import Ledger
+from workbook.template.build import COL, FIRST_DATA_ROW, generate
 
 UNITS = ("定海", "普陀", "岱山")
 BASE_TIME = 1_717_200_000  # file times are set explicitly, one minute apart

@@ -1,3 +1,3 @@
-from workbook.cli import run
+from workbook.cli.commands import run
 
 run()

@@ -1,0 +1,80 @@
+"""One consolidation at a time per ledger: a lock file beside it, held for the whole run.
+
+The operating system releases the lock when the process ends, however it ends, so a crashed
+run never leaves a stale lock. A second run waits for the first (up to ``lock_wait_seconds``)
+and then gives up with a Chinese message, so its outcome is the same as running one after the
+other. A ledger on a network share depends on the share honouring locks (SMB does for
+Windows clients); see docs/quarterly.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from workbook.core.errors import FileIOError
+
+
+def _try_lock(f: IO[Any]) -> bool:
+    if os.name == "nt":
+        import msvcrt
+
+        try:
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            return True
+        except OSError:
+            return False
+    import fcntl
+
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def lock_path_for(ledger: Path | None, output: Path, data_dir: Path) -> Path:
+    """Beside the ledger; without a ledger, in the data folder, keyed by the summary's path."""
+    if ledger is not None:
+        return ledger.with_name(ledger.name + ".lock")
+    key = hashlib.sha1(str(output.resolve()).encode("utf-8")).hexdigest()[:16]
+    return data_dir / "locks" / f"{key}.lock"
+
+
+class RunLock:
+    """``with RunLock(path, wait):`` holds the lock file ``path`` exclusively."""
+
+    def __init__(self, path: Path, wait_seconds: float = 60) -> None:
+        self.path = path
+        self.wait = wait_seconds
+        self.file: IO[Any] | None = None
+
+    def __enter__(self) -> RunLock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            f = self.path.open("a+")
+        except OSError as exc:
+            raise FileIOError(
+                f"无法创建锁文件 {self.path}：{exc}。请检查该文件夹是否可写。"
+            ) from exc
+        deadline = time.monotonic() + self.wait
+        while not _try_lock(f):
+            if time.monotonic() >= deadline:
+                f.close()
+                raise FileIOError(
+                    f"另一个汇总正在进行（报送台账已被占用：{self.path}），已等待 "
+                    f"{self.wait:g} 秒。可能是同事在另一个窗口或另一台电脑上点击了汇总；"
+                    "请等它完成后再试。"
+                )
+            time.sleep(0.2)
+        self.file = f
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.file is not None:
+            self.file.close()  # closing releases the lock on every platform
+            self.file = None

@@ -1,0 +1,2 @@
+"""The ``shishi`` command: commands, catalogue commands, plumbing, click's words in Chinese,
+the progress line."""

@@ -1,0 +1,108 @@
+"""``shishi catalogue``: check, export and import the catalogue of targets."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from workbook.cli.base import ChineseGroup, catalogue_option
+
+
+@click.group("catalogue", cls=ChineseGroup)
+def catalogue_group() -> None:
+    """检查、导出、导入目标任务目录。"""
+
+
+@catalogue_group.command("check")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查报告。")
+def catalogue_check(file: Path | None, as_json: bool) -> None:
+    """检查目录文件（默认：2024 年目录）。无错误退出码 0，有错误 1。"""
+    from workbook.catalogue import check as lint
+
+    report = lint.check_file(file)
+    if as_json:
+        out = {
+            "valid": report.valid,
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "problems": [p.as_dict() for p in report.problems],
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        click.echo(lint.render_text(report))
+    sys.exit(int(not report.valid))
+
+
+@catalogue_group.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), required=True, help="导出格式。"
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出文件（csv 不指定时输出到屏幕）。",
+)
+@catalogue_option
+def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> None:
+    """按任务分解表的格式导出目录。"""
+    from workbook.catalogue import model as catalogue
+    from workbook.catalogue.table import export as tablefile
+
+    cat = catalogue.load(cat_path)
+    if fmt == "csv":
+        if output is None:
+            sys.stdout.write(tablefile.export_csv(cat))
+            return
+        tablefile.write_csv(cat, output)
+    else:
+        if output is None:
+            raise click.UsageError("xlsx 导出须用 -o 指定输出文件。")
+        tablefile.write_xlsx(cat, output)
+    click.echo(f"已导出：{output}")
+
+
+@catalogue_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="写出的目录 JSON 文件。",
+)
+@click.option(
+    "--base",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="csv 导入时提供目录编号、年度和单位的目录（默认：随程序提供的 2024 年目录）。",
+)
+@click.option("--year", type=int, help="csv 导入时的新年度（xlsx 写在“目录信息”表中）。")
+@click.option("--version", "version", help="csv 导入时的新版本号。")
+def catalogue_import(
+    file: Path, output: Path, base: Path | None, year: int | None, version: str | None
+) -> None:
+    """把任务分解表（导出格式的 .xlsx 或 .csv）逐格检查后写成目录 JSON。
+
+    有错误时列出每个错误所在的工作表和单元格，退出码 1，不写任何文件。
+    """
+    from workbook.catalogue import check as lint
+    from workbook.catalogue import model as catalogue
+    from workbook.catalogue.table import importer as tableimport
+    from workbook.excel.cells import atomic_write
+
+    base_cat = None
+    if file.suffix.lower() == ".csv":
+        base_cat = catalogue.load(base)
+    elif base is not None:
+        raise click.UsageError("--base 只用于 csv；xlsx 的单位和年度写在“目录信息”工作表中。")
+    data, report = tableimport.import_table(file, base_cat, year, version)
+    click.echo(lint.render_text(report))
+    if data is None:
+        sys.exit(1)
+    text = catalogue.from_dict(data).to_json()
+    atomic_write(output, lambda p: p.write_text(text, encoding="utf-8"))
+    click.echo(f"已写入目录：{output}")

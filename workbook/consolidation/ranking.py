@@ -1,0 +1,98 @@
+"""晾晒: each unit's score for the period, by a transparent formula kept in the settings.
+
+The plan asks the office to 定期晾晒工作进展 and counts completion in the annual 综合绩效考评.
+The score is a weighted share of the unit's own indicators by status (weights in the settings,
+``ranking.weights``); units are ranked by it and put in colour bands (``ranking.bands``). The
+formula shown next to every ranking table is written from the same weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from workbook.core.targets import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK
+
+STATUSES = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING)
+DEFAULT_RANKING: dict[str, Any] = {
+    "weights": {DONE: 1, ON_TRACK: 1, IN_PROGRESS: 0.5, LAGGING: 0, MISSING: 0},
+    "bands": [
+        {"min": 90, "label": "绿", "color": "#C6EFCE"},
+        {"min": 70, "label": "黄", "color": "#FFEB9C"},
+        {"min": 0, "label": "红", "color": "#FFC7CE"},
+    ],
+}
+
+if TYPE_CHECKING:
+    from workbook.consolidation.consolidate import Consolidation
+
+
+@dataclass
+class UnitScore:
+    unit: str
+    indicators: int
+    counts: dict[str, int] = field(default_factory=dict)
+    score: float = 0.0
+    band: str = ""
+    color: str = ""
+    rank: int = 0
+    reported: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "indicators": self.indicators,
+            "counts": self.counts,
+            "score": self.score,
+            "band": self.band,
+            "rank": self.rank,
+            "reported": self.reported,
+        }
+
+
+def ranking_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
+    """The ranking part of the settings, over the defaults."""
+    out = dict(DEFAULT_RANKING)
+    out.update((settings or {}).get("ranking", {}))
+    return out
+
+
+def formula_text(settings: dict[str, Any] | None) -> str:
+    """The formula in Chinese, written from the weights and bands actually used."""
+    r = ranking_settings(settings)
+    weights = r["weights"]
+    parts = [f"{s}×{weights.get(s, 0):g}" for s in STATUSES if weights.get(s, 0)]
+    zero = [s for s in STATUSES if not weights.get(s, 0)]
+    bands = "，".join(
+        f"{b['label']}（≥ {b['min']:g} 分）" for b in sorted(r["bands"], key=lambda b: -b["min"])
+    )
+    return (
+        f"得分 = ({' + '.join(parts)}) ÷ 本单位应报指标数 × 100"
+        + (f"；{'、'.join(zero)}计 0 分" if zero else "")
+        + f"。分档：{bands}。权重和分档在设置文件 ranking 中。"
+    )
+
+
+def rank_units(result: Consolidation, settings: dict[str, Any] | None = None) -> list[UnitScore]:
+    """Every unit with indicators to report, best first (equal scores share a rank)."""
+    r = ranking_settings(settings)
+    weights = r["weights"]
+    bands = sorted(r["bands"], key=lambda b: -b["min"])
+    scores: dict[str, UnitScore] = {}
+    for uv in result.unit_values.values():
+        us = scores.setdefault(uv.unit, UnitScore(uv.unit, 0, dict.fromkeys(STATUSES, 0)))
+        us.indicators += 1
+        if uv.status in us.counts:
+            us.counts[uv.status] += 1
+    order = {u: i for i, u in enumerate(result.catalogue.unit_ids)}
+    for us in scores.values():
+        points = sum(weights.get(s, 0) * n for s, n in us.counts.items())
+        us.score = round(100 * points / us.indicators, 1) if us.indicators else 0.0
+        band = next((b for b in bands if us.score >= b["min"]), bands[-1])
+        us.band, us.color = band["label"], band["color"]
+        us.reported = us.unit in result.accepted
+    ranked = sorted(scores.values(), key=lambda s: (-s.score, order[s.unit]))
+    for i, us in enumerate(ranked):
+        same = i > 0 and us.score == ranked[i - 1].score
+        us.rank = ranked[i - 1].rank if same else i + 1
+    return ranked

@@ -1,0 +1,197 @@
+"""Every problem code shishi reports, declared once: severity, where it applies, what it means.
+
+Each code is a constant (``RETURN_UNPROTECTED``, for return.unprotected): the string is written
+here only, and the checks raise with the constant. A ``Problem`` (workbook.core.findings) with a code
+that is not here, or with another severity than the one declared here, is refused when it is
+made, so a drifted severity fails the first test that reaches it. docs/problems.md is
+generated from this table (scripts/gen_docs.py) and a test keeps it current;
+tests/test_problems.py checks that no code is written as a literal outside this module and
+that every declared code is raised somewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCOPES = {
+    "catalogue": "目录文件（shishi catalogue check）",
+    "table": "任务分解表（shishi catalogue import）",
+    "file": "回收的文件",
+    "cell": "填报表中的行和单元格",
+    "run": "本期汇总",
+}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One problem code."""
+
+    code: str
+    severity: str  # error, warning or info
+    scope: str  # a key of SCOPES
+    meaning: str  # Chinese: what it means, for the docs table
+
+
+_E, _W, _I = "error", "warning", "info"
+
+KINDS: dict[str, Kind] = {}
+
+
+def _declare(code: str, severity: str, scope: str, meaning: str) -> str:
+    """Register a code; the constant it returns is what the rest of the code raises with
+    (``from workbook import problems as codes`` … ``codes.RETURN_UNPROTECTED``), so each code
+    is written once, here."""
+    if code in KINDS:
+        raise ValueError(f"problem code {code!r} declared twice")
+    KINDS[code] = Kind(code, severity, scope, meaning)
+    return code
+
+
+# the catalogue (JSON)
+SCHEMA = _declare("schema", _E, "catalogue", "不符合目录格式（schema/catalogue.schema.json）")
+CATALOGUE_UNREADABLE = _declare("catalogue.unreadable", _E, "catalogue", "目录文件不是有效的 JSON")
+CATALOGUE_PROGRESS_RULES = _declare(
+    "catalogue.progress_rules", _I, "catalogue", "各类型指标数及序时进度规则"
+)
+UNIT_DUPLICATE = _declare("unit.duplicate", _E, "catalogue", "单位重复登记")
+SEQ_DUPLICATE = _declare("seq.duplicate", _E, "catalogue", "序号重复")
+ACTION_ITEM_COUNT = _declare("action.item_count", _W, "catalogue", "实事标明的项数与序号个数不同")
+INDICATOR_ACTION_UNKNOWN = _declare(
+    "indicator.action_unknown", _E, "catalogue", "指标所属实事不存在"
+)
+INDICATOR_MEASURE = _declare(
+    "indicator.measure", _E, "catalogue", "目标类型与全市目标、计量单位不符"
+)
+INDICATOR_DIRECTION = _declare(
+    "indicator.direction", _E, "catalogue", "方向与全市目标的比较方向不符"
+)
+INDICATOR_NO_CITY_TARGET = _declare("indicator.no_city_target", _E, "catalogue", "指标没有全市目标")
+INDICATOR_PROGRESS_RULE = _declare(
+    "indicator.progress_rule", _I, "catalogue", "指标按特别规则判断进度（存量、覆盖率、时间表）"
+)
+TARGET_PARSE_MISMATCH = _declare(
+    "target.parse_mismatch", _E, "catalogue", "目标文字与记录的解析结果不一致"
+)
+TARGET_PERCENT_RANGE = _declare("target.percent_range", _E, "catalogue", "比率目标超出 0–100%")
+TARGET_FOLLOWS_UNKNOWN = _declare(
+    "target.follows_unknown", _E, "catalogue", "“按…要求落实”所指单位不存在"
+)
+TARGET_UNIT_UNKNOWN = _declare("target.unit_unknown", _E, "catalogue", "目标属于未登记的单位")
+TARGET_UNIT_MISSING = _declare("target.unit_missing", _E, "catalogue", "缺少某单位的目标")
+TARGET_KIND_MIXED = _declare("target.kind_mixed", _W, "catalogue", "单位目标类型与全市目标类型不同")
+TARGET_SUM_MISMATCH = _declare(
+    "target.sum_mismatch", _W, "catalogue", "各单位目标合计与全市目标不等"
+)
+TARGET_LAXER_THAN_CITY = _declare(
+    "target.laxer_than_city", _W, "catalogue", "单位目标的要求低于全市目标（如比率更低、时限更长）"
+)
+TARGET_PLAN_MISMATCH = _declare(
+    "target.plan_mismatch", _W, "catalogue", "分解表目标与方案原文不一致"
+)
+# the decomposition table (xlsx/csv import)
+TABLE_HEADER = _declare("table.header", _E, "table", "表头前五列被改动")
+TABLE_HEADER_EMPTY = _declare("table.header_empty", _E, "table", "有内容的列没有表头")
+TABLE_HEADER_DUPLICATE = _declare("table.header_duplicate", _E, "table", "同一列名出现两次")
+TABLE_UNIT_UNDECLARED = _declare("table.unit_undeclared", _E, "table", "列名不是登记的单位")
+TABLE_KIND_COLUMN = _declare("table.kind_column", _E, "table", "缺少“目标类型”列")
+TABLE_FAR_CELL = _declare("table.far_cell", _W, "table", "表格以外很远的单元格有内容（未读取）")
+TABLE_INFO = _declare("table.info", _E, "table", "目录信息缺少目录编号、版本或年度")
+TABLE_INFO_EMPTY = _declare("table.info_empty", _E, "table", "目录编号、版本或年度为空")
+TABLE_YEAR = _declare("table.year", _E, "table", "年度不是四位数字")
+TABLE_UNITS_MISSING = _declare("table.units_missing", _E, "table", "目录信息中没有单位表")
+UNIT_ID_EMPTY = _declare("unit.id_empty", _E, "table", "单位简称为空")
+UNIT_NAME_EMPTY = _declare("unit.name_empty", _E, "table", "单位没有全称")
+UNIT_KIND_UNKNOWN = _declare("unit.kind_unknown", _E, "table", "单位类别不是市局、县区、功能区")
+UNIT_NO_COLUMN = _declare("unit.no_column", _E, "table", "登记的单位在分解表中没有列")
+UNIT_NO_TARGETS = _declare("unit.no_targets", _W, "table", "单位在分解表中没有任何目标")
+SEQ_INVALID = _declare("seq.invalid", _E, "table", "序号为空或不是正整数")
+ACTION_LABEL = _declare("action.label", _E, "table", "实事名称不是“名称(N项)”")
+ACTION_COUNT_CONFLICT = _declare("action.count_conflict", _E, "table", "同一实事各行写的项数不同")
+INDICATOR_NAME_EMPTY = _declare("indicator.name_empty", _E, "table", "目标名称为空")
+INDICATOR_UNIT_EMPTY = _declare("indicator.unit_empty", _E, "table", "计量单位为空")
+INDICATOR_KIND_UNKNOWN = _declare(
+    "indicator.kind_unknown", _E, "table", "目标类型为空或不是已知类型"
+)
+TARGET_KIND_MISMATCH = _declare("target.kind_mismatch", _E, "table", "目标不能按本行的目标类型读取")
+TARGET_PHRASE_GAP = _declare(
+    "target.phrase_gap", _E, "table", "整行适用的目标（合并单元格）没有覆盖某单位"
+)
+PLAN_VALUE = _declare("plan.value", _E, "table", "方案目标值为空或不是数字")
+PROGRESS_MILESTONES = _declare("progress.milestones", _E, "table", "时间表不是“月份:比例%”")
+# a returned file
+FILE_UNREADABLE = _declare("file.unreadable", _E, "file", "文件无法读取")
+FILE_NOT_SPREADSHEET = _declare("file.not_spreadsheet", _I, "file", "不是电子表格文件，已跳过")
+FILE_EMPTY = _declare("file.empty", _E, "file", "文件是空的")
+FILE_FORMAT_UNSUPPORTED = _declare(
+    "file.format_unsupported", _E, "file", "格式无法读取（WPS .et、CSV）"
+)
+FILE_DAMAGED = _declare("file.damaged", _E, "file", "文件已损坏或无法打开")
+FILE_TOO_LARGE = _declare("file.too_large", _E, "file", "文件过大，未打开")
+FILE_TIMEOUT = _declare("file.timeout", _E, "file", "读取超时")
+RETURN_UNIDENTIFIED = _declare("return.unidentified", _E, "file", "不是下发的模板（没有身份信息）")
+RETURN_OTHER_CATALOGUE = _declare("return.other_catalogue", _E, "file", "模板属于另一套目录")
+RETURN_UNKNOWN_UNIT = _declare("return.unknown_unit", _E, "file", "模板中的单位不在目录中")
+RETURN_OTHER_PERIOD = _declare("return.other_period", _E, "file", "模板属于另一期次")
+RETURN_EARLIER_PERIOD = _declare("return.earlier_period", _E, "file", "模板属于更早的期次")
+RETURN_CATALOGUE_CHANGED = _declare(
+    "return.catalogue_changed", _E, "file", "模板按旧版目录生成且本单位目标已变"
+)
+RETURN_CATALOGUE_VERSION = _declare(
+    "return.catalogue_version", _I, "file", "模板目录版本较旧，本单位目标未变"
+)
+RETURN_NO_REPORT_SHEET = _declare("return.no_report_sheet", _E, "file", "找不到填报表")
+RETURN_HEADER_CHANGED = _declare("return.header_changed", _E, "file", "填报表表头被改动")
+RETURN_UNPROTECTED = _declare("return.unprotected", _W, "file", "工作表保护被取消")
+RETURN_FAR_CELL = _declare("return.far_cell", _W, "file", "表格以外的单元格有内容（已忽略）")
+SIGNATURE_MISSING = _declare("signature.missing", _W, "file", "表尾未填填报人")
+# rows and cells of a return
+ROW_NO_SEQ = _declare("row.no_seq", _E, "cell", "有内容的行没有序号")
+ROW_UNEXPECTED = _declare("row.unexpected", _W, "cell", "序号不属于本单位")
+ROW_DUPLICATE_SEQ = _declare("row.duplicate_seq", _E, "cell", "序号出现两次")
+ROW_MISSING = _declare("row.missing", _E, "cell", "缺少本单位应填的序号")
+LOCKED_CHANGED = _declare("locked.changed", _E, "cell", "受保护的目标等内容被改动")
+VALUE_FORMULA = _declare("value.formula", _E, "cell", "累计完成填的是公式")
+VALUE_MISSING = _declare("value.missing", _W, "cell", "累计完成未填写")
+VALUE_NOT_NUMBER = _declare("value.not_number", _E, "cell", "不是数值")
+VALUE_DATE = _declare("value.date", _E, "cell", "读到日期或时间")
+VALUE_CHOICE = _declare("value.choice", _E, "cell", "不是可选的状态（未启动、推进中、已完成）")
+VALUE_NOT_APPLICABLE_MARK = _declare("value.not_applicable_mark", _E, "cell", "填了“/”等不适用标记")
+VALUE_UNIT = _declare("value.unit", _E, "cell", "单位或百分号与指标不符")
+VALUE_PERCENT_AMBIGUOUS = _declare("value.percent_ambiguous", _E, "cell", "百分比可能有两种读法")
+VALUE_FORMAT_UNKNOWN = _declare(
+    "value.format_unknown", _E, "cell", "文件不说明单元格格式（.xls），比率无法确定"
+)
+VALUE_NEGATIVE = _declare("value.negative", _E, "cell", "负数")
+VALUE_NOT_INTEGER = _declare("value.not_integer", _E, "cell", "数量不是整数")
+VALUE_RANGE = _declare("value.range", _E, "cell", "超出允许范围")
+VALUE_NORMALISED = _declare(
+    "value.normalised", _W, "cell", "按文字换算读取（去单位、万、无 % 号），请核对"
+)
+VALUE_BASE_MISSING = _declare("value.base_missing", _E, "cell", "年初基数未填写")
+# the run
+UNIT_NOT_SUBMITTED = _declare("unit.not_submitted", _E, "run", "单位未报送")
+VALUE_DECREASED = _declare("value.decreased", _W, "run", "累计数小于本年度此前已确认的累计数")
+
+
+def kind(code: str) -> Kind:
+    """The declared kind of ``code``; a code that is not declared is a programming error."""
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise ValueError(f"problem code {code!r} is not declared in workbook/problems.py") from None
+
+
+def markdown_table() -> str:
+    """The docs table: one row per code, grouped by scope."""
+    from workbook.core.findings import SEVERITY_ZH
+
+    lines = []
+    for scope, title in SCOPES.items():
+        lines += [f"### {title}", "", "| 代码 | 级别 | 含义 |", "|---|---|---|"]
+        lines += [
+            f"| `{k.code}` | {SEVERITY_ZH[k.severity]} | {k.meaning} |"
+            for k in KINDS.values()
+            if k.scope == scope
+        ]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

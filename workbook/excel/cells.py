@@ -1,0 +1,103 @@
+"""Small file helpers: atomic writes and text that must never become a formula."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from workbook.core.errors import FileIOError
+
+# atomic_write, or Staging.stage: (final path, function writing a temporary file) -> final path
+Writer = Callable[[Path | str, Callable[[Path], object]], Path]
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula
+
+
+def cell_text(v: Any) -> str:
+    """A cell's value as the text a person sees: whole floats without ".0", stripped."""
+    if type(v) is str:
+        return v.strip()
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def safe_text(value: str) -> str:
+    """Neutralise text that a spreadsheet would run as a formula when read from a CSV."""
+    if value and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unsafe_text(value: str) -> str:
+    """Undo ``safe_text``: the apostrophe it put before formula-like text (reading a csv back)."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def atomic_write(path: Path | str, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then replace ``path`` with it.
+
+    A reader never sees a half-written file. When ``path`` is locked (open in Excel on Windows)
+    the error says so in Chinese and the temporary file is removed.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=".~" + target.stem + ".", suffix=target.suffix, dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        try:
+            os.replace(tmp, target)
+        except PermissionError as exc:
+            raise FileIOError(
+                f"无法写入 {target}：文件可能正在 Excel/WPS 中打开。请关闭该文件后重试。"
+            ) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+@cache
+def display_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters take two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def fit_height(
+    cells: Iterable[tuple[str, float]], points_per_line: float = 13.5, minimum: float = 15.0
+) -> float:
+    """A row height (points) that shows every (text, column width) wrapped whole.
+
+    Spreadsheet clients do not agree on fitting rows (LibreOffice measures with the font it
+    substitutes for a missing 宋体, then prints with another), so rows with wrapped text get
+    an explicit, slightly generous height instead.
+    """
+    lines = 1
+    for text, width in cells:
+        n = _lines(text, width)
+        if n > lines:
+            lines = n
+    return max(minimum, lines * points_per_line + 4)
+
+
+@lru_cache(maxsize=65536)  # bounded: the button's Excel process runs for a whole session
+def _lines(text: str, width: float) -> int:
+    """Wrapped lines of ``text`` in a column ``width`` wide (a summary repeats its texts)."""
+    usable = max(1.0, (width - 1) * 0.92)
+    return sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))

@@ -1,0 +1,1 @@
+"""The SQLite ledger: schema, migrations, transactions, merge, run journal, and its queries."""

@@ -1,0 +1,413 @@
+"""The submission ledger: the single record of what each unit reported for each period.
+
+An embedded SQLite database. Every file a consolidation sees is stored once per catalogue,
+period, content (sha256) and file name, with everything found in it: identity, problems,
+signature and every value with its cell and the unit's own texts. Which file counts for a unit
+and period is decided over all stored files by ``submission.pick_current``, so a correction
+that arrives in a later run, under the same name or another, supersedes the earlier one, and
+the superseded file keeps its values. Every output of a consolidation is derived from the
+ledger after the run's files are merged in.
+
+Writes happen inside one transaction per run (``begin``/``commit``); ``runs`` is a journal of
+the outputs a committed run still has to put in place, replayed by ``recover`` after a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from workbook.core.errors import FileIOError
+from workbook.core.submission import SKIPPED, Submission, ValueRecord, decide
+from workbook.ledger.queries import LedgerReads
+
+# 1: the first release. 2: files keyed by content and name, values with their cells.
+# 3: the base of a stock (submission_values.base); a schema-2 ledger written before that
+# column existed is brought up by adding it.
+SCHEMA_VERSION = 3
+APP = "shishi"
+# Bump when the checks of a return change: stored files are then re-checked when seen again.
+EVALUATOR_VERSION = "3"  # 3: a file whose table cannot be found is rejected
+MEMORY = ":memory:"
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    catalogue_id TEXT NOT NULL,
+    catalogue_version TEXT NOT NULL,
+    period TEXT NOT NULL,            -- the period consolidated
+    sha256 TEXT NOT NULL,
+    unit TEXT NOT NULL,              -- '' when the file could not be identified
+    template_period TEXT NOT NULL,   -- the period the file's template says
+    file_name TEXT NOT NULL,
+    file_time TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    problems INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    template_version TEXT NOT NULL DEFAULT '',
+    eligible INTEGER NOT NULL DEFAULT 0,
+    evaluated_with TEXT NOT NULL DEFAULT '',
+    problems_json TEXT NOT NULL DEFAULT '[]',
+    signature_json TEXT NOT NULL DEFAULT '{}',
+    file_path TEXT NOT NULL DEFAULT '',
+    UNIQUE (catalogue_id, period, sha256, file_name)
+);
+CREATE TABLE IF NOT EXISTS submission_values (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    seq INTEGER NOT NULL,
+    value_num REAL,
+    value_text TEXT,
+    raw TEXT NOT NULL DEFAULT '',
+    cell TEXT NOT NULL DEFAULT '',
+    progress TEXT NOT NULL DEFAULT '',
+    problems TEXT NOT NULL DEFAULT '',
+    remark TEXT NOT NULL DEFAULT '',
+    valid INTEGER NOT NULL DEFAULT 1,
+    base REAL,                       -- the start-of-year base of a stock
+    PRIMARY KEY (submission_id, seq)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    catalogue_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    state TEXT NOT NULL,             -- 'publishing' until its outputs are in place, then 'done'
+    outputs_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS submissions_unit ON submissions (catalogue_id, unit, period);
+CREATE INDEX IF NOT EXISTS submissions_sha ON submissions (catalogue_id, period, sha256);
+"""
+
+_SUB_COLUMNS = (
+    "catalogue_version, unit, template_period, file_time, size, status, decision, problems, "
+    "errors, template_version, eligible, evaluated_with, problems_json, signature_json, file_path"
+)
+
+
+def _fields(sub: Submission, catalogue_version: str, evaluated_with: str) -> tuple[Any, ...]:
+    """The submission's columns in the order of ``_SUB_COLUMNS``."""
+    return (
+        catalogue_version,
+        sub.unit,
+        sub.period,
+        sub.mtime,
+        sub.size,
+        sub.status,
+        sub.decision,
+        sub.problems,
+        sub.errors,
+        sub.template_version,
+        int(sub.eligible),
+        evaluated_with,
+        json.dumps([asdict(p) for p in sub.found], ensure_ascii=False),
+        json.dumps(sub.signature, ensure_ascii=False),
+        sub.path,
+    )
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _not_a_ledger(path: Path, why: str) -> FileIOError:
+    return FileIOError(
+        f"报送台账 {path} 无法使用：{why}。请检查设置中的 ledger_path 或 --ledger 是否指向了"
+        "别的文件；如台账已损坏，请从备份恢复，或改用新的台账文件名（旧文件请保留）。"
+    )
+
+
+class Ledger(LedgerReads):
+    """A connection to the ledger file (or an in-memory one); created on first use."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.in_memory = str(path) == MEMORY
+        self.path = Path(path)
+        # the values the open transaction stored, as reading them back gives them (only
+        # while that transaction is open: ``LedgerReads.submissions``)
+        self._stored: dict[int, dict[int, ValueRecord]] = {}
+        if not self.in_memory:
+            self._check_file()
+        try:
+            if not self.in_memory:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self._prepare()
+        except sqlite3.OperationalError as exc:
+            raise FileIOError(
+                f"无法打开或写入报送台账 {self.path}：{exc}。请检查该文件夹是否可写、"
+                "文件是否被其他程序占用。"
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            raise _not_a_ledger(self.path, f"不是有效的数据库（{exc}）") from exc
+        except OSError as exc:
+            raise FileIOError(f"无法打开报送台账 {self.path}：{exc}") from exc
+
+    def _check_file(self) -> None:
+        if self.path.is_dir():
+            raise _not_a_ledger(self.path, "这是一个文件夹")
+        if self.path.exists() and self.path.stat().st_size > 0:
+            with self.path.open("rb") as f:
+                if f.read(16) != b"SQLite format 3\x00":
+                    raise _not_a_ledger(self.path, "这不是报送台账文件（不是 SQLite 数据库）")
+
+    def _prepare(self) -> None:
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master")}
+        if tables and "meta" not in tables:
+            raise _not_a_ledger(self.path, "这是别的程序的数据库，不是 shishi 报送台账")
+        version = 0
+        if "meta" in tables:
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None:
+                raise _not_a_ledger(self.path, "缺少格式版本信息")
+            version = int(row[0])
+            if version > SCHEMA_VERSION:
+                raise FileIOError(
+                    f"报送台账 {self.path} 由较新版本的 shishi 创建（格式 {version}），"
+                    "请升级 shishi 后再用。"
+                )
+        with self.transaction():
+            if version == 1:
+                self._migrate_v1()
+            self._create_tables()
+            if version == 2:
+                self._migrate_v2()
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('app', ?)", (APP,))
+
+    def _create_tables(self) -> None:
+        # statement by statement: executescript() would commit the open transaction
+        for statement in _TABLES.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+
+    def _migrate_v1(self) -> None:
+        """Schema 1 keyed files by content only and kept accepted values without details."""
+        self.db.execute("ALTER TABLE submissions RENAME TO submissions_v1")
+        self.db.execute("ALTER TABLE submission_values RENAME TO submission_values_v1")
+        self._create_tables()
+        self.db.execute(
+            "INSERT INTO submissions (id, catalogue_id, catalogue_version, period, sha256, unit, "
+            "template_period, file_name, file_time, size, status, decision, problems, errors, "
+            "recorded_at, eligible, evaluated_with) SELECT id, catalogue_id, catalogue_version, "
+            "period, sha256, unit, template_period, file_name, file_time, size, status, decision, "
+            "problems, errors, recorded_at, status IN ('accepted', 'superseded'), 'schema1' "
+            "FROM submissions_v1"
+        )
+        self.db.execute(
+            "INSERT INTO submission_values (submission_id, seq, value_num, value_text) "
+            "SELECT submission_id, seq, value_num, value_text FROM submission_values_v1"
+        )
+        self.db.execute("DROP TABLE submission_values_v1")
+        self.db.execute("DROP TABLE submissions_v1")
+
+    def _migrate_v2(self) -> None:
+        """Schema 2 came without the base of a stock: add the column (empty) where missing."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(submission_values)")}
+        if "base" not in columns:
+            self.db.execute("ALTER TABLE submission_values ADD COLUMN base REAL")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions ---------------------------------------------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.db.in_transaction
+
+    def begin(self) -> None:
+        """Start the run's write transaction (once); concurrent writers wait up to 30 s."""
+        if not self.db.in_transaction:
+            self._stored.clear()
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self._stored.clear()
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self._stored.clear()
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A transaction of its own, or part of the one already open."""
+        if self.db.in_transaction:
+            yield self.db
+            return
+        self.begin()
+        try:
+            yield self.db
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    # --- merging a run's files --------------------------------------------------------------
+
+    def merge(
+        self, catalogue_id: str, catalogue_version: str, period: str, subs: list[Submission]
+    ) -> set[int]:
+        """Store the run's files (in the open transaction); returns the ids added or changed.
+
+        A file already stored with the same content and name is kept as it was, unless it was
+        checked against another catalogue version or by older checks: then it is re-checked.
+        The same content under a second name is a duplicate (skipped, nothing counted twice).
+        """
+        self.begin()
+        evaluated_with = f"{catalogue_version}|{EVALUATOR_VERSION}"
+        touched: set[int] = set()
+        now = _now()
+        for sub in subs:
+            key = (catalogue_id, period, sub.sha256 or f"path:{sub.path}", sub.name)
+            row = self.db.execute(
+                "SELECT id, evaluated_with FROM submissions "
+                "WHERE catalogue_id=? AND period=? AND sha256=? AND file_name=?",
+                key,
+            ).fetchone()
+            if row is not None and row[1] == evaluated_with:
+                sub.ledger_id = row[0]
+                continue
+            self._skip_if_twin(sub, key)
+            fields = _fields(sub, catalogue_version, evaluated_with)
+            if row is None:
+                cur = self.db.execute(
+                    "INSERT INTO submissions (catalogue_id, period, sha256, file_name, "
+                    f"recorded_at, {_SUB_COLUMNS}) VALUES ({','.join('?' * 20)})",
+                    (*key, now, *fields),
+                )
+                sub.ledger_id = int(cur.lastrowid or 0)
+            else:
+                sub.ledger_id = row[0]
+                sets = ", ".join(f"{c.strip()}=?" for c in _SUB_COLUMNS.split(","))
+                self.db.execute(
+                    f"UPDATE submissions SET {sets}, recorded_at=? WHERE id=?",
+                    (*fields, now, row[0]),
+                )
+                self.db.execute("DELETE FROM submission_values WHERE submission_id=?", (row[0],))
+            self._store_values(sub)
+            touched.add(sub.ledger_id)
+        return touched
+
+    def _skip_if_twin(self, sub: Submission, key: tuple[str, str, str, str]) -> None:
+        """The same content already stored under another name: this file is a duplicate
+        (skipped, nothing counted twice)."""
+        if not sub.sha256:
+            return
+        twin = self.db.execute(
+            "SELECT file_name FROM submissions WHERE catalogue_id=? AND period=? "
+            "AND sha256=? AND file_name<>? ORDER BY id LIMIT 1",
+            key[:3] + (sub.name,),
+        ).fetchone()
+        if twin is not None and sub.eligible:
+            sub.eligible, sub.status, sub.found, sub.values = False, SKIPPED, [], {}
+            sub.decision = f"与“{twin[0]}”内容完全相同，按重复文件跳过。"
+
+    def _store_values(self, sub: Submission) -> None:
+        rows = []
+        stored = {}
+        for rec in sub.values.values():
+            num = float(rec.value) if isinstance(rec.value, int | float) else None
+            text = None if num is not None or rec.value is None else str(rec.value)
+            # what _values_where would read back from the row below
+            stored[rec.seq] = ValueRecord(
+                rec.seq,
+                num if num is not None else text,
+                rec.raw,
+                rec.cell,
+                rec.progress,
+                rec.problems,
+                rec.remark,
+                bool(rec.valid),
+            )
+            rows.append(
+                (
+                    sub.ledger_id,
+                    rec.seq,
+                    num,
+                    text,
+                    rec.raw,
+                    rec.cell,
+                    rec.progress,
+                    rec.problems,
+                    rec.remark,
+                    int(rec.valid),
+                    rec.base,
+                )
+            )
+        self.db.executemany(
+            "INSERT INTO submission_values (submission_id, seq, value_num, value_text, raw, cell, "
+            "progress, problems, remark, valid, base) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        if sub.ledger_id is not None:
+            self._stored[sub.ledger_id] = dict(sorted(stored.items()))  # in 序号 order, as read
+
+    def decide(self, catalogue_id: str, period: str) -> set[int]:
+        """Apply the supersede rule over every stored file of the period; returns changed ids."""
+        self.begin()
+        subs = self.submissions(catalogue_id, period, with_values=False)
+        before = {s.ledger_id: (s.status, s.decision) for s in subs}
+        decide(subs)
+        changed = set()
+        for s in subs:
+            if (s.status, s.decision) != before[s.ledger_id]:
+                self.db.execute(
+                    "UPDATE submissions SET status=?, decision=?, recorded_at=? WHERE id=?",
+                    (s.status, s.decision, _now(), s.ledger_id),
+                )
+                changed.add(int(s.ledger_id or 0))
+        return changed
+
+    # --- the run journal ------------------------------------------------------------------
+
+    def journal(
+        self, catalogue_id: str, period: str, folder: str, outputs: list[tuple[str, str]]
+    ) -> int:
+        """Note, in the open transaction, the (temporary, final) renames the run will make."""
+        self.begin()
+        cur = self.db.execute(
+            "INSERT INTO runs (catalogue_id, period, folder, started_at, state, outputs_json) "
+            "VALUES (?,?,?,?,?,?)",
+            (catalogue_id, period, folder, _now(), "publishing", json.dumps(outputs)),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int) -> None:
+        self.db.execute("UPDATE runs SET state='done' WHERE id=?", (run_id,))
+
+    def recover(self) -> int:
+        """Put in place the outputs of a committed run that was stopped while publishing them;
+        returns how many runs were completed."""
+        pending = self.db.execute(
+            "SELECT id, outputs_json FROM runs WHERE state='publishing' ORDER BY id"
+        ).fetchall()
+        for run_id, outputs in pending:
+            for src, dst in json.loads(outputs):
+                if os.path.exists(src):
+                    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(src, dst)
+            self.db.execute("UPDATE runs SET state='done (recovered)' WHERE id=?", (run_id,))
+        return len(pending)

@@ -1,0 +1,294 @@
+"""The quarter's 通报 as a Word document (.docx), written from the same consolidation.
+
+python-docx writes an ordinary .docx that Word, WPS and LibreOffice edit (why python-docx: it
+is the maintained library for writing .docx from Python and needs no Office). Laid out after
+GB/T 9704 (党政机关公文格式): A4, margins 37/35/28/26 mm, title in 小标宋 二号, body in
+仿宋 三号 at a fixed 28 pt line, first-level headings in 黑体, second-level in 楷体, page
+numbers “— 1 —” at the foot. The font names are settings (``bulletin.fonts``); where a font is
+missing, Word and WPS substitute their default Chinese font, LibreOffice its own fallback.
+
+``bulletin_facts`` computes everything the text states (plain data, tested against the JSON
+report); ``write_bulletin`` renders it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workbook.consolidation.consolidate import Consolidation
+from workbook.excel.cells import Writer, atomic_write
+from workbook.outputs.tallies import STATUS_ORDER, action_counts
+
+DEFAULT_FONTS = {
+    "title": "方正小标宋简体",
+    "body": "仿宋",
+    "heading": "黑体",
+    "subheading": "楷体",
+    "table": "宋体",
+}
+
+
+@dataclass
+class BulletinFacts:
+    """What the 通报 says, as data."""
+
+    title: str
+    date: str
+    indicators: int
+    city_counts: dict[str, int]
+    share_pct: str
+    actions: list[tuple[str, int, dict[str, int]]]
+    lagging_by_unit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    missing_units: list[str] = field(default_factory=list)
+
+
+def _status_sentence(counts: dict[str, int]) -> str:
+    return "、".join(f"{s} {counts[s]} 项" for s in STATUS_ORDER if counts.get(s))
+
+
+def bulletin_facts(result: Consolidation, settings: dict[str, Any]) -> BulletinFacts:
+    cat, period = result.catalogue, result.period
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for cv in result.city.values():
+        if cv.status in counts:
+            counts[cv.status] += 1
+    title = settings.get("bulletin", {}).get("title", "关于{period_label}推进情况的通报")
+    lagging: dict[str, list[dict[str, Any]]] = {}
+    for uv in sorted(result.lagging(), key=lambda u: (cat.unit_ids.index(u.unit), u.seq)):
+        ind = cat.indicator(uv.seq)
+        lagging.setdefault(uv.unit, []).append(
+            {
+                "seq": uv.seq,
+                "name": ind.name,
+                "target": uv.target.text,
+                "value": uv.value,
+                "unit": ind.measure_unit,
+                "completion": uv.completion,
+                "problems": uv.problems,
+                "progress": uv.progress,
+            }
+        )
+    return BulletinFacts(
+        title=title.format(period_label=period.label),
+        date=date.today().isoformat(),
+        indicators=len(cat.indicators),
+        city_counts=counts,
+        share_pct=f"{period.share * 100:.0f}%",
+        actions=action_counts(result),
+        lagging_by_unit=lagging,
+        missing_units=list(result.missing_units),
+    )
+
+
+def _zh_date(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+class _Doc:
+    """A python-docx document with the official-document styles applied."""
+
+    def __init__(self, fonts: dict[str, str]) -> None:
+        from docx import Document
+        from docx.shared import Mm
+
+        self.fonts = fonts
+        self.doc = Document()
+        sec = self.doc.sections[0]
+        sec.page_width, sec.page_height = Mm(210), Mm(297)
+        sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+        sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+        self._page_numbers(sec)
+
+    def _font(self, run: Any, name: str, size: float, bold: bool = False) -> None:
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.name = name
+        rpr = run._element.get_or_add_rPr()
+        rfonts = rpr.find(qn("w:rFonts"))
+        if rfonts is None:
+            rfonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(rfonts)
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            rfonts.set(qn(attr), name)
+
+    def para(
+        self,
+        text: str,
+        kind: str = "body",
+        size: float = 16,
+        align: str = "justify",
+        indent: bool = True,
+        bold: bool = False,
+    ) -> Any:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+        from docx.shared import Pt
+
+        p = self.doc.add_paragraph()
+        fmt = p.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(28 if size <= 16 else 36)
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.alignment = {
+            "center": WD_ALIGN_PARAGRAPH.CENTER,
+            "right": WD_ALIGN_PARAGRAPH.RIGHT,
+            "left": WD_ALIGN_PARAGRAPH.LEFT,
+            "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        }[align]
+        if indent:
+            fmt.first_line_indent = Pt(size * 2)
+        fmt.keep_with_next = kind in ("heading", "subheading", "title")
+        self._font(p.add_run(text), self.fonts[kind], size, bold)
+        return p
+
+    def picture(self, png: bytes, width_mm: float = 150) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Mm
+
+        p = self.doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+
+    def table(self, head: list[str], rows: list[list[Any]], widths_mm: list[float]) -> None:
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Mm
+
+        t = self.doc.add_table(rows=1 + len(rows), cols=len(head))
+        t.style = "Table Grid"
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for r, values in enumerate([head, *rows]):
+            for c, v in enumerate(values):
+                cell = t.cell(r, c)
+                cell.width = Mm(widths_mm[c])
+                p = cell.paragraphs[0]
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                text = v if isinstance(v, str) else (f"{v:g}" if isinstance(v, float) else str(v))
+                self._font(p.add_run(text), self.fonts["table"], 10.5, bold=r == 0)
+
+    def _page_numbers(self, sec: Any) -> None:
+        """“— 1 —” centred at the foot, a PAGE field that Word, WPS and LibreOffice update."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        p = sec.footer.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._font(p.add_run("— "), "宋体", 14)
+        run = p.add_run()
+        self._font(run, "宋体", 14)
+        for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+            if kind:
+                el = OxmlElement("w:fldChar")
+                el.set(qn("w:fldCharType"), kind)
+            else:
+                el = OxmlElement("w:instrText")
+                el.set(qn("xml:space"), "preserve")
+                el.text = text
+            run._element.append(el)
+        self._font(p.add_run(" —"), "宋体", 14)
+
+    def save(self, path: Path) -> None:
+        self.doc.save(str(path))
+
+
+def _value(v: Any, unit: str) -> str:
+    if isinstance(v, float):
+        return f"{v:g}{'%' if unit == '%' else unit}"
+    return "" if v is None else str(v)
+
+
+def _build(result: Consolidation, settings: dict[str, Any], tmp: Path) -> None:
+    from workbook.outputs.charts import action_chart, chinese_font
+
+    facts = bulletin_facts(result, settings)
+    fonts = {**DEFAULT_FONTS, **settings.get("bulletin", {}).get("fonts", {})}
+    d = _Doc(fonts)
+    period = result.period
+    d.para(facts.title, "title", 22, "center", indent=False)
+    issuer = settings.get("bulletin", {}).get("issuer", settings.get("office", ""))
+    d.para(f"（{issuer}　{_zh_date(facts.date)}）", "body", 16, "center", indent=False)
+    d.para("各县（区）局、功能区分局，市局各处室：", "body", 16, "left", indent=False)
+    d.para(
+        f"现将{period.label}助企惠民“十件实事”推进情况通报如下（数据截至"
+        f"{period.end.year}年{period.end.month}月{period.end.day}日，序时进度 {facts.share_pct}）。"
+    )
+    d.para("一、总体情况", "heading")
+    d.para(
+        f"全市 {facts.indicators} 项目标任务中，{_status_sentence(facts.city_counts)}。"
+        "“未报齐”指尚有单位未报送、已报部分另行判断的指标。"
+    )
+    for label, n, counts in facts.actions:
+        d.para(f"{label}：共 {n} 项，{_status_sentence(counts) or '暂无数据'}。")
+    font_missing = chinese_font() is None
+    d.picture(action_chart(result))
+    _units_and_lagging(d, result, facts)
+    d.para("四、未报送单位", "heading")
+    if facts.missing_units:
+        d.para(f"截至汇总时，{'、'.join(facts.missing_units)}未报送本期填报表。")
+        for c in result.chase:
+            d.para(c.message)
+    else:
+        d.para("各单位均已按期报送。")
+    d.para("五、下步工作", "heading")
+    d.para("（请办公室补充下步工作要求。）")
+    if font_missing:
+        d.para("（注：生成本通报的电脑未安装中文字体，图表中的文字可能无法显示。）")
+    d.save(tmp)
+
+
+def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts) -> None:
+    """二、各单位情况 (the ranking table and chart) and 三、滞后事项 (each unit's lagging rows
+    with its own explanation)."""
+    from workbook.outputs.charts import ranking_chart
+
+    d.para("二、各单位情况", "heading")
+    d.para(f"计分办法：{result.ranking_formula}")
+    d.table(
+        ["名次", "单位", "应报指标", "得分", "分档", "滞后", "未报送"],
+        [
+            [
+                us.rank,
+                us.unit,
+                us.indicators,
+                us.score,
+                us.band,
+                us.counts["滞后"],
+                us.counts["未报送"],
+            ]
+            for us in result.ranking
+        ],
+        [14, 24, 20, 18, 14, 16, 18],
+    )
+    d.picture(ranking_chart(result), 130)
+    d.para("三、滞后事项", "heading")
+    if not facts.lagging_by_unit:
+        d.para("本期没有滞后事项。")
+    for k, (unit, items) in enumerate(facts.lagging_by_unit.items(), start=1):
+        d.para(f"（{_cn_number(k)}）{unit}（{len(items)} 项）", "subheading")
+        for it in items:
+            rate = "" if it["completion"] is None else f"，完成率 {it['completion'] * 100:.0f}%"
+            said = f"单位说明：“{it['problems']}”" if it["problems"] else "单位未说明原因。"
+            d.para(
+                f"序号 {it['seq']} {it['name']}：目标 {it['target']}，累计完成 "
+                f"{_value(it['value'], it['unit'])}{rate}。{said}"
+            )
+
+
+def _cn_number(n: int) -> str:
+    digits = "零一二三四五六七八九十"
+    return digits[n] if n <= 10 else f"十{digits[n - 10]}" if n < 20 else str(n)
+
+
+def write_bulletin(
+    result: Consolidation, out: Path | str, settings: dict[str, Any], write: Writer = atomic_write
+) -> Path:
+    """Write the 通报 to ``out`` (atomically, or staged); returns the path."""
+    return write(out, lambda tmp: _build(result, settings, tmp))

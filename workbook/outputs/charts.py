@@ -1,0 +1,100 @@
+"""Chart pictures for the 通报: per-action progress and the units' ranking, as PNG bytes.
+
+matplotlib (Agg, no screen) with a Chinese font found on the machine: Noto/Source Han on
+Linux desktops, Microsoft YaHei or SimHei on Windows. When none is installed the chart is still
+drawn and ``ChartFontMissing`` tells the caller, so the 通报 can say so instead of showing boxes.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from workbook.outputs.tallies import STATUS_ORDER, action_counts
+
+if TYPE_CHECKING:
+    from workbook.consolidation.consolidate import Consolidation
+
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Noto Serif CJK SC",
+)
+COLORS = {
+    "已完成": "#70AD47",
+    "符合序时进度": "#5B9BD5",
+    "推进中": "#F4B183",
+    "滞后": "#C00000",
+    "未报齐": "#A5A5A5",
+    "未报送": "#FFC000",
+}
+
+
+def chinese_font() -> str | None:
+    """The first installed font of ``CJK_FONTS``, or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def _figure(height: float) -> tuple[Any, Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    font = chinese_font()
+    if font:
+        plt.rcParams["font.sans-serif"] = [font]
+        plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["axes.unicode_minus"] = False
+    fig, ax = plt.subplots(figsize=(6.3, height), dpi=200)
+    return plt, fig, ax
+
+
+def _png(plt: Any, fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def action_chart(result: Consolidation) -> bytes:
+    """Stacked bars: per action, how many of its indicators are in each city status."""
+    counts = action_counts(result)
+    plt, fig, ax = _figure(0.45 * len(counts) + 1.2)
+    labels = [label for label, _, _ in counts][::-1]
+    left = [0] * len(counts)
+    for status in STATUS_ORDER:
+        vals = [c[status] for _, _, c in counts][::-1]
+        if not any(vals):
+            continue
+        ax.barh(labels, vals, left=left, color=COLORS[status], label=status)
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    ax.set_xlabel("指标数（全市口径）")
+    ax.set_title(f"{result.period.label}各项实事指标进度")
+    ax.legend(loc="lower right", fontsize=7, ncol=3)
+    ax.tick_params(axis="y", labelsize=8)
+    return _png(plt, fig)
+
+
+def ranking_chart(result: Consolidation) -> bytes:
+    """Horizontal bars of the units' scores, best on top, coloured by band."""
+    ranked = result.ranking
+    plt, fig, ax = _figure(0.32 * len(ranked) + 1.2)
+    names = [us.unit for us in ranked][::-1]
+    scores = [us.score for us in ranked][::-1]
+    colors = [us.color for us in ranked][::-1]
+    ax.barh(names, scores, color=colors, edgecolor="#7F7F7F")
+    for y, s in enumerate(scores):
+        ax.text(s + 1, y, f"{s:g}", va="center", fontsize=8)
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("得分")
+    ax.set_title(f"{result.period.label}各单位晾晒得分")
+    return _png(plt, fig)

@@ -1,0 +1,161 @@
+"""The list sheets of the city summary: 报送情况 (every file and what was decided), 问题清单
+(every problem with its cell), 晾晒排名 and 催报."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbook.consolidation.consolidate import Consolidation
+from workbook.core.findings import SEVERITY_ZH
+from workbook.core.submission import DUPLICATE_RULE, STATUS_ZH
+from workbook.excel.cells import fit_height
+from workbook.excel.writer import BulkSheet, CellWriter, print_setup
+from workbook.outputs.tallies import RANK_STATUSES, problem_columns
+
+
+def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
+    ws = wb.add_worksheet("报送情况", worksheet_class=BulkSheet)
+    head = [
+        "单位",
+        "文件",
+        "文件时间",
+        "大小（字节）",
+        "SHA256",
+        "模板版本",
+        "期次",
+        "处理结果",
+        "说明",
+        "问题数",
+        "其中错误",
+    ]
+    w.header(ws, 0, head)
+    r = 1
+    for s in result.submissions:
+        w.row(
+            ws,
+            r,
+            [
+                s.unit or "（无法识别）",
+                s.name,
+                s.mtime,
+                s.size,
+                s.sha256,
+                s.template_version,
+                s.period,
+                STATUS_ZH[s.status],
+                s.decision,
+                s.problems,
+                s.errors,
+            ],
+            bulk=True,
+        )
+        r += 1
+    for u in result.missing_units:
+        w.row(
+            ws,
+            r,
+            [u, "", "", "", "", "", "", "未报送", "没有收到本单位的有效填报表。", "", ""],
+            bulk=True,
+        )
+        r += 1
+    # one line running on over the empty cells to its right (wrapped in column A it showed
+    # only its first words)
+    ws.bulk_row(r + 1, [f"规则：{DUPLICATE_RULE}"], [w.line])
+    w.widths(ws, [10, 40, 18, 18, 30, 10, 10, 10, 50])
+    ws.freeze_panes(1, 0)
+    print_setup(ws, repeat=0, paper=8)
+
+
+def ranking_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
+    """晾晒: units by score, the formula beside the table."""
+    ws = wb.add_worksheet("晾晒排名", worksheet_class=BulkSheet)
+    ws.write_string(0, 0, f"{result.period.label}各单位工作进展晾晒", w.title)
+    head = ["名次", "单位", "应报指标", *RANK_STATUSES, "得分", "分档", "本期报送"]
+    widths: list[float] = [6, 10, 9, *[10] * len(RANK_STATUSES), 8, 6, 9]
+    # the formula across the table's width, wrapped and as tall as it needs (in column A
+    # alone it printed as “计分办法” and nothing more)
+    formula = f"计分办法：{result.ranking_formula}"
+    ws.merge_range(1, 0, 1, len(head) - 1, formula, w.note)
+    ws.set_row(1, fit_height([(formula, sum(widths))]))
+    w.header(ws, 3, head)
+    bands = {  # one format per colour band, not one per unit
+        color: wb.add_format(
+            {
+                "font_name": "宋体",
+                "font_size": 10,
+                "border": 1,
+                "align": "center",
+                "bg_color": color,
+            }
+        )
+        for color in {us.color for us in result.ranking}
+    }
+    for i, us in enumerate(result.ranking, start=4):
+        band = bands[us.color]
+        w.row(
+            ws,
+            i,
+            [
+                us.rank,
+                us.unit,
+                us.indicators,
+                *[us.counts[s] for s in RANK_STATUSES],
+                us.score,
+                us.band,
+                "已报送" if us.reported else "未报送",
+            ],
+            [w.center, w.cell] + [w.center] * (len(RANK_STATUSES) + 2) + [band, w.center],
+            bulk=True,
+        )
+    w.widths(ws, widths)
+    ws.freeze_panes(4, 0)
+    print_setup(ws, repeat=3)
+
+
+def chase_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
+    """催报: the units to chase, with the text to send."""
+    ws = wb.add_worksheet("催报")
+    ws.write_string(0, 0, f"{result.period.label}催报清单", w.title)
+    head = ["单位", "情况", "报送截止", "逾期天数", "单位联系人", "催报文字（可直接复制发送）"]
+    w.header(ws, 2, head)
+    for i, c in enumerate(result.chase, start=3):
+        w.row(
+            ws,
+            i,
+            [c.unit, c.reason, c.deadline, c.overdue_days, c.contact, c.message],
+            [w.cell, w.cell, w.center, w.center, w.cell, w.cell],
+        )
+    if not result.chase:
+        ws.write_string(3, 0, "本期各单位均已报送可用的填报表，无需催报。", w.note)
+    w.widths(ws, [8, 30, 11, 8, 14, 70])
+    ws.freeze_panes(3, 0)
+    print_setup(ws, repeat=2)
+
+
+def problems_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
+    ws = wb.add_worksheet("问题清单", worksheet_class=BulkSheet)
+    head = [
+        "严重程度",
+        "单位",
+        "文件",
+        "工作表",
+        "单元格",
+        "序号",
+        "问题",
+        "填写内容",
+        "怎么改",
+        "代码",
+    ]
+    w.header(ws, 0, head)
+    for i, p in enumerate(result.problems, start=1):
+        w.row(
+            ws,
+            i,
+            [SEVERITY_ZH[p.severity], p.unit, *problem_columns(p), p.code],
+            bulk=True,
+        )
+    w.widths(ws, [8, 8, 36, 8, 8, 8, 50, 14, 36, 24])
+    ws.freeze_panes(1, 0)
+    print_setup(ws, repeat=0, paper=8)
+    if result.problems:
+        ws.autofilter(0, 0, len(result.problems), len(head) - 1)

@@ -1,0 +1,244 @@
+"""Checking a read return against the catalogue, file by file.
+
+``check_return`` runs the per-file checks of ``FILE_CHECKS`` (at the end of this module) on
+what ``reader.read_file`` found: the reporting sheet and its header, protection, each row
+(placed by its 序号, then ``rowcheck.check_row``), rows missing, cells far from the table, the
+signature. It returns the values and every problem; the caller decides what a file's problems
+mean for its status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from workbook.catalogue.model import Catalogue, Row, reporting_rows
+from workbook.core import problems as codes
+from workbook.core.findings import Problem
+from workbook.core.settings import template_text
+from workbook.excel.cells import cell_text
+from workbook.returns.read import CheckedReturn, RawReturn
+from workbook.returns.rowcheck import Columns, check_row
+from workbook.returns.rowcheck import cell_ref as _cell
+
+
+def _as_seq(v: Any) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float) and float(v).is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v.strip())
+    return None
+
+
+class _Checker:
+    """One file's check in progress: the result, what the earlier checks found (the header,
+    the rows placed), and ``add`` for a problem in its sheet."""
+
+    def __init__(self, raw: RawReturn, cat: Catalogue) -> None:
+        self.raw, self.cat = raw, cat
+        self.out = CheckedReturn(
+            raw=raw, unit=raw.identity.get("unit", ""), period=raw.identity.get("period", "")
+        )
+        self.fname = Path(raw.path).name
+        self.text = template_text()
+        self.sheet = raw.report_sheet or self.text["sheet_report"]
+        self.header_row = -1
+        self.cols: dict[str, int] = {}
+        self.expected: dict[int, Row] = {}
+        self.seen: dict[int, int] = {}  # 序号 -> the row it was found in
+
+    def add(
+        self,
+        code: str,
+        severity: str,
+        message: str,
+        action: str = "",
+        cell: str = "",
+        seq: int | None = None,
+        found: str = "",
+    ) -> None:
+        self.out.problems.append(
+            Problem(
+                code=code,
+                severity=severity,
+                message=message,
+                action=action,
+                unit=self.out.unit,
+                file=self.fname,
+                sheet=self.sheet if cell else "",
+                cell=cell,
+                seq=seq,
+                found=found,
+            )
+        )
+
+
+def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedReturn:
+    """Compare a read file with the catalogue: identity, locked cells, every input.
+
+    Returns the accepted values and every problem found; the caller decides what a file's
+    problems mean for its status. The checks run in the order of ``FILE_CHECKS``; one that
+    returns False ends the file's check (nothing further can be placed) and marks the file
+    unusable: it is rejected, like a damaged file.
+    """
+    chk = _Checker(raw, cat)
+    for check in FILE_CHECKS:
+        if check(chk) is False:
+            chk.out.usable = False
+            break
+    return chk.out
+
+
+def _report_sheet(chk: _Checker) -> bool:
+    if chk.raw.grid:
+        return True
+    chk.add(
+        codes.RETURN_NO_REPORT_SHEET,
+        "error",
+        f"找不到“{chk.text['sheet_report']}”工作表（可能被删除或改名）。",
+        "请用下发的模板重新填报，不要删除或改名工作表。",
+    )
+    return False
+
+
+def _header(chk: _Checker) -> bool:
+    if chk.raw.header_row is not None:  # found by ``reader.read_file``
+        chk.header_row, chk.cols = chk.raw.header_row, chk.raw.columns
+        return True
+    chk.add(
+        codes.RETURN_HEADER_CHANGED,
+        "error",
+        "填报表的表头被改动，找不到“序号”“本单位目标任务”“累计完成”列。",
+        "请用下发的模板重新填报，不要修改表头。",
+    )
+    return False
+
+
+def _protection(chk: _Checker) -> None:
+    if chk.raw.protected is False:
+        chk.add(
+            codes.RETURN_UNPROTECTED,
+            "warning",
+            "填报表的工作表保护已被取消。",
+            "已逐项核对目标任务；请提醒填报人不要取消保护。",
+        )
+
+
+def _rows(chk: _Checker) -> None:
+    """Each row below the header: a signature line, or an indicator's row placed by its 序号
+    (``_place_row``) and checked (``rowcheck.check_row``)."""
+    raw, cols = chk.raw, Columns(chk.cols)
+    chk.expected = {r.indicator.seq: r for r in reporting_rows(chk.cat, chk.out.unit)}
+    formulas = set(raw.formula_cells)
+    sig_labels = {label: key for key, label in chk.text["signature"]}
+    for r in range(chk.header_row + 1, len(raw.grid)):
+        line = raw.grid[r]
+        label = (cell_text(line[0]) if line else "").rstrip("：:")
+        if label in sig_labels:
+            value = next((cell_text(v) for v in line[1:] if cell_text(v)), "")
+            chk.out.signature[sig_labels[label]] = value
+            continue
+        seq = _place_row(chk, r, line)
+        if seq is not None:
+            chk.seen[seq] = r
+            check_row(chk.out, chk.cat, chk.expected[seq], line, r, cols, formulas, chk.add)
+
+
+def _signature(chk: _Checker) -> None:
+    if not chk.out.signature.get("reporter"):
+        chk.add(codes.SIGNATURE_MISSING, "warning", "表尾“填报人”未填写。", "请填写填报人并盖章。")
+
+
+def _place_row(chk: _Checker, r: int, line: list[Any]) -> int | None:
+    """The 序号 a table row reports for, or None (with a problem when it holds input)."""
+    cols, expected, seen = chk.cols, chk.expected, chk.seen
+    seq = _as_seq(line[cols["seq"]]) if cols["seq"] < len(line) else None
+    if seq is not None and seq in expected and seq not in seen:
+        return seq  # the usual case, with nothing to report
+    where = _cell(r, cols["seq"])
+    if seq is None:
+        inputs = [
+            line[cols[k]]
+            for k in ("value", "progress", "problems", "remark")
+            if cols.get(k) is not None and cols[k] < len(line)
+        ]
+        if any(cell_text(v) for v in inputs):
+            chk.add(
+                codes.ROW_NO_SEQ,
+                "error",
+                f"第 {r + 1} 行有填写内容但没有序号，无法对应到指标。",
+                "请不要插入行或清除序号；把内容填到对应序号的行。",
+                cell=where,
+            )
+        return None
+    if seq not in expected:
+        chk.add(
+            codes.ROW_UNEXPECTED,
+            "warning",
+            f"第 {r + 1} 行的序号 {seq} 不属于本单位的填报内容，已忽略。",
+            "请删除该行或用下发的模板重新填报。",
+            cell=where,
+            seq=seq,
+        )
+        return None
+    if seq in seen:
+        chk.add(
+            codes.ROW_DUPLICATE_SEQ,
+            "error",
+            f"序号 {seq} 出现两次（第 {seen[seq] + 1} 行和第 {r + 1} 行），只采用第一行。",
+            "请删除重复的行。",
+            cell=where,
+            seq=seq,
+        )
+        return None
+    return seq
+
+
+def _missing_rows(chk: _Checker) -> None:
+    for seq, row in chk.expected.items():
+        if seq not in chk.seen:
+            chk.add(
+                codes.ROW_MISSING,
+                "error",
+                f"找不到序号 {seq}（{row.indicator.name}）所在的行（可能被删除或序号被改动）。",
+                "请用下发的模板补填该指标。",
+                seq=seq,
+            )
+
+
+def _far_cells(chk: _Checker) -> None:
+    """Cells far outside the table were cut before reading: say where they were."""
+    raw, add = chk.raw, chk.add
+    for ref, shown in raw.strays:
+        add(
+            codes.RETURN_FAR_CELL,
+            "warning",
+            f"单元格 {ref} 在填报表格（{raw.bounds}）之外，有内容“{shown}”，已忽略。",
+            "请删除表格以外的内容；本单位的数据已照常汇总。",
+            cell=ref,
+            found=shown,
+        )
+    if raw.stray_count > len(raw.strays):
+        add(
+            codes.RETURN_FAR_CELL,
+            "warning",
+            f"填报表格（{raw.bounds}）之外另有 {raw.stray_count - len(raw.strays)} 个单元格有内容，已忽略。",
+            "请删除表格以外的内容；本单位的数据已照常汇总。",
+        )
+
+
+# The per-file checks of a return, in the order they run (``check_return``); the per-row
+# checks are ``rowcheck.check_row``'s; the per-folder ones (identity, duplicates, missing
+# units) are ``consolidate``'s.
+FILE_CHECKS: tuple[Callable[[_Checker], bool | None], ...] = (
+    _report_sheet,
+    _header,
+    _protection,
+    _rows,
+    _missing_rows,
+    _far_cells,
+    _signature,
+)

@@ -1,0 +1,1 @@
+"""A unit's template: the workbook, its sheets and their data validations."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import workbook
 from workbook.core.errors import FileIOError, InputError
 from workbook.core.layout import (
     CITY_RESULTS,
@@ -66,8 +67,9 @@ def interpreters() -> tuple[str, str]:
 
 
 def _source_root() -> str:
-    """The folder that holds the ``workbook`` and ``macros_py`` packages."""
-    return str(Path(__file__).resolve().parent.parent)
+    """The folder that holds the ``workbook`` and ``macros_py`` packages (found from the
+    package itself, so it does not depend on where this module sits inside it)."""
+    return str(Path(workbook.__file__).resolve().parent.parent)
 
 
 def build_city_workbook(

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from shishi_demo.samples import explain, fill_return, sample_values
+from workbook.app.generate import generate_period
 from workbook.app.run import Outcome, run_consolidation
 from workbook.catalogue.model import Catalogue, reporting_rows
 from workbook.core.period import Period
 from workbook.core.settings import load_settings
-from workbook.template.build import COL, FIRST_DATA_ROW, generate
+from workbook.template.build import COL, FIRST_DATA_ROW
 
 MISSING_UNIT = "洋山"
 MISTAKES_UNIT = "岱山"
@@ -80,7 +81,10 @@ def run_demo(
     out = Path(out_dir)
     tdir = out / "templates" / period.code
     rdir = out / "returns" / period.code
-    templates = generate(cat, period, tdir, settings=settings)
+    ledger = out / "ledger.sqlite3"
+    if ledger.exists():
+        ledger.unlink()  # a fresh demo: its returns are new files every time
+    templates = generate_period(cat, period, tdir, settings=settings, ledger_path=ledger).paths
     by_unit = dict(zip(cat.unit_ids, templates, strict=True))
     base = time.time() - 3600
     for k, unit in enumerate(cat.unit_ids):
@@ -106,9 +110,6 @@ def run_demo(
         os.utime(target, (base + 60 * (k + 1), base + 60 * (k + 1)))
     (rdir / "会议通知.docx").write_bytes(b"PK\x03\x04 not really a document")
     sdir = out / "summary"
-    ledger = out / "ledger.sqlite3"
-    if ledger.exists():
-        ledger.unlink()  # a fresh demo: its returns are new files every time
     outcome = run_consolidation(
         rdir,
         period,

@@ -10,6 +10,7 @@ from conftest import shishi
 from python_calamine import CalamineWorkbook
 
 from shishi_demo.samples import fill_return
+from workbook.app.generate import generate_period
 from workbook.app.run import run_consolidation
 from workbook.catalogue import model as catalogue
 from workbook.catalogue.model import reporting_rows
@@ -49,13 +50,8 @@ def year(tmp_path_factory):
     typed_values, templates, outcomes = {}, {}, {}
     for q in QUARTERS:
         p = parse_period(q)
-        previous = {}
-        if ledger_path.exists():
-            with Ledger(ledger_path) as led:
-                previous = led.latest_before(cat.catalogue_id, p)
-        templates[q] = dict(
-            zip(UNITS, generate(cat, p, root / "tpl" / q, UNITS, settings, previous), strict=True)
-        )
+        made = generate_period(cat, p, root / "tpl" / q, UNITS, settings, ledger_path)
+        templates[q] = dict(zip(UNITS, made.paths, strict=True))
         for unit in UNITS:
             vals = typed(cat, unit, q)
             if q == "2024Q3" and unit == "定海":

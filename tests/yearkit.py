@@ -13,13 +13,14 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from shishi_demo.samples import fill_return
+from workbook.app.generate import generate_period
 from workbook.app.run import Outcome, run_consolidation
 from workbook.catalogue import model as catalogue
 from workbook.catalogue.model import Catalogue, reporting_rows
 from workbook.core.period import Period, parse_period
 from workbook.core.settings import load_settings
 from workbook.ledger.store import Ledger
-from workbook.template.build import COL, FIRST_DATA_ROW, generate
+from workbook.template.build import COL, FIRST_DATA_ROW
 
 UNITS = ("定海", "普陀", "岱山")
 BASE_TIME = 1_717_200_000  # file times are set explicitly, one minute apart
@@ -62,15 +63,10 @@ class Office:
         return parse_period(code)
 
     def generate(self, code: str, units: tuple[str, ...] = UNITS) -> dict[str, Path]:
-        p = self.period(code)
-        previous, bases = {}, {}
-        if self.ledger.exists():
-            with Ledger(self.ledger) as led:
-                previous = led.latest_before(self.cat.catalogue_id, p)
-                bases = led.bases(self.cat.catalogue_id, p.year, before=p)
-        paths = generate(
-            self.cat, p, self.root / "tpl" / code, units, self.settings, previous, bases=bases
-        )
+        out = self.root / "tpl" / code
+        paths = generate_period(
+            self.cat, self.period(code), out, units, self.settings, self.ledger
+        ).paths
         for u, path in zip(units, paths, strict=True):
             self.templates[(code, u)] = path
         return dict(zip(units, paths, strict=True))

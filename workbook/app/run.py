@@ -18,13 +18,9 @@ from typing import Any
 
 from workbook.app.runlock import RunLock, lock_path_for
 from workbook.app.staging import Staging, interrupts_held, remove_stale
-from workbook.catalogue.model import Catalogue
-from workbook.consolidation.consolidate import (
-    Consolidation,
-    check_period_year,
-    consolidate,
-    start_reading,
-)
+from workbook.catalogue.model import Catalogue, check_period_year
+from workbook.consolidation.consolidate import consolidate, start_reading
+from workbook.consolidation.result import Consolidation
 from workbook.core.errors import InputError
 from workbook.core.period import Period
 from workbook.core.settings import user_data_dir

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from workbook.catalogue.schema import fits_schema, schema_errors, target_key
 from workbook.core import resources
 from workbook.core.errors import InputError
+from workbook.core.period import Period
 from workbook.core.targets import REPORTED_TYPES, TargetMeaning
 
 
@@ -363,3 +364,13 @@ def load(path: Path | str | None = None) -> Catalogue:
             f"请先运行 shishi catalogue check：\n{lines}"
         )
     return from_dict(data, p)
+
+
+def check_period_year(cat: Catalogue, period: Period) -> None:
+    """Refuse a period outside the catalogue's year, before anything is written."""
+    if period.year != cat.year:
+        raise InputError(
+            f"期次 {period.code}（{period.label}）属于 {period.year} 年，而所用目录"
+            f"（{cat.catalogue_id} {cat.version}）是 {cat.year} 年的。请指定 {period.year} 年的"
+            f"目录（命令行用 --catalogue，汇总工作簿填“目录文件”），或改正期次。"
+        )

@@ -55,38 +55,26 @@ def generate_cmd(
     ledger_path: Path | None,
 ) -> None:
     """为每个单位生成指定期次的填报模板（含本年度此前已确认的累计数）。"""
+    from workbook.app.generate import generate_period
     from workbook.catalogue import model as catalogue
-    from workbook.consolidation.consolidate import check_period_year
     from workbook.core.settings import load_settings
-    from workbook.ledger.store import Ledger
-    from workbook.template import build as template
 
     p = period_arg(period)
     cat = catalogue.load(cat_path)
-    check_period_year(cat, p)
     settings = load_settings(settings_path)
-    previous: dict[str, dict[int, tuple[str, float | str]]] = {}
-    bases: dict[str, dict[int, float]] = {}
     lpath = shared_ledger_path(settings, ledger_path)
-    if lpath.exists():
-        with Ledger(lpath) as ledger:
-            previous = ledger.latest_before(cat.catalogue_id, p)
-            bases = ledger.bases(cat.catalogue_id, p.year, before=p)
-        click.echo(f"报送台账：{lpath}")
-    else:
-        click.echo(f"报送台账：{lpath}（尚不存在，上期累计为空）")
     out = out_dir or Path("dist") / p.code
-    paths = template.generate(cat, p, out, units or None, settings, previous, bases=bases)
-    for path in paths:
+    done = generate_period(cat, p, out, units or None, settings, lpath)
+    click.echo(f"报送台账：{lpath}" + ("" if done.ledger_found else "（尚不存在，上期累计为空）"))
+    for path in done.paths:
         click.echo(str(path))
-    periods = sorted({code for vals in previous.values() for code, _ in vals.values()})
     carried = (
-        f"，上期累计取自台账中本年度此前已确认的数（{len(previous)} 个单位；"
-        f"期次：{'、'.join(periods)}）"
-        if previous
+        f"，上期累计取自台账中本年度此前已确认的数（{len(done.previous)} 个单位；"
+        f"期次：{'、'.join(done.carried_periods)}）"
+        if done.previous
         else ""
     )
-    click.echo(f"已生成 {len(paths)} 个填报模板：{out}{carried}")
+    click.echo(f"已生成 {len(done.paths)} 个填报模板：{out}{carried}")
 
 
 @main.command("consolidate")

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from workbook.consolidation.result import Consolidation
 from workbook.core.settings import deadline
-
-if TYPE_CHECKING:
-    from workbook.consolidation.consolidate import Consolidation
 
 
 @dataclass

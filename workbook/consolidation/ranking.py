@@ -9,8 +9,9 @@ formula shown next to every ranking table is written from the same weights.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from workbook.consolidation.result import Consolidation
 from workbook.core.targets import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK
 
 STATUSES = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING)
@@ -22,9 +23,6 @@ DEFAULT_RANKING: dict[str, Any] = {
         {"min": 0, "label": "红", "color": "#FFC7CE"},
     ],
 }
-
-if TYPE_CHECKING:
-    from workbook.consolidation.consolidate import Consolidation
 
 
 @dataclass

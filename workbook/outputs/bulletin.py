@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from workbook.consolidation.consolidate import Consolidation
+from workbook.consolidation.result import Consolidation
 from workbook.excel.cells import Writer, atomic_write
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
 

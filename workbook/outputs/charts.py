@@ -8,12 +8,10 @@ drawn and ``ChartFontMissing`` tells the caller, so the 通报 can say so instea
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from workbook.consolidation.result import Consolidation
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
-
-if TYPE_CHECKING:
-    from workbook.consolidation.consolidate import Consolidation
 
 CJK_FONTS = (
     "Noto Sans CJK SC",

@@ -9,7 +9,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from workbook.consolidation.consolidate import Consolidation
+from workbook.consolidation.result import Consolidation
 from workbook.excel.cells import FORMULA_START, Writer, atomic_write
 from workbook.outputs.tallies import long_rows, report_dict
 

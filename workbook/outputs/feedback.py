@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbook.consolidation.consolidate import Consolidation
-from workbook.core.findings import SEVERITY_ZH
+from workbook.consolidation.result import Consolidation
+from workbook.core.problems import SEVERITY_ZH
 from workbook.excel.cells import Writer, atomic_write
 from workbook.excel.writer import CellWriter, new_workbook, print_setup
 from workbook.outputs.tallies import problem_columns

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbook.consolidation.consolidate import Consolidation
 from workbook.consolidation.figures import CityValue
+from workbook.consolidation.result import Consolidation
 from workbook.core.measures import measure
 from workbook.core.submission import ACCEPTED, DUPLICATE_RULE
 from workbook.core.targets import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK, PARTIAL

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbook.consolidation.consolidate import Consolidation
-from workbook.core.findings import SEVERITY_ZH
+from workbook.consolidation.result import Consolidation
+from workbook.core.problems import SEVERITY_ZH
 from workbook.core.submission import DUPLICATE_RULE, STATUS_ZH
 from workbook.excel.cells import fit_height
 from workbook.excel.writer import BulkSheet, CellWriter, print_setup

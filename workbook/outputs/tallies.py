@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbook.consolidation.consolidate import Consolidation
+from workbook.consolidation.result import Consolidation
 from workbook.core.submission import DUPLICATE_RULE
 from workbook.core.targets import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK, PARTIAL
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
-from workbook.catalogue.model import Catalogue, Row, reporting_rows
+from workbook.catalogue.model import Catalogue, Row, check_period_year, reporting_rows
 from workbook.core.layout import (  # noqa: F401  (re-exported: the writer's layout)
     COL,
     COLUMNS,
@@ -283,8 +283,6 @@ def generate(
     Uses a process pool when there are many units (pool start-up costs more than it saves
     for a handful of files).
     """
-    from workbook.consolidation.consolidate import check_period_year
-
     check_period_year(cat, period)
     settings = settings or load_settings()
     unit_ids = list(units) if units else cat.unit_ids

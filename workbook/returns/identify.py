@@ -1,0 +1,166 @@
+"""Identifying a returned file: is it a usable return of this catalogue and period?
+
+``evaluate`` runs ``IDENTITY_CHECKS`` in order on one read file, then the file's own checks
+(``filechecks.check_return``), and turns it into a Submission. Which eligible file counts for
+a unit is decided later, over the ledger (``submission.decide``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from workbook.catalogue.model import Catalogue
+from workbook.core import problems as codes
+from workbook.core.errors import InputError
+from workbook.core.findings import Problem
+from workbook.core.layout import IDENTITY_FORMAT
+from workbook.core.period import Period, parse_period
+from workbook.core.submission import REJECTED, SKIPPED, SUPERSEDED, Submission
+from workbook.returns.filechecks import check_return
+from workbook.returns.read import RawReturn
+
+
+def _file_problem(sub: Submission, code: str, message: str, action: str) -> None:
+    sub.found.append(
+        Problem(
+            code=code,
+            message=message,
+            action=action,
+            unit=sub.unit,
+            file=sub.name,
+        )
+    )
+
+
+def _identify(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
+    """Fill the submission's identity; False (with a problem) when the file cannot be used.
+    The identity checks run in the order of ``IDENTITY_CHECKS``; the first to fail ends it."""
+    return all(check(raw, sub, cat, period) for check in IDENTITY_CHECKS)
+
+
+def _readable(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
+    if not raw.error:
+        return True
+    sub.decision = raw.error
+    if raw.error_code == codes.FILE_NOT_SPREADSHEET:
+        sub.status = SKIPPED
+        action = "如确是填报表，请另存为 .xlsx 后报送。"
+    else:
+        action = "请检查文件，用下发的模板重新填报后报送。"
+    _file_problem(sub, raw.error_code, raw.error, action)
+    return False
+
+
+def _issued_template(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
+    ident = raw.identity
+    if ident.get("format") != IDENTITY_FORMAT:
+        sub.decision = "不是本系统下发的填报模板（没有模板身份信息）。"
+        _file_problem(
+            sub,
+            codes.RETURN_UNIDENTIFIED,
+            sub.decision,
+            "请使用市局下发的模板填报，不要复制到新文件中。",
+        )
+        return False
+    sub.unit = ident.get("unit", "")
+    sub.period = ident.get("period", "")
+    sub.template_version = ident.get("template_version", "")
+    return True
+
+
+def _this_catalogue(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
+    if raw.identity.get("catalogue_id") != cat.catalogue_id:
+        sub.decision = (
+            f"模板属于另一套目录（{raw.identity.get('catalogue_id')}），不是本年度的十件实事。"
+        )
+        _file_problem(sub, codes.RETURN_OTHER_CATALOGUE, sub.decision, "请使用本年度下发的模板。")
+        return False
+    if not cat.has_unit(sub.unit):
+        sub.decision = f"模板中的单位“{sub.unit}”不在目录中。"
+        _file_problem(sub, codes.RETURN_UNKNOWN_UNIT, sub.decision, "请使用下发给本单位的模板。")
+        return False
+    return True
+
+
+def _this_period(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
+    try:
+        their = parse_period(sub.period)
+    except InputError:
+        their = None
+    if their == period:
+        return True
+    label = their.label if their else sub.period
+    earlier = their is not None and their < period
+    sub.status = SKIPPED
+    sub.decision = f"这是{label}的模板，不是本期（{period.label}）的。"
+    _file_problem(
+        sub,
+        codes.RETURN_EARLIER_PERIOD if earlier else codes.RETURN_OTHER_PERIOD,
+        sub.decision,
+        f"请用{period.label}的模板重新填报。",
+    )
+    return False
+
+
+def _same_targets(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
+    """A template of an earlier catalogue version is used when the unit's targets are the
+    same (an info note), refused when they changed."""
+    ident = raw.identity
+    if ident.get("catalogue_version") == cat.version:
+        return True
+    if ident.get("targets_hash") != cat.unit_targets_hash(sub.unit):
+        sub.decision = (
+            f"模板按旧版目录（{ident.get('catalogue_version')}）生成，"
+            f"目标任务与现行目录（{cat.version}）不同。"
+        )
+        _file_problem(sub, codes.RETURN_CATALOGUE_CHANGED, sub.decision, "请用重新下发的模板填报。")
+        return False
+    _file_problem(
+        sub,
+        codes.RETURN_CATALOGUE_VERSION,
+        f"模板目录版本为 {ident.get('catalogue_version')}，现行为 {cat.version}，"
+        "本单位目标未变，照常汇总。",
+        "",
+    )
+    return True
+
+
+# What makes a file a usable return of this catalogue and period, in order (``_identify``);
+# then the file's cells are checked (``returns.FILE_CHECKS``, ``rowcheck.check_row``) and the
+# supersede rule picks each unit's current return (``submission.decide``).
+IDENTITY_CHECKS: tuple[Callable[[RawReturn, Submission, Catalogue, Period], bool], ...] = (
+    _readable,
+    _issued_template,
+    _this_catalogue,
+    _this_period,
+    _same_targets,
+)
+
+
+def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Submission:
+    """What one read file is for ``period``: its identity, problems and values, and whether
+    it may be accepted (``eligible``). Which eligible file counts is decided later, over the
+    ledger (``submission.decide``)."""
+    sub = Submission(
+        path=raw.path,
+        name=Path(raw.path).relative_to(root).as_posix(),
+        size=raw.size,
+        sha256=raw.sha256,
+        mtime=raw.mtime,
+    )
+    if not _identify(raw, sub, cat, period):
+        if sub.status != SKIPPED:
+            sub.status = REJECTED
+        return sub
+    checked = raw.checked or check_return(raw, cat, period.code)
+    raw.grid = []  # checked: the cell values are no longer needed
+    for p in checked.problems:
+        p.file = sub.name
+    sub.found.extend(checked.problems)
+    sub.values, sub.signature = checked.values, checked.signature
+    if not checked.usable:  # the table could not be found: nothing to count, nothing to keep
+        sub.status, sub.decision = REJECTED, checked.problems[-1].message
+        return sub
+    sub.eligible, sub.status, sub.decision = True, SUPERSEDED, ""
+    return sub

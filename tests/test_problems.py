@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.core.findings import Problem, Report
+from workbook.core.findings import Findings, Problem
 from workbook.core.problems import KINDS, SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,10 +63,28 @@ def test_declarations_are_complete():
 
 def test_an_undeclared_code_or_drifted_severity_is_refused():
     with pytest.raises(ValueError, match="not declared"):
-        Problem(code="value.typo", severity="error", message="x")
+        Problem(code="value.typo", message="x")
+    # a stored problem read back with another severity than the registry's
     with pytest.raises(ValueError, match="declared 'error'"):
-        Report().add("value.not_number", "warning", "x")
-    assert Problem(code="value.not_number", severity="error", message="x").severity == "error"
+        Problem(code="value.not_number", message="x", severity="warning")
+    assert Problem(code="value.not_number", message="x", severity="error").severity == "error"
+
+
+def test_the_severity_comes_from_the_registry():
+    assert Findings().add("value.not_number", "x").severity == KINDS["value.not_number"].severity
+    warned = Problem(code="value.decreased", message="x")
+    assert warned.severity == "warning"
+    # stored and read back as the ledger does, in the order the JSON report has always had
+    stored = warned.as_dict()
+    assert list(stored)[:3] == ["code", "severity", "message"]
+    assert Problem(**stored) == warned
+
+
+def test_no_call_site_names_a_severity():
+    """A severity is written once, in the registry: no check passes one again."""
+    said = re.compile(r'severity\s*=\s*"|\.add\(\s*[\w.]+,\s*"(error|warning|info)"')
+    sites = [name for name, text in _sources().items() if said.search(text)]
+    assert sites == []
 
 
 def test_docs_list_every_code_once():

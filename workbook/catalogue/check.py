@@ -1,6 +1,6 @@
 """Checking a catalogue: schema errors with their JSON path, then semantic checks.
 
-``check`` returns a Report; it never stops at the first problem. Inconsistencies that the
+``check`` returns a Findings; it never stops at the first problem. Inconsistencies that the
 official table itself contains are warnings: the catalogue keeps what the table says.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from workbook.catalogue import model as catmod
 from workbook.catalogue.schema import schema_errors
 from workbook.core import problems as codes
-from workbook.core.findings import Report
+from workbook.core.findings import Findings
 from workbook.core.measures import KIND_ZH, measure
 from workbook.core.targets import TargetMeaning, direction_for, measure_for, parse_target
 
@@ -27,26 +27,26 @@ def _fmt(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def check_file(path: Path | str | None = None) -> Report:
+def check_file(path: Path | str | None = None) -> Findings:
     """Check the catalogue file at ``path`` (the bundled one by default)."""
     from workbook.core import resources
 
     p = Path(path) if path else resources.default_catalogue_path()
-    report = Report()
+    report = Findings()
     try:
         data = catmod.read_json(p)
     except Exception as exc:  # a file that is not JSON is one problem, not a crash
-        report.add(codes.CATALOGUE_UNREADABLE, "error", str(exc), file=str(p))
+        report.add(codes.CATALOGUE_UNREADABLE, str(exc), file=str(p))
         return report
     return check_data(data, report, file=str(p))
 
 
-def check_data(data: Any, report: Report | None = None, file: str = "") -> Report:
+def check_data(data: Any, report: Findings | None = None, file: str = "") -> Findings:
     """Check catalogue data (already parsed JSON)."""
-    report = report or Report()
+    report = report or Findings()
     errors = schema_errors(data)
     for where, zh, action, english in errors:
-        report.add(codes.SCHEMA, "error", zh, action=action, path=where, file=file, detail=english)
+        report.add(codes.SCHEMA, zh, action=action, path=where, file=file, detail=english)
     if errors:
         return report
     _semantic(catmod.from_dict(data), report, file)
@@ -59,14 +59,13 @@ _REFINEMENTS = {("rate", "coverage"), ("count", "stock")}
 
 
 def _check_measure(
-    ind: catmod.Indicator, default: str, path: str, report: Report, file: str
+    ind: catmod.Indicator, default: str, path: str, report: Findings, file: str
 ) -> None:
     seq = ind.seq
     reason = (ind.progress or {}).get("reason", "")
     if ind.measure != default and not ((default, ind.measure) in _REFINEMENTS and reason):
         report.add(
             codes.INDICATOR_MEASURE,
-            "error",
             f"序号 {seq} 的目标类型为“{KIND_ZH[ind.measure]}”，按全市目标和计量单位"
             f"“{ind.measure_unit}”应为“{KIND_ZH[default]}”"
             + (
@@ -90,7 +89,6 @@ def _check_measure(
             how += f"，按时间表：{steps}"
         report.add(
             codes.INDICATOR_PROGRESS_RULE,
-            "info",
             f"序号 {seq}（{ind.name}）按“{how}”判断进度：{reason}",
             seq=seq,
             path=path + ".progress",
@@ -98,21 +96,18 @@ def _check_measure(
         )
 
 
-def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
+def _semantic(cat: catmod.Catalogue, report: Findings, file: str) -> None:
     unit_ids = cat.unit_ids
     unit_set = set(unit_ids)
     for uid, n in Counter(unit_ids).items():
         if n > 1:
-            report.add(
-                codes.UNIT_DUPLICATE, "error", f"单位“{uid}”在单位列表中出现 {n} 次。", file=file
-            )
+            report.add(codes.UNIT_DUPLICATE, f"单位“{uid}”在单位列表中出现 {n} 次。", file=file)
     action_nos = {a.no for a in cat.actions}
     per_action = Counter(i.action for i in cat.indicators)
     for a in cat.actions:
         if per_action[a.no] != a.item_count:
             report.add(
                 codes.ACTION_ITEM_COUNT,
-                "warning",
                 f"“{a.label}”标明 {a.item_count} 项，目录中有 {per_action[a.no]} 个序号。",
                 action="核对分解表；若为表中合并行拆分所致，可保留。",
                 file=file,
@@ -122,7 +117,6 @@ def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
         if n > 1:
             report.add(
                 codes.SEQ_DUPLICATE,
-                "error",
                 f"序号 {seq} 出现 {n} 次。",
                 seq=seq,
                 file=file,
@@ -133,7 +127,6 @@ def _semantic(cat: catmod.Catalogue, report: Report, file: str) -> None:
     plain = Counter(i.measure for i in cat.indicators if not (i.progress or {}).get("milestones"))
     report.add(
         codes.CATALOGUE_PROGRESS_RULES,
-        "info",
         "序时进度：未列时间表的指标按月数/12；各类型指标数："
         + "，".join(f"{measure(k).label} {plain[k]} 项" for k in sorted(plain)),
         file=file,
@@ -146,7 +139,7 @@ def _check_target(
     ind: catmod.Indicator,
     who: str,
     unit_ids: set[str],
-    report: Report,
+    report: Findings,
     file: str,
 ) -> None:
     parsed = parse_target(t.text)
@@ -155,7 +148,6 @@ def _check_target(
     if stored != expect:
         report.add(
             codes.TARGET_PARSE_MISMATCH,
-            "error",
             f"序号 {ind.seq} {who}目标文字“{t.text}”解析为 {parsed.as_dict()}，"
             f"但目录记录为 {catmod.Target(t.text, *stored).as_dict()}。",
             action="修改文字或解析结果，使两者一致。",
@@ -171,7 +163,6 @@ def _check_target(
     ):
         report.add(
             codes.TARGET_PERCENT_RANGE,
-            "error",
             f"序号 {ind.seq} {who}目标 {_fmt(t.value)}% 超出 0–100%。",
             action="比率目标须在 0 到 100 之间。",
             seq=ind.seq,
@@ -181,7 +172,6 @@ def _check_target(
     if t.type == "follows" and t.followed_unit not in unit_ids:
         report.add(
             codes.TARGET_FOLLOWS_UNKNOWN,
-            "error",
             f"序号 {ind.seq} {who}“{t.text}”所指单位“{t.followed_unit}”不在单位列表中。",
             seq=ind.seq,
             path=path,
@@ -195,7 +185,7 @@ def _check_indicator(
     path: str,
     unit_ids: set[str],
     action_nos: set[int],
-    report: Report,
+    report: Findings,
     file: str,
 ) -> None:
     """One indicator: what it refers to, each target, then (with a city target) its kind,
@@ -209,7 +199,6 @@ def _check_indicator(
     if city.type in ("na", "none", "in_county", "follows"):
         report.add(
             codes.INDICATOR_NO_CITY_TARGET,
-            "error",
             f"序号 {seq} 没有全市目标任务。",
             seq=seq,
             path=path + ".city",
@@ -220,7 +209,6 @@ def _check_indicator(
     if ind.direction != direction_for(city):
         report.add(
             codes.INDICATOR_DIRECTION,
-            "error",
             f"序号 {seq} 的方向为 {_DIRECTION_ZH[ind.direction]}，"
             f"按全市目标应为 {_DIRECTION_ZH[direction_for(city)]}。",
             seq=seq,
@@ -231,7 +219,6 @@ def _check_indicator(
     if unit_types - {city.type}:
         report.add(
             codes.TARGET_KIND_MIXED,
-            "warning",
             f"序号 {seq} 单位目标的类型 {sorted(unit_types)} 与全市目标类型 {city.type} 不同。",
             seq=seq,
             path=path,
@@ -247,7 +234,7 @@ def _check_references(
     path: str,
     unit_ids: set[str],
     action_nos: set[int],
-    report: Report,
+    report: Findings,
     file: str,
 ) -> None:
     """The action exists; the targets are exactly the catalogue's units."""
@@ -255,7 +242,6 @@ def _check_references(
     if ind.action not in action_nos:
         report.add(
             codes.INDICATOR_ACTION_UNKNOWN,
-            "error",
             f"序号 {seq} 所属实事编号 {ind.action} 不在实事列表中。",
             seq=seq,
             path=path + ".action",
@@ -265,7 +251,6 @@ def _check_references(
         if uid not in unit_ids:
             report.add(
                 codes.TARGET_UNIT_UNKNOWN,
-                "error",
                 f"序号 {seq} 有未知单位“{uid}”的目标。",
                 action=f"单位须为：{'、'.join(cat.unit_ids)}。",
                 seq=seq,
@@ -276,7 +261,6 @@ def _check_references(
         if uid not in ind.targets:
             report.add(
                 codes.TARGET_UNIT_MISSING,
-                "error",
                 f"序号 {seq} 缺少单位“{uid}”的目标（空单元格请写 text 为空、type 为 none）。",
                 seq=seq,
                 path=f"{path}.targets",
@@ -285,7 +269,7 @@ def _check_references(
 
 
 def _check_levels(
-    ind: catmod.Indicator, city: TargetMeaning, path: str, report: Report, file: str
+    ind: catmod.Indicator, city: TargetMeaning, path: str, report: Findings, file: str
 ) -> None:
     """Additive targets add up to the city's; a unit's threshold is not laxer than the city's."""
     seq = ind.seq
@@ -298,7 +282,6 @@ def _check_levels(
                 if laxer:
                     report.add(
                         codes.TARGET_LAXER_THAN_CITY,
-                        "warning",
                         f"序号 {seq} {uid}目标“{t.text}”的要求低于全市目标“{ind.city.text}”。",
                         action="核对分解表；照表保留。",
                         seq=seq,
@@ -309,7 +292,7 @@ def _check_levels(
 
 
 def _check_plan(
-    ind: catmod.Indicator, city: TargetMeaning, path: str, report: Report, file: str
+    ind: catmod.Indicator, city: TargetMeaning, path: str, report: Findings, file: str
 ) -> None:
     """The table's city figure against the plan's text."""
     seq = ind.seq
@@ -318,7 +301,6 @@ def _check_plan(
         if abs(abs(plan_value) - abs(city.value)) > _SUM_TOLERANCE:
             report.add(
                 codes.TARGET_PLAN_MISMATCH,
-                "warning",
                 f"序号 {seq} 表中全市目标“{ind.city.text}”与方案原文“{ind.plan['text']}”不一致"
                 f"（{_fmt(city.value)} 对 {_fmt(plan_value)}）。",
                 action="以分解表为准；请向牵头处室核实。",
@@ -328,7 +310,7 @@ def _check_plan(
             )
 
 
-def _check_sum(ind: catmod.Indicator, path: str, report: Report, file: str) -> None:
+def _check_sum(ind: catmod.Indicator, path: str, report: Findings, file: str) -> None:
     parts = [t.value for t in ind.targets.values() if t.type == "quantity" and t.value is not None]
     if not parts or ind.city_only or ind.city.value is None:
         return
@@ -336,7 +318,6 @@ def _check_sum(ind: catmod.Indicator, path: str, report: Report, file: str) -> N
     if abs(total - ind.city.value) > _SUM_TOLERANCE * max(1.0, abs(ind.city.value)):
         report.add(
             codes.TARGET_SUM_MISMATCH,
-            "warning",
             f"序号 {ind.seq}“{ind.name}”各单位目标合计 {_fmt(round(total, 6))}{ind.measure_unit}，"
             f"全市目标 {_fmt(ind.city.value)}{ind.measure_unit}。",
             action="核对分解表；照表保留。",
@@ -346,13 +327,13 @@ def _check_sum(ind: catmod.Indicator, path: str, report: Report, file: str) -> N
         )
 
 
-def render_text(report: Report) -> str:
+def render_text(report: Findings) -> str:
     """The report as Chinese text, one problem per line, with a closing count.
 
     A problem placed in a sheet leads with its cell (``任务分解表!G6``); a detail (the schema
     validator's English sentence) follows on its own line.
     """
-    from workbook.core.findings import SEVERITY_ZH
+    from workbook.core.problems import SEVERITY_ZH
 
     lines = []
     for p in report.problems:

@@ -1,9 +1,9 @@
 """Every problem code shishi reports, declared once: severity, where it applies, what it means.
 
 Each code is a constant (``RETURN_UNPROTECTED``, for return.unprotected): the string is written
-here only, and the checks raise with the constant. A ``Problem`` (workbook.core.findings) with a code
-that is not here, or with another severity than the one declared here, is refused when it is
-made, so a drifted severity fails the first test that reaches it. docs/problems.md is
+here only, and the checks raise with the constant. A ``Problem`` (workbook.core.findings) takes
+its severity from here: the call site names only the code. A code that is not declared, or a
+stored problem that carries another severity, is refused when it is made. docs/problems.md is
 generated from this table (scripts/gen_docs.py) and a test keeps it current;
 tests/test_problems.py checks that no code is written as a literal outside this module and
 that every declared code is raised somewhere.
@@ -22,8 +22,12 @@ SCOPES = {
 }
 
 
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
 @dataclass(frozen=True)
-class Kind:
+class ProblemKind:
     """One problem code."""
 
     code: str
@@ -34,7 +38,7 @@ class Kind:
 
 _E, _W, _I = "error", "warning", "info"
 
-KINDS: dict[str, Kind] = {}
+KINDS: dict[str, ProblemKind] = {}
 
 
 def _declare(code: str, severity: str, scope: str, meaning: str) -> str:
@@ -43,7 +47,7 @@ def _declare(code: str, severity: str, scope: str, meaning: str) -> str:
     is written once, here."""
     if code in KINDS:
         raise ValueError(f"problem code {code!r} declared twice")
-    KINDS[code] = Kind(code, severity, scope, meaning)
+    KINDS[code] = ProblemKind(code, severity, scope, meaning)
     return code
 
 
@@ -173,18 +177,18 @@ UNIT_NOT_SUBMITTED = _declare("unit.not_submitted", _E, "run", "单位未报送"
 VALUE_DECREASED = _declare("value.decreased", _W, "run", "累计数小于本年度此前已确认的累计数")
 
 
-def kind(code: str) -> Kind:
+def problem_kind(code: str) -> ProblemKind:
     """The declared kind of ``code``; a code that is not declared is a programming error."""
     try:
         return KINDS[code]
     except KeyError:
-        raise ValueError(f"problem code {code!r} is not declared in workbook/problems.py") from None
+        raise ValueError(
+            f"problem code {code!r} is not declared in workbook/core/problems.py"
+        ) from None
 
 
 def markdown_table() -> str:
     """The docs table: one row per code, grouped by scope."""
-    from workbook.core.findings import SEVERITY_ZH
-
     lines = []
     for scope, title in SCOPES.items():
         lines += [f"### {title}", "", "| 代码 | 级别 | 含义 |", "|---|---|---|"]

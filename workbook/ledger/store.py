@@ -19,7 +19,6 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -111,7 +110,7 @@ def _fields(sub: Submission, catalogue_version: str, evaluated_with: str) -> tup
         sub.template_version,
         int(sub.eligible),
         evaluated_with,
-        json.dumps([asdict(p) for p in sub.found], ensure_ascii=False),
+        json.dumps([p.as_dict() for p in sub.found], ensure_ascii=False),
         json.dumps(sub.signature, ensure_ascii=False),
         sub.path,
     )

@@ -53,7 +53,6 @@ class _Checker:
     def add(
         self,
         code: str,
-        severity: str,
         message: str,
         action: str = "",
         cell: str = "",
@@ -63,7 +62,6 @@ class _Checker:
         self.out.problems.append(
             Problem(
                 code=code,
-                severity=severity,
                 message=message,
                 action=action,
                 unit=self.out.unit,
@@ -97,7 +95,6 @@ def _report_sheet(chk: _Checker) -> bool:
         return True
     chk.add(
         codes.RETURN_NO_REPORT_SHEET,
-        "error",
         f"找不到“{chk.text['sheet_report']}”工作表（可能被删除或改名）。",
         "请用下发的模板重新填报，不要删除或改名工作表。",
     )
@@ -110,7 +107,6 @@ def _header(chk: _Checker) -> bool:
         return True
     chk.add(
         codes.RETURN_HEADER_CHANGED,
-        "error",
         "填报表的表头被改动，找不到“序号”“本单位目标任务”“累计完成”列。",
         "请用下发的模板重新填报，不要修改表头。",
     )
@@ -121,7 +117,6 @@ def _protection(chk: _Checker) -> None:
     if chk.raw.protected is False:
         chk.add(
             codes.RETURN_UNPROTECTED,
-            "warning",
             "填报表的工作表保护已被取消。",
             "已逐项核对目标任务；请提醒填报人不要取消保护。",
         )
@@ -149,7 +144,7 @@ def _rows(chk: _Checker) -> None:
 
 def _signature(chk: _Checker) -> None:
     if not chk.out.signature.get("reporter"):
-        chk.add(codes.SIGNATURE_MISSING, "warning", "表尾“填报人”未填写。", "请填写填报人并盖章。")
+        chk.add(codes.SIGNATURE_MISSING, "表尾“填报人”未填写。", "请填写填报人并盖章。")
 
 
 def _place_row(chk: _Checker, r: int, line: list[Any]) -> int | None:
@@ -168,7 +163,6 @@ def _place_row(chk: _Checker, r: int, line: list[Any]) -> int | None:
         if any(cell_text(v) for v in inputs):
             chk.add(
                 codes.ROW_NO_SEQ,
-                "error",
                 f"第 {r + 1} 行有填写内容但没有序号，无法对应到指标。",
                 "请不要插入行或清除序号；把内容填到对应序号的行。",
                 cell=where,
@@ -177,7 +171,6 @@ def _place_row(chk: _Checker, r: int, line: list[Any]) -> int | None:
     if seq not in expected:
         chk.add(
             codes.ROW_UNEXPECTED,
-            "warning",
             f"第 {r + 1} 行的序号 {seq} 不属于本单位的填报内容，已忽略。",
             "请删除该行或用下发的模板重新填报。",
             cell=where,
@@ -187,7 +180,6 @@ def _place_row(chk: _Checker, r: int, line: list[Any]) -> int | None:
     if seq in seen:
         chk.add(
             codes.ROW_DUPLICATE_SEQ,
-            "error",
             f"序号 {seq} 出现两次（第 {seen[seq] + 1} 行和第 {r + 1} 行），只采用第一行。",
             "请删除重复的行。",
             cell=where,
@@ -202,7 +194,6 @@ def _missing_rows(chk: _Checker) -> None:
         if seq not in chk.seen:
             chk.add(
                 codes.ROW_MISSING,
-                "error",
                 f"找不到序号 {seq}（{row.indicator.name}）所在的行（可能被删除或序号被改动）。",
                 "请用下发的模板补填该指标。",
                 seq=seq,
@@ -215,7 +206,6 @@ def _far_cells(chk: _Checker) -> None:
     for ref, shown in raw.strays:
         add(
             codes.RETURN_FAR_CELL,
-            "warning",
             f"单元格 {ref} 在填报表格（{raw.bounds}）之外，有内容“{shown}”，已忽略。",
             "请删除表格以外的内容；本单位的数据已照常汇总。",
             cell=ref,
@@ -224,7 +214,6 @@ def _far_cells(chk: _Checker) -> None:
     if raw.stray_count > len(raw.strays):
         add(
             codes.RETURN_FAR_CELL,
-            "warning",
             f"填报表格（{raw.bounds}）之外另有 {raw.stray_count - len(raw.strays)} 个单元格有内容，已忽略。",
             "请删除表格以外的内容；本单位的数据已照常汇总。",
         )

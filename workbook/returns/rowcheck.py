@@ -118,7 +118,6 @@ def _check_locked(
         if got != want:
             add(
                 codes.LOCKED_CHANGED,
-                "error",
                 f"序号 {seq} 的“{template_text()['headers'][key]}”被改动：应为“{want}”，实际为“{got}”。",
                 "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
                 cell=cols.ref(key, r),
@@ -134,7 +133,6 @@ def _check_locked(
         if not _same_number(tv, want_tv):
             add(
                 codes.LOCKED_CHANGED,
-                "error",
                 f"序号 {seq} 的“目标值”被改动：应为 {row.target.value:g}，实际为“{cell_text(tv)}”。"
                 if row.target.value is not None
                 else f"序号 {seq} 的“目标值”被改动。",
@@ -171,7 +169,6 @@ def _check_value(
     if vcell in formulas:
         add(
             codes.VALUE_FORMULA,
-            "error",
             f"序号 {seq}（{ind.name}）的累计完成是公式，汇总不采用公式的缓存结果。",
             "请直接填写数值，不要填公式。",
             cell=vcell,
@@ -192,7 +189,6 @@ def _parse_figure(out: CheckedReturn, row: Row, raw_value: Any, rec: ValueRecord
     if not parsed.ok:
         add(
             parsed.code,
-            "error",
             f"序号 {ind.seq}（{ind.name}）：{parsed.note}",
             _fix_hint(ind.measure, ind.measure_unit),
             cell=vcell,
@@ -205,7 +201,6 @@ def _parse_figure(out: CheckedReturn, row: Row, raw_value: Any, rec: ValueRecord
     if parsed.note:
         add(
             parsed.code,
-            "warning",
             f"序号 {ind.seq}（{ind.name}）：{parsed.note}",
             "如读取有误，请改正后重新报送。",
             cell=vcell,
@@ -215,7 +210,6 @@ def _parse_figure(out: CheckedReturn, row: Row, raw_value: Any, rec: ValueRecord
     if parsed.value is None:
         add(
             codes.VALUE_MISSING,
-            "warning",
             f"序号 {ind.seq}（{ind.name}）的累计完成未填写。",
             "请填写截至期末的累计数；没有发生请填 0。",
             cell=vcell,
@@ -239,7 +233,6 @@ def _read_base(
         if not _same_number(found, locked):
             add(
                 codes.LOCKED_CHANGED,
-                "error",
                 f"序号 {ind.seq} 的“年初基数”被改动：应为 {locked:g}，实际为“{cell_text(found)}”。",
                 "年初基数以市局确认的为准，已按原数计算；如确有错误，请在备注中说明。",
                 cell=cell,
@@ -253,7 +246,6 @@ def _read_base(
             return None  # nothing reported for this row yet
         add(
             codes.VALUE_BASE_MISSING if parsed.ok else parsed.code,
-            "error",
             f"序号 {ind.seq}（{ind.name}）的年初基数"
             + ("未填写，无法按序时进度判断。" if parsed.ok else f"：{parsed.note}"),
             f"请填写1月1日（年初）的总数（单位：{ind.measure_unit}），全年只填一次。",

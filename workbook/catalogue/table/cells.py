@@ -11,7 +11,7 @@ from typing import Any
 
 from workbook.catalogue.table.grid import Grid
 from workbook.core import problems as codes
-from workbook.core.findings import Report
+from workbook.core.findings import Findings
 from workbook.core.measures import KIND_FROM_ZH, KIND_ZH, TARGET_TYPE
 from workbook.core.targets import parse_target
 from workbook.excel.formats import col_letter
@@ -32,13 +32,12 @@ class CellReader:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.report = Report()
+        self.report = Findings()
         self.cells: dict[str, tuple[str, str]] = {}  # JSON path -> (sheet, cell)
 
     def error(self, grid: Grid, r: int, c: int, message: str, action: str, code: str) -> None:
         self.report.add(
             code,
-            "error",
             message,
             action=action,
             file=self.file,

@@ -27,7 +27,7 @@ from workbook.catalogue.table.export import (
 from workbook.catalogue.table.grid import Grid, read_grids
 from workbook.core import problems as codes
 from workbook.core.errors import InputError
-from workbook.core.findings import Report
+from workbook.core.findings import Findings
 from workbook.core.targets import REPORTED_TYPES, direction_for, parse_target
 from workbook.excel.formats import col_letter
 
@@ -141,7 +141,6 @@ class Importer(CellReader):
                 act = f"在任务分解表加上该单位的列，或从{register}删去。"
                 self.report.add(
                     codes.UNIT_NO_COLUMN,
-                    "error",
                     msg,
                     action=act,
                     file=self.file,
@@ -278,7 +277,7 @@ def import_table(
     base: catmod.Catalogue | None = None,
     year: int | None = None,
     version: str | None = None,
-) -> tuple[dict[str, Any] | None, Report]:
+) -> tuple[dict[str, Any] | None, Findings]:
     """Read a table file into catalogue data and a report; data is None when there are errors.
 
     For a csv (no 目录信息 sheet) the identity and the units come from ``base``, with ``year``
@@ -320,7 +319,6 @@ def _far_cells(imp: Importer, path: Path, grids: list[Grid]) -> None:
         for cell, text in grid.far:
             imp.report.add(
                 codes.TABLE_FAR_CELL,
-                "warning",
                 f"单元格 {cell} 远在表格之外，有内容“{text}”，未读取。",
                 action="删去该单元格的内容。",
                 file=str(path),
@@ -367,7 +365,6 @@ def _units_without_targets(
         if not any(i["targets"][uid]["type"] in REPORTED_TYPES for i in indicators):
             imp.report.add(
                 codes.UNIT_NO_TARGETS,
-                "warning",
                 f"单位“{uid}”在分解表中没有任何目标，不会收到需填报的指标。",
                 action="核对该列；若确实如此可保留。",
                 file=str(path),

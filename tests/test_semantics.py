@@ -11,7 +11,7 @@ from workbook.catalogue import model as catalogue
 from workbook.catalogue.model import reporting_rows
 from workbook.core.measures import measure
 from workbook.core.period import parse_period
-from workbook.core.targets import status
+from workbook.core.status import status
 
 CAT = catalogue.load()
 

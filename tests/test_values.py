@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbook.core.targets import status
+from workbook.core.status import status
 from workbook.returns.values import parse_value
 
 

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 from workbook.catalogue.model import Catalogue, Indicator, Target, reporting_rows
 from workbook.core.measures import measure
-from workbook.core.submission import Submission
-from workbook.core.targets import (
+from workbook.core.status import (
     DONE,
     IN_PROGRESS,
     LAGGING,
@@ -21,6 +20,7 @@ from workbook.core.targets import (
     completion,
     status,
 )
+from workbook.core.submission import Submission
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbook.consolidation.result import Consolidation
-from workbook.core.targets import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK
+from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK
 
 STATUSES = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING)
 DEFAULT_RANKING: dict[str, Any] = {

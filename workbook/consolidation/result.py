@@ -13,8 +13,8 @@ from workbook.catalogue.model import Catalogue
 from workbook.consolidation.figures import CityValue, UnitValue
 from workbook.core.findings import Problem
 from workbook.core.period import Period
+from workbook.core.status import LAGGING
 from workbook.core.submission import Submission
-from workbook.core.targets import LAGGING
 
 
 @dataclass

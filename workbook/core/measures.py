@@ -1,7 +1,7 @@
 """The table of measure kinds: how each kind of figure is entered, checked, shown and judged.
 
 One entry per kind. The template's number format, validation and formulas, the reader's
-accepted range, the status rule (``targets.status``), the summary's aggregation and the docs
+accepted range, the status rule (``status.status``), the summary's aggregation and the docs
 all read this table, so a kind's rules are stated once.
 
 Percent kinds are entered as real percentages: the cell has a percentage number format and

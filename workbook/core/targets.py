@@ -1,4 +1,4 @@
-"""Target kinds: parsing a target as printed, and the progress rules for each kind.
+"""Target kinds: parsing a target as printed (the progress rules are in ``status``).
 
 A target cell of Attachment 11 is one of:
 
@@ -14,12 +14,9 @@ A target cell of Attachment 11 is one of:
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
-
-from workbook.core.measures import EPS, measure
 
 REPORTED_TYPES = ("quantity", "threshold", "change", "qualitative")
 
@@ -111,139 +108,3 @@ def measure_for(city_type: str, unit: str) -> str:
 def direction_for(parsed: TargetMeaning) -> str:
     """'higher' or 'lower' is better, following the target's comparator."""
     return "lower" if parsed.op == "<=" else "higher"
-
-
-def meets(value: float, op: str, target: float) -> bool:
-    """Whether ``value`` satisfies ``op target`` (with the shared tolerance ``EPS``)."""
-    return value >= target - EPS if op == ">=" else value <= target + EPS
-
-
-# --- progress rules -------------------------------------------------------------------------
-
-DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING, NOT_APPLICABLE = (
-    "已完成",
-    "符合序时进度",
-    "推进中",
-    "滞后",
-    "未报送",
-    "不适用",
-)
-PARTIAL = "未报齐"  # city rows only: some units have not reported yet
-QUAL_NOT_STARTED, QUAL_IN_PROGRESS, QUAL_DONE = "未启动", "推进中", "已完成"
-QUALITATIVE_CHOICES = (QUAL_NOT_STARTED, QUAL_IN_PROGRESS, QUAL_DONE)
-
-
-def qualitative_status(choice: str, share: float) -> str:
-    """Status of a qualitative commitment: done, or on track until the year is over.
-
-    未启动 is on track only in the first quarter; 推进中 is on track until the year ends.
-    """
-    if choice == QUAL_DONE:
-        return DONE
-    if choice == QUAL_IN_PROGRESS:
-        return LAGGING if share >= 1 else ON_TRACK
-    return ON_TRACK if share <= 0.25 else LAGGING
-
-
-def expected_value(target: float, share: float, base: float = 0.0) -> float:
-    """What a cumulative figure should have reached: base + (target − base) × 序时进度."""
-    return base + (target - base) * share
-
-
-def status(
-    kind: str,
-    op: str | None,
-    target: float | None,
-    value: float | str | None,
-    share: float,
-    base: float | None = None,
-) -> str:
-    """The 进度状态 of one reported value against its target (the rules of ``measures``).
-
-    ``share`` is the indicator's 序时进度 for the period; ``base`` the start-of-year figure of
-    a stock (None: not known, so the figure cannot be judged and counts as not reported).
-    ``value`` None means not reported. The template's formulas state the same rules.
-    """
-    if value is None or value == "":
-        return MISSING
-    m = measure(kind)
-    if kind == "qualitative":
-        return qualitative_status(str(value), share)
-    if target is None or op is None:
-        return NOT_APPLICABLE
-    if m.base and base is None:
-        return MISSING
-    v = float(value)
-    if m.cumulative and op == ">=":
-        b = base or 0.0
-        if meets(v, ">=", target):
-            return DONE
-        if meets(v, ">=", expected_value(target, share, b)):
-            return ON_TRACK
-        if m.steps and share < 1 and meets(v, ">=", b + math.floor((target - b) * share + EPS)):
-            return IN_PROGRESS
-        return LAGGING
-    if meets(v, op, target):
-        return DONE if share >= 1 else ON_TRACK
-    return LAGGING
-
-
-def completion(
-    kind: str, target: float | None, value: float | None, base: float | None = None
-) -> float | None:
-    """完成率 as a fraction: value / target; (value − base) / (target − base) for a stock;
-    target / value for time limits (lower is better)."""
-    if value is None or target is None or kind == "qualitative":
-        return None
-    if kind == "time_limit":
-        return None if value == 0 else target / value
-    if measure(kind).base:
-        if base is None or target == base:
-            return None
-        return (value - base) / (target - base)
-    return None if target == 0 else value / target
-
-
-def status_formula(
-    kind: str, op: str | None, share: float, share_expr: str, v: str, g: str, b: str | None
-) -> str:
-    """The template's 进度状态 formula: ``status`` written for a spreadsheet.
-
-    ``v``, ``g``, ``b`` are the value, target and base cells (percent kinds hold fractions in
-    all three, so the comparisons are the same); ``share_expr`` the 序时进度, e.g. "(5/12)".
-    """
-    m = measure(kind)
-    year_end = share >= 1
-    if kind == "qualitative":
-        in_progress = qualitative_status(QUAL_IN_PROGRESS, share)
-        not_started = qualitative_status(QUAL_NOT_STARTED, share)
-        return (
-            f'=IF({v}="","{MISSING}",IF({v}="{QUAL_DONE}","{DONE}",IF({v}="{QUAL_IN_PROGRESS}",'
-            f'"{in_progress}","{not_started}")))'
-        )
-    missing = f"NOT(ISNUMBER({v}))" + (f",NOT(ISNUMBER({b}))" if m.base else "")
-    head = f'=IF(OR({missing}),"{MISSING}",'
-    if m.cumulative and op == ">=":
-        base = b if m.base else "0"
-        expected = f"{base}+({g}-{base})*{share_expr}"
-        tail = f'"{LAGGING}"'
-        if m.steps and not year_end:
-            step = f"{base}+INT(({g}-{base})*{share_expr}+{EPS:g})"
-            tail = f'IF({v}>={step}-{EPS:g},"{IN_PROGRESS}","{LAGGING}")'
-        return (
-            f'{head}IF({v}>={g}-{EPS:g},"{DONE}",IF({v}>={expected}-{EPS:g},"{ON_TRACK}",{tail})))'
-        )
-    ok = DONE if year_end else ON_TRACK
-    cmp = f"{v}>={g}-{EPS:g}" if op == ">=" else f"{v}<={g}+{EPS:g}"
-    return f'{head}IF({cmp},"{ok}","{LAGGING}"))'
-
-
-def completion_formula(kind: str, v: str, g: str, b: str | None) -> str | None:
-    """The template's 完成率 formula: ``completion`` written for a spreadsheet."""
-    if kind == "qualitative":
-        return None
-    if kind == "time_limit":
-        return f'=IF(AND(ISNUMBER({v}),{v}<>0),{g}/{v},"")'
-    if measure(kind).base:
-        return f'=IF(AND(ISNUMBER({v}),ISNUMBER({b}),{g}<>{b}),({v}-{b})/({g}-{b}),"")'
-    return f'=IF(AND(ISNUMBER({v}),{g}<>0),{v}/{g},"")'

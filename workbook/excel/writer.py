@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.core.measures import measure
-from workbook.core.targets import (
+from workbook.core.status import (
     DONE,
     IN_PROGRESS,
     LAGGING,

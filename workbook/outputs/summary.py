@@ -12,10 +12,10 @@ from typing import Any
 
 from workbook.consolidation.figures import CityValue
 from workbook.consolidation.result import Consolidation
+from workbook.core.files import Writer, atomic_write
 from workbook.core.measures import measure
+from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK, PARTIAL
 from workbook.core.submission import ACCEPTED, DUPLICATE_RULE
-from workbook.core.targets import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK, PARTIAL
-from workbook.excel.cells import Writer, atomic_write
 from workbook.excel.writer import BulkSheet, CellWriter, new_workbook, print_setup
 from workbook.outputs.summarylists import (
     chase_sheet,

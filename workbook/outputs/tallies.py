@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from workbook.consolidation.result import Consolidation
+from workbook.core.period import parse_period
+from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK, PARTIAL
 from workbook.core.submission import DUPLICATE_RULE
-from workbook.core.targets import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK, PARTIAL
 
 RANK_STATUSES = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING)
 
@@ -137,8 +138,6 @@ def report_dict(result: Consolidation, rows: list[dict[str, Any]] | None = None)
 def city_completion_by_period(result: Consolidation) -> list[tuple[str, float, float]]:
     """Per period of the history: the mean completion of the city's additive indicators (each
     capped at 100%) and the 序时进度 of that period."""
-    from workbook.core.period import parse_period
-
     cat = result.catalogue
     additive = [i for i in cat.indicators if i.additive and i.city.value]
     out = []

@@ -16,14 +16,14 @@ from typing import Any
 
 from workbook.core import problems as codes
 from workbook.core.measures import Measure, is_percent_format, measure
-from workbook.core.targets import QUALITATIVE_CHOICES
+from workbook.core.status import QUALITATIVE_CHOICES
 
 NOT_APPLICABLE_MARKS = {"/", "无", "-", "—", "－", "——", "n/a", "N/A", "不适用"}
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+)(万)?(%)?(.*)$")
 
 
 @dataclass(frozen=True)
-class Reading:
+class ParsedValue:
     """The outcome of reading one cell: a value, or a refusal; with a note either way."""
 
     value: float | str | None  # None: not reported (empty) or refused
@@ -39,7 +39,7 @@ def _clean(text: str) -> str:
     return t
 
 
-def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Reading:
+def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> ParsedValue:
     """Read the 累计完成 cell of an indicator of kind ``kind`` measured in ``unit``.
 
     ``fmt`` is the cell's number format ("" for General, None when the file does not say):
@@ -49,11 +49,11 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Reading
     """
     m = measure(kind)
     if raw is None or (isinstance(raw, str) and _clean(raw) == ""):
-        return Reading(None, True)
+        return ParsedValue(None, True)
     if isinstance(raw, bool):
-        return Reading(None, False, f"读到逻辑值 {raw}，不是数值。", codes.VALUE_NOT_NUMBER)
+        return ParsedValue(None, False, f"读到逻辑值 {raw}，不是数值。", codes.VALUE_NOT_NUMBER)
     if isinstance(raw, datetime | date | time | timedelta):
-        return Reading(
+        return ParsedValue(
             None,
             False,
             f"读到日期/时间 {raw}，数值栏不能填日期（如输入 1/2 会变成日期）。",
@@ -62,8 +62,8 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Reading
     if kind == "qualitative":
         text = _clean(str(raw))
         if text in QUALITATIVE_CHOICES:
-            return Reading(text, True)
-        return Reading(
+            return ParsedValue(text, True)
+        return ParsedValue(
             None, False, f"“{raw}”不是可选的状态（未启动、推进中、已完成）。", codes.VALUE_CHOICE
         )
     if isinstance(raw, int | float):
@@ -71,12 +71,12 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> Reading
     return _from_text(raw, m, kind, unit)
 
 
-def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> Reading:
+def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> ParsedValue:
     """A figure typed as text ("1,234", "0.9万", "85%", "12家"): read when it can mean one
     thing only, with a note saying how it was read."""
     text = _clean(str(raw))
     if text in NOT_APPLICABLE_MARKS:
-        return Reading(
+        return ParsedValue(
             None,
             False,
             f"填了“{raw}”。本单位有此项目标，没有发生请填 0。",
@@ -85,7 +85,7 @@ def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> Reading:
     text = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", text)  # 1,234 -> 1234
     match = _NUMBER.match(text)
     if not match:
-        return Reading(None, False, f"“{raw}”不是数值。", codes.VALUE_NOT_NUMBER)
+        return ParsedValue(None, False, f"“{raw}”不是数值。", codes.VALUE_NOT_NUMBER)
     sign, digits, wan, percent, rest = match.groups()
     number = float(digits) * (-1 if sign == "-" else 1)
     notes = ["按文字读取"]
@@ -93,7 +93,7 @@ def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> Reading:
         if rest == unit and not m.percent:
             notes.append(f"去掉了单位“{rest}”")
         else:
-            return Reading(
+            return ParsedValue(
                 None,
                 False,
                 f"“{raw}”带有“{rest}”，与本指标单位“{unit}”不符，无法换算。",
@@ -101,11 +101,11 @@ def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> Reading:
             )
     if wan:
         if not m.wan or unit == "亿元":
-            return Reading(None, False, f"“{raw}”中的“万”无法换算为{unit}。", codes.VALUE_UNIT)
+            return ParsedValue(None, False, f"“{raw}”中的“万”无法换算为{unit}。", codes.VALUE_UNIT)
         number *= 10000
         notes.append("“万”按 10000 换算")
     if percent and not m.percent:
-        return Reading(None, False, f"“{raw}”带有 %，本指标单位是“{unit}”。", codes.VALUE_UNIT)
+        return ParsedValue(None, False, f"“{raw}”带有 %，本指标单位是“{unit}”。", codes.VALUE_UNIT)
     if m.percent and not percent:
         ambiguous = _ambiguous_percent(number, f"“{raw}”（文字，没有 % 号）")
         if ambiguous:
@@ -114,10 +114,10 @@ def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> Reading:
     return _check_number(number, m, unit, "，".join(notes))
 
 
-def _ambiguous_percent(x: float, shown: str) -> Reading | None:
+def _ambiguous_percent(x: float, shown: str) -> ParsedValue | None:
     """A percent figure shown without %: 0 < |x| <= 1 could be x% or (100x)%."""
     if x != 0 and abs(x) <= 1:
-        return Reading(
+        return ParsedValue(
             None,
             False,
             f"单元格显示为{shown}，可能是 {_fmt(x)}% 也可能是 {_fmt(round(x * 100, 6))}%，"
@@ -127,12 +127,12 @@ def _ambiguous_percent(x: float, shown: str) -> Reading | None:
     return None
 
 
-def _from_number(x: float, m: Measure, unit: str, fmt: str | None) -> Reading:
+def _from_number(x: float, m: Measure, unit: str, fmt: str | None) -> ParsedValue:
     """A number stored in the cell, read as its number format shows it."""
     shown_pct = fmt is not None and is_percent_format(fmt)
     if not m.percent:
         if shown_pct:
-            return Reading(
+            return ParsedValue(
                 None,
                 False,
                 f"单元格显示为 {_fmt(round(x * 100, 6))}%（百分比格式），本指标单位是“{unit}”。",
@@ -142,7 +142,7 @@ def _from_number(x: float, m: Measure, unit: str, fmt: str | None) -> Reading:
     if shown_pct:
         return _check_number(x * 100, m, unit, "")
     if fmt is None and x != 0:
-        return Reading(
+        return ParsedValue(
             None,
             False,
             f"无法确定该单元格的显示格式（文件不是 .xlsx 或 .ods），读到 {_fmt(x)}，"
@@ -164,16 +164,16 @@ def _shown(x: float, m: Measure) -> str:
     return f"{_fmt(round(x, 6))}{'%' if m.percent else ''}"
 
 
-def _check_number(x: float, m: Measure, unit: str, note: str) -> Reading:
+def _check_number(x: float, m: Measure, unit: str, note: str) -> ParsedValue:
     """Range and integer checks of the measure; ``x`` in display units (85 means 85%)."""
     if math.isnan(x) or math.isinf(x):
-        return Reading(None, False, "不是有效数值。", codes.VALUE_NOT_NUMBER)
+        return ParsedValue(None, False, "不是有效数值。", codes.VALUE_NOT_NUMBER)
     if m.lo >= 0 and x < 0:
-        return Reading(
+        return ParsedValue(
             None, False, f"填了负数 {_shown(x, m)}，本指标不能为负。", codes.VALUE_NEGATIVE
         )
     if m.integer and not float(x).is_integer():
-        return Reading(
+        return ParsedValue(
             None,
             False,
             f"填了 {_shown(x, m)}，数量须为整数（单位：{unit}）。",
@@ -181,7 +181,7 @@ def _check_number(x: float, m: Measure, unit: str, note: str) -> Reading:
         )
     if not m.lo <= x <= m.hi:
         what = "比率" if m.percent and m.lo == 0 else "数值"
-        return Reading(
+        return ParsedValue(
             None,
             False,
             f"{what} {_shown(x, m)} 超出范围（应在 {_fmt(m.lo)} 到 {_fmt(m.hi)}"
@@ -190,7 +190,7 @@ def _check_number(x: float, m: Measure, unit: str, note: str) -> Reading:
         )
     value = round(x, 6)
     if note:
-        return Reading(
+        return ParsedValue(
             value, True, f"已按 {_fmt(value)} 读取（{note}），请核对。", codes.VALUE_NORMALISED
         )
-    return Reading(value, True)
+    return ParsedValue(value, True)

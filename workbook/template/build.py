@@ -2,7 +2,7 @@
 
 The reporting sheet keeps the official 序号 and targets (locked), one input row per indicator
 the unit reports (unlocked, validated with Chinese prompts and errors), formulas for 完成率 and
-进度状态 that follow ``targets.status``, and a signature block. A very hidden sheet, custom
+进度状态 that follow ``status.status``, and a signature block. A very hidden sheet, custom
 document properties and defined names identify the copy whatever its file name.
 Written with XlsxWriter (about three times faster than openpyxl for this); workbook-structure
 protection, which XlsxWriter does not offer, is added to workbook.xml afterwards.
@@ -21,6 +21,7 @@ from typing import Any
 import xlsxwriter
 
 from workbook.catalogue.model import Catalogue, Row, check_period_year, reporting_rows
+from workbook.core.files import atomic_write
 from workbook.core.layout import (  # noqa: F401  (re-exported: the writer's layout)
     COL,
     COLUMNS,
@@ -35,7 +36,6 @@ from workbook.core.layout import (  # noqa: F401  (re-exported: the writer's lay
 )
 from workbook.core.period import Period, parse_period
 from workbook.core.settings import deadline, load_settings, template_text
-from workbook.excel.cells import atomic_write
 from workbook.excel.writer import new_workbook
 from workbook.template.sheets import TemplateFormats, instructions_sheet, main_period, report_sheet
 from workbook.template.validation import fill

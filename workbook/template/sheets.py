@@ -2,7 +2,7 @@
 
 填报表 keeps the official 序号 and targets (locked), one input row per indicator the unit
 reports (unlocked, validated with Chinese prompts and errors), formulas for 完成率 and 进度状态
-that follow ``targets.status`` (``targets.status_formula``), and a signature block. Every
+that follow ``status.status`` (``status.status_formula``), and a signature block. Every
 per-kind rule (validation range, number format, formula) comes from ``measures.MEASURES``.
 """
 
@@ -19,7 +19,7 @@ from workbook.catalogue.model import Catalogue, Row
 from workbook.core.layout import COL, COLUMNS, FIRST_DATA_ROW, HEADER_ROW, row_name
 from workbook.core.measures import MEASURES, measure
 from workbook.core.period import Period, parse_period
-from workbook.core.targets import completion_formula, status_formula
+from workbook.core.status import completion_formula, status_formula
 from workbook.excel.cells import fit_height
 from workbook.template.validation import date_validation, figure_validation, fill, text_validation
 

@@ -63,6 +63,7 @@ def run_button(book: Book) -> Any:
     Returns the ``Outcome``, or None when it failed; a failure becomes a Chinese message box and
     a status cell, never a stack trace.
     """
+    # the library is loaded when the button is clicked, not when Excel imports the module
     from workbook.app.run import run_consolidation
     from workbook.catalogue import model as catalogue
     from workbook.core.period import parse_period
@@ -213,7 +214,7 @@ class OpenpyxlBook:
 
 def main() -> None:
     """The RunPython entry point: ``import shishi_city; shishi_city.main()``."""
-    import xlwings as xw
+    import xlwings as xw  # only inside Excel: the entry point is tested without it
 
     run_button(XlwingsBook(xw.Book.caller()))
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from shishi_demo.samples import explain, fill_return, sample_values
 from workbook.app.generate import generate_period
@@ -40,8 +43,6 @@ class DemoResult:
 
 
 def _address(row_index: int, key: str) -> str:
-    from xlsxwriter.utility import xl_rowcol_to_cell
-
     return xl_rowcol_to_cell(FIRST_DATA_ROW + row_index, COL[key])
 
 
@@ -62,8 +63,6 @@ def mistakes(
         out[s1] = f"{int(float(values[s1]))}{rows[counts[1]].indicator.measure_unit}"  # unit typed
         out[s2] = "/"  # not applicable mark in a row that has a target: an error
         out[s3] = -3  # negative: an error
-        from datetime import datetime
-
         out[s4] = datetime(2024, 1, 2)  # "1/2" became a date: an error
         cells[_address(counts[0], "own")] = "1"  # a locked target changed: reported
     rates = by_measure.get("rate", [])

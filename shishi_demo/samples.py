@@ -16,10 +16,10 @@ from typing import Any
 import openpyxl
 
 from workbook.catalogue.model import Catalogue, Row, reporting_rows
+from workbook.core.files import atomic_write
 from workbook.core.measures import is_percent_format, measure
 from workbook.core.period import Period
 from workbook.core.settings import template_text
-from workbook.excel.cells import atomic_write
 from workbook.template.build import COL, FIRST_DATA_ROW, IDENTITY_SHEET
 
 

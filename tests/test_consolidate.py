@@ -338,7 +338,7 @@ def test_locked_summary_target_gives_a_chinese_message(cat, templates, tmp_path,
     def refuse(*_a, **_k):
         raise PermissionError("locked")
 
-    monkeypatch.setattr("workbook.excel.cells.os.replace", refuse)
+    monkeypatch.setattr("workbook.core.files.os.replace", refuse)
     with pytest.raises(FileIOError, match="正在 Excel/WPS 中打开"):
         summary.write_summary(res, tmp_path / "s.xlsx")
     assert not list(tmp_path.glob(".~*"))

@@ -1,4 +1,4 @@
-"""A run starts reading the returns before its catalogue is loaded (``scan.Reading``): what was
+"""A run starts reading the returns before its catalogue is loaded (``pool.ReaderPool``): what was
 read before the catalogue arrived is checked all the same, workers started before it check
 with the catalogue handed over, and a catalogue that fails to load leaves no worker and no
 temporary file behind. Real templates, real returns, real worker processes."""
@@ -21,7 +21,7 @@ from workbook.consolidation.consolidate import consolidate, start_reading
 from workbook.core.errors import InputError
 from workbook.core.period import parse_period
 from workbook.core.settings import load_settings
-from workbook.returns.pool import Reading
+from workbook.returns.pool import ReaderPool
 from workbook.template.build import generate
 
 PERIOD = parse_period("2024Q2")
@@ -74,7 +74,7 @@ def _read_after_supply(cat, returns):
     with tempfile.TemporaryDirectory() as tmp:
         fifo = Path(tmp) / "定海.xlsx"
         os.mkfifo(fifo)
-        with Reading([fifo], 10**8, 60, workers=1, period_code=PERIOD.code) as reading:
+        with ReaderPool([fifo], 10**8, 60, workers=1, period_code=PERIOD.code) as reading:
             reading.supply(cat)
             data = (returns / "定海.xlsx").read_bytes()
             writer = threading.Thread(target=fifo.write_bytes, args=(data,))

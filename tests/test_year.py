@@ -424,14 +424,14 @@ def test_ledger_of_schema_2_without_bases_is_brought_up(office, tmp_path):
     """Schema 2 as first released had no ``base`` column; such a ledger (a year's history)
     made template generation and consolidation fail with "no such column: v.base". It is
     migrated: its rows kept, the column added, the year goes on."""
-    from workbook.ledger import store as ledger_module
+    from workbook.ledger import schema as ledger_schema
 
     office.submit("2024Q1", "定海", {10: 12})
     office.consolidate("2024Q1")
-    old_tables = ledger_module._TABLES.replace(
+    old_tables = ledger_schema._TABLES.replace(
         "    base REAL,                       -- the start-of-year base of a stock\n", ""
     )
-    assert old_tables != ledger_module._TABLES
+    assert old_tables != ledger_schema._TABLES
     path = tmp_path / "v2.sqlite3"
     with sqlite3.connect(office.ledger) as src, sqlite3.connect(path) as db:
         db.executescript(old_tables)

@@ -18,6 +18,7 @@ from typing import Any
 
 import workbook
 from workbook.core.errors import FileIOError, InputError
+from workbook.core.files import atomic_write
 from workbook.core.layout import (
     CITY_RESULTS,
     CITY_SETTINGS,
@@ -25,7 +26,6 @@ from workbook.core.layout import (
     LAGGING_ANCHOR,
     LAGGING_HEADERS,
 )
-from workbook.excel.cells import atomic_write
 from workbook.excel.writer import new_workbook
 
 BOOK_NAME = "shishi_city"

@@ -28,9 +28,8 @@ from workbook.core.submission import ACCEPTED, REJECTED
 from workbook.ledger.store import MEMORY, Ledger
 from workbook.outputs import data as dataout
 from workbook.outputs import feedback, summary
-from workbook.outputs.bulletin import write_bulletin
 from workbook.outputs.tallies import long_rows
-from workbook.returns.pool import Reading
+from workbook.returns.pool import ReaderPool
 
 
 @dataclass
@@ -254,7 +253,7 @@ def _few_collections() -> Iterator[None]:
 def _run(
     ledger: Ledger,
     returns_dir: Path | str,
-    reading: Reading,
+    reading: ReaderPool,
     period: Period,
     out: Path,
     cat: Catalogue,
@@ -275,6 +274,9 @@ def _run(
         side.start()  # JSON, CSV and feedback in a second process while this one writes
         outcome = Outcome(result, summary.write_summary(result, out, staging.stage))
         if bulletin_path:
+            # python-docx and matplotlib load only when a 通报 is asked for (start-up time)
+            from workbook.outputs.bulletin import write_bulletin
+
             outcome.bulletin = write_bulletin(result, bulletin_path, settings, staging.stage)
         side.finish()
         outcome.feedback = [

@@ -20,7 +20,7 @@ from workbook.core.errors import FileIOError
 
 def _try_lock(f: IO[Any]) -> bool:
     if os.name == "nt":
-        import msvcrt
+        import msvcrt  # Windows only, as fcntl is Unix only
 
         try:
             f.seek(0)
@@ -28,7 +28,7 @@ def _try_lock(f: IO[Any]) -> bool:
             return True
         except OSError:
             return False
-    import fcntl
+    import fcntl  # Unix only
 
     try:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

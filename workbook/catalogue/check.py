@@ -13,8 +13,10 @@ from typing import Any
 from workbook.catalogue import model as catmod
 from workbook.catalogue.schema import schema_errors
 from workbook.core import problems as codes
+from workbook.core import resources
 from workbook.core.findings import Findings
 from workbook.core.measures import KIND_ZH, measure
+from workbook.core.problems import SEVERITY_ZH
 from workbook.core.targets import TargetMeaning, direction_for, measure_for, parse_target
 
 _SUM_TOLERANCE = 1e-6
@@ -29,8 +31,6 @@ def _fmt(x: float | None) -> str:
 
 def check_file(path: Path | str | None = None) -> Findings:
     """Check the catalogue file at ``path`` (the bundled one by default)."""
-    from workbook.core import resources
-
     p = Path(path) if path else resources.default_catalogue_path()
     report = Findings()
     try:
@@ -333,8 +333,6 @@ def render_text(report: Findings) -> str:
     A problem placed in a sheet leads with its cell (``任务分解表!G6``); a detail (the schema
     validator's English sentence) follows on its own line.
     """
-    from workbook.core.problems import SEVERITY_ZH
-
     lines = []
     for p in report.problems:
         line = f"[{SEVERITY_ZH[p.severity]}] "

@@ -8,6 +8,9 @@ import json
 from functools import cache
 from typing import Any
 
+import fastjsonschema  # every catalogue load asks it; jsonschema only explains errors
+
+from workbook.catalogue import schemazh
 from workbook.core import resources
 
 
@@ -22,8 +25,6 @@ def _schema() -> dict[str, Any]:
 def _fast_validator() -> Any:
     """The schema compiled by fastjsonschema: ten times faster than jsonschema for the yes/no
     question on a large catalogue; jsonschema then lists the errors when there are any."""
-    import fastjsonschema
-
     return fastjsonschema.compile(_schema())
 
 
@@ -36,8 +37,6 @@ def is_schema_valid(data: Any) -> bool:
 
 def fits_schema(data: Any) -> bool:
     """Whether ``data``, as it is, fits the schema (fastjsonschema: yes or no)."""
-    import fastjsonschema
-
     try:
         _fast_validator()(data)
     except fastjsonschema.JsonSchemaException:
@@ -77,8 +76,6 @@ def schema_errors(data: Any) -> list[tuple[str, str, str, str]]:
     """Every JSON Schema error of ``data`` as (JSON path, Chinese sentence, what to do,
     jsonschema's English sentence), in document order."""
     import jsonschema  # only here: 50 ms of start-up when nothing is wrong
-
-    from workbook.catalogue import schemazh
 
     if is_schema_valid(data):
         return []

@@ -14,6 +14,7 @@ import click
 from workbook.cli import zh as clizh
 from workbook.core.errors import ShishiError
 from workbook.core.period import Period, parse_period
+from workbook.core.settings import ledger_location, user_data_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
 clizh.install()
@@ -44,9 +45,7 @@ def _os_message(exc: OSError) -> str:
 
 def _unexpected(exc: BaseException) -> str:
     """One Chinese line for an error nobody foresaw; the traceback goes to a log file."""
-    import traceback
-
-    from workbook.core.settings import user_data_dir
+    import traceback  # only after a crash
 
     log = user_data_dir() / "shishi-errors.log"
     try:
@@ -63,7 +62,7 @@ class ChineseGroup(click.Group):
     """Turns every error into one readable Chinese line (exit 2), never a stack trace."""
 
     def invoke(self, ctx: click.Context) -> object:
-        import sqlite3
+        import sqlite3  # not at module level: `shishi --help` and click's own errors never load it
 
         try:
             return super().invoke(ctx)
@@ -145,6 +144,4 @@ def period_arg(value: str) -> Period:
 
 def shared_ledger_path(settings: dict[str, Any], override: Path | None) -> Path:
     """The ledger every command shares (``settings.ledger_location``)."""
-    from workbook.core.settings import ledger_location
-
     return ledger_location(settings, override)

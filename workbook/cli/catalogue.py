@@ -1,4 +1,6 @@
-"""``shishi catalogue``: check, export and import the catalogue of targets."""
+"""``shishi catalogue``: check, export and import the catalogue of targets.
+
+As in ``commands``, each command imports what it uses inside its function (start-up time)."""
 
 from __future__ import annotations
 
@@ -92,7 +94,7 @@ def catalogue_import(
     from workbook.catalogue import check as lint
     from workbook.catalogue import model as catalogue
     from workbook.catalogue.table import importer as tableimport
-    from workbook.excel.cells import atomic_write
+    from workbook.core.files import atomic_write
 
     base_cat = None
     if file.suffix.lower() == ".csv":

@@ -1,4 +1,8 @@
-"""The shishi command line: each command parses its arguments, calls the library, renders."""
+"""The shishi command line: each command parses its arguments, calls the library, renders.
+
+Each command imports the stages it uses inside its own function, for start-up time:
+``shishi --help`` and each command load only what that command needs (the consolidation's
+worker pool, SQLite and the renderers are never loaded by ``generate``)."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ from workbook.core.submission import (
 )
 from workbook.ledger.store import MEMORY, Ledger
 from workbook.returns.identify import evaluate
-from workbook.returns.pool import Reading
+from workbook.returns.pool import ReaderPool
 from workbook.returns.read import RawReturn, find_files
 
 
@@ -43,13 +43,13 @@ def start_reading(
     settings: dict[str, Any],
     workers: int | None = None,
     cat: Catalogue | None = None,
-) -> Reading:
+) -> ReaderPool:
     """Start reading every file below ``folder`` in bounded workers. Without ``cat`` the
-    reading goes on while the catalogue loads (``Reading.supply`` hands it over)."""
+    reading goes on while the catalogue loads (``ReaderPool.supply`` hands it over)."""
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"找不到回收文件夹：{root}")
-    return Reading(
+    return ReaderPool(
         find_files(root),
         int(settings["max_file_bytes"]),
         float(settings["max_seconds_per_file"]),
@@ -67,7 +67,7 @@ def consolidate(
     workers: int | None = None,
     ledger: Ledger | None = None,
     progress: Callable[[int, int], None] | None = None,
-    reading: Reading | None = None,
+    reading: ReaderPool | None = None,
 ) -> Consolidation:
     """Consolidate every return below ``folder`` for ``period``; never modifies a file.
 

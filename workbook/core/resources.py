@@ -9,6 +9,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from workbook.core.errors import FileIOError
+
 
 def data_dir(name: str) -> Path:
     """Return the directory ``name`` ("schema" or "templates"), installed or in the checkout."""
@@ -18,8 +20,6 @@ def data_dir(name: str) -> Path:
     checkout = Path(__file__).resolve().parents[2] / name
     if checkout.is_dir():
         return checkout
-    from workbook.core.errors import FileIOError
-
     raise FileIOError(f"shishi 安装不完整：找不到数据文件夹“{name}”。请重新安装 shishi。")
 
 

@@ -25,69 +25,12 @@ from typing import Any
 
 from workbook.core.errors import FileIOError
 from workbook.core.submission import SKIPPED, Submission, ValueRecord, decide
+from workbook.ledger import schema
 from workbook.ledger.queries import LedgerReads
 
-# 1: the first release. 2: files keyed by content and name, values with their cells.
-# 3: the base of a stock (submission_values.base); a schema-2 ledger written before that
-# column existed is brought up by adding it.
-SCHEMA_VERSION = 3
-APP = "shishi"
 # Bump when the checks of a return change: stored files are then re-checked when seen again.
 EVALUATOR_VERSION = "3"  # 3: a file whose table cannot be found is rejected
 MEMORY = ":memory:"
-
-_TABLES = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS submissions (
-    id INTEGER PRIMARY KEY,
-    catalogue_id TEXT NOT NULL,
-    catalogue_version TEXT NOT NULL,
-    period TEXT NOT NULL,            -- the period consolidated
-    sha256 TEXT NOT NULL,
-    unit TEXT NOT NULL,              -- '' when the file could not be identified
-    template_period TEXT NOT NULL,   -- the period the file's template says
-    file_name TEXT NOT NULL,
-    file_time TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    decision TEXT NOT NULL,
-    problems INTEGER NOT NULL,
-    errors INTEGER NOT NULL,
-    recorded_at TEXT NOT NULL,
-    template_version TEXT NOT NULL DEFAULT '',
-    eligible INTEGER NOT NULL DEFAULT 0,
-    evaluated_with TEXT NOT NULL DEFAULT '',
-    problems_json TEXT NOT NULL DEFAULT '[]',
-    signature_json TEXT NOT NULL DEFAULT '{}',
-    file_path TEXT NOT NULL DEFAULT '',
-    UNIQUE (catalogue_id, period, sha256, file_name)
-);
-CREATE TABLE IF NOT EXISTS submission_values (
-    submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    seq INTEGER NOT NULL,
-    value_num REAL,
-    value_text TEXT,
-    raw TEXT NOT NULL DEFAULT '',
-    cell TEXT NOT NULL DEFAULT '',
-    progress TEXT NOT NULL DEFAULT '',
-    problems TEXT NOT NULL DEFAULT '',
-    remark TEXT NOT NULL DEFAULT '',
-    valid INTEGER NOT NULL DEFAULT 1,
-    base REAL,                       -- the start-of-year base of a stock
-    PRIMARY KEY (submission_id, seq)
-);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    catalogue_id TEXT NOT NULL,
-    period TEXT NOT NULL,
-    folder TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    state TEXT NOT NULL,             -- 'publishing' until its outputs are in place, then 'done'
-    outputs_json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS submissions_unit ON submissions (catalogue_id, unit, period);
-CREATE INDEX IF NOT EXISTS submissions_sha ON submissions (catalogue_id, period, sha256);
-"""
 
 _SUB_COLUMNS = (
     "catalogue_version, unit, template_period, file_time, size, status, decision, problems, "
@@ -120,13 +63,6 @@ def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-def _not_a_ledger(path: Path, why: str) -> FileIOError:
-    return FileIOError(
-        f"报送台账 {path} 无法使用：{why}。请检查设置中的 ledger_path 或 --ledger 是否指向了"
-        "别的文件；如台账已损坏，请从备份恢复，或改用新的台账文件名（旧文件请保留）。"
-    )
-
-
 class Ledger(LedgerReads):
     """A connection to the ledger file (or an in-memory one); created on first use."""
 
@@ -142,82 +78,26 @@ class Ledger(LedgerReads):
             if not self.in_memory:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-            self._prepare()
+            version = schema.found_version(self.db, self.path)
+            with self.transaction():
+                schema.upgrade(self.db, version)
         except sqlite3.OperationalError as exc:
             raise FileIOError(
                 f"无法打开或写入报送台账 {self.path}：{exc}。请检查该文件夹是否可写、"
                 "文件是否被其他程序占用。"
             ) from exc
         except sqlite3.DatabaseError as exc:
-            raise _not_a_ledger(self.path, f"不是有效的数据库（{exc}）") from exc
+            raise schema.not_a_ledger(self.path, f"不是有效的数据库（{exc}）") from exc
         except OSError as exc:
             raise FileIOError(f"无法打开报送台账 {self.path}：{exc}") from exc
 
     def _check_file(self) -> None:
         if self.path.is_dir():
-            raise _not_a_ledger(self.path, "这是一个文件夹")
+            raise schema.not_a_ledger(self.path, "这是一个文件夹")
         if self.path.exists() and self.path.stat().st_size > 0:
             with self.path.open("rb") as f:
                 if f.read(16) != b"SQLite format 3\x00":
-                    raise _not_a_ledger(self.path, "这不是报送台账文件（不是 SQLite 数据库）")
-
-    def _prepare(self) -> None:
-        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master")}
-        if tables and "meta" not in tables:
-            raise _not_a_ledger(self.path, "这是别的程序的数据库，不是 shishi 报送台账")
-        version = 0
-        if "meta" in tables:
-            row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None:
-                raise _not_a_ledger(self.path, "缺少格式版本信息")
-            version = int(row[0])
-            if version > SCHEMA_VERSION:
-                raise FileIOError(
-                    f"报送台账 {self.path} 由较新版本的 shishi 创建（格式 {version}），"
-                    "请升级 shishi 后再用。"
-                )
-        with self.transaction():
-            if version == 1:
-                self._migrate_v1()
-            self._create_tables()
-            if version == 2:
-                self._migrate_v2()
-            self.db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('app', ?)", (APP,))
-
-    def _create_tables(self) -> None:
-        # statement by statement: executescript() would commit the open transaction
-        for statement in _TABLES.split(";"):
-            if statement.strip():
-                self.db.execute(statement)
-
-    def _migrate_v1(self) -> None:
-        """Schema 1 keyed files by content only and kept accepted values without details."""
-        self.db.execute("ALTER TABLE submissions RENAME TO submissions_v1")
-        self.db.execute("ALTER TABLE submission_values RENAME TO submission_values_v1")
-        self._create_tables()
-        self.db.execute(
-            "INSERT INTO submissions (id, catalogue_id, catalogue_version, period, sha256, unit, "
-            "template_period, file_name, file_time, size, status, decision, problems, errors, "
-            "recorded_at, eligible, evaluated_with) SELECT id, catalogue_id, catalogue_version, "
-            "period, sha256, unit, template_period, file_name, file_time, size, status, decision, "
-            "problems, errors, recorded_at, status IN ('accepted', 'superseded'), 'schema1' "
-            "FROM submissions_v1"
-        )
-        self.db.execute(
-            "INSERT INTO submission_values (submission_id, seq, value_num, value_text) "
-            "SELECT submission_id, seq, value_num, value_text FROM submission_values_v1"
-        )
-        self.db.execute("DROP TABLE submission_values_v1")
-        self.db.execute("DROP TABLE submissions_v1")
-
-    def _migrate_v2(self) -> None:
-        """Schema 2 came without the base of a stock: add the column (empty) where missing."""
-        columns = {r[1] for r in self.db.execute("PRAGMA table_info(submission_values)")}
-        if "base" not in columns:
-            self.db.execute("ALTER TABLE submission_values ADD COLUMN base REAL")
+                    raise schema.not_a_ledger(self.path, "这不是报送台账文件（不是 SQLite 数据库）")
 
     def close(self) -> None:
         self.db.close()

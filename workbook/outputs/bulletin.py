@@ -19,8 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
 from workbook.consolidation.result import Consolidation
-from workbook.excel.cells import Writer, atomic_write
+from workbook.core.files import Writer, atomic_write
+from workbook.outputs.charts import action_chart, chinese_font, ranking_chart
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
 
 DEFAULT_FONTS = {
@@ -93,8 +101,6 @@ class _Doc:
     """A python-docx document with the official-document styles applied."""
 
     def __init__(self, fonts: dict[str, str]) -> None:
-        from docx import Document
-        from docx.shared import Mm
 
         self.fonts = fonts
         self.doc = Document()
@@ -105,8 +111,6 @@ class _Doc:
         self._page_numbers(sec)
 
     def _font(self, run: Any, name: str, size: float, bold: bool = False) -> None:
-        from docx.oxml.ns import qn
-        from docx.shared import Pt
 
         run.font.size = Pt(size)
         run.font.bold = bold
@@ -128,8 +132,6 @@ class _Doc:
         indent: bool = True,
         bold: bool = False,
     ) -> Any:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-        from docx.shared import Pt
 
         p = self.doc.add_paragraph()
         fmt = p.paragraph_format
@@ -149,17 +151,12 @@ class _Doc:
         return p
 
     def picture(self, png: bytes, width_mm: float = 150) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Mm
 
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
 
     def table(self, head: list[str], rows: list[list[Any]], widths_mm: list[float]) -> None:
-        from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Mm
 
         t = self.doc.add_table(rows=1 + len(rows), cols=len(head))
         t.style = "Table Grid"
@@ -175,9 +172,6 @@ class _Doc:
 
     def _page_numbers(self, sec: Any) -> None:
         """“— 1 —” centred at the foot, a PAGE field that Word, WPS and LibreOffice update."""
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
 
         p = sec.footer.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -206,8 +200,6 @@ def _value(v: Any, unit: str) -> str:
 
 
 def _build(result: Consolidation, settings: dict[str, Any], tmp: Path) -> None:
-    from workbook.outputs.charts import action_chart, chinese_font
-
     facts = bulletin_facts(result, settings)
     fonts = {**DEFAULT_FONTS, **settings.get("bulletin", {}).get("fonts", {})}
     d = _Doc(fonts)
@@ -247,8 +239,6 @@ def _build(result: Consolidation, settings: dict[str, Any], tmp: Path) -> None:
 def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts) -> None:
     """二、各单位情况 (the ranking table and chart) and 三、滞后事项 (each unit's lagging rows
     with its own explanation)."""
-    from workbook.outputs.charts import ranking_chart
-
     d.para("二、各单位情况", "heading")
     d.para(f"计分办法：{result.ranking_formula}")
     d.table(

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from workbook.consolidation.result import Consolidation
-from workbook.excel.cells import FORMULA_START, Writer, atomic_write
+from workbook.core.files import Writer, atomic_write
+from workbook.excel.cells import FORMULA_START
 from workbook.outputs.tallies import long_rows, report_dict
 
 CSV_COLUMNS = [

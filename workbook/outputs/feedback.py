@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from workbook.consolidation.result import Consolidation
+from workbook.core.files import Writer, atomic_write
 from workbook.core.problems import SEVERITY_ZH
-from workbook.excel.cells import Writer, atomic_write
 from workbook.excel.writer import CellWriter, new_workbook, print_setup
 from workbook.outputs.tallies import problem_columns
 

@@ -61,7 +61,7 @@ def has_far_cells(xml: str, last_row: int) -> bool:
 def shared_strings(z: zipfile.ZipFile) -> list[str]:
     """The workbook's shared strings (Excel and WPS store typed text there), to show what a
     far cell holds. Read only when a sheet has far cells."""
-    from defusedxml import ElementTree
+    from defusedxml import ElementTree  # start-up: only a sheet with far cells needs it
 
     try:
         root = ElementTree.fromstring(z.read("xl/sharedStrings.xml"))

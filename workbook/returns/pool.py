@@ -3,7 +3,7 @@ damaged or hostile file is reported and the others go on.
 
 Workers check each identified return as they read it (``reader.read_file`` then
 ``returns.check_return``) once they have the catalogue: inherited when they are forked after
-it is loaded, else handed over when it is (``Reading.supply``) — a run starts reading before
+it is loaded, else handed over when it is (``ReaderPool.supply``) — a run starts reading before
 its catalogue is loaded, and what was read before that is checked in the main process. A
 worker that dies or runs over its time is replaced and its file reported. Results arrive in
 the main process through ``on_result`` as they come.
@@ -73,7 +73,7 @@ def _init_worker(
     # of the collector's full passes, which otherwise walk it again and again.
     gc.freeze()
     try:
-        import resource
+        import resource  # Unix only
 
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not on Windows; best effort elsewhere
@@ -109,7 +109,7 @@ def _rejected(path: Path, code: str, message: str) -> RawReturn:
     return RawReturn(path=str(path), error_code=code, error=message)
 
 
-class Reading:
+class ReaderPool:
     """A folder's files being read by bounded workers, from the moment it is made.
 
     Without ``cat``, the reading starts before the catalogue is loaded and the workers check
@@ -204,7 +204,7 @@ class Reading:
         if self.handoff is not None:
             self.handoff.remove()
 
-    def __enter__(self) -> Reading:
+    def __enter__(self) -> ReaderPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -226,7 +226,7 @@ def scan(
     With ``cat``, workers also check each identified return against it (``RawReturn.checked``).
     A file over ``max_bytes`` is not opened. Returns results in the order of ``paths``.
     """
-    with Reading(paths, max_bytes, seconds, workers, memory_limit, cat, period_code) as r:
+    with ReaderPool(paths, max_bytes, seconds, workers, memory_limit, cat, period_code) as r:
         return r.collect(on_result)
 
 

@@ -164,7 +164,7 @@ def read_file(path_str: str) -> RawReturn:
     The file is read from disk once: its bytes give the sha256, the zip directory (zip-bomb
     guard, custom properties, the sheet's XML) and calamine's workbook.
     """
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # in the reading workers only
 
     path = Path(path_str)
     raw = RawReturn(path=path_str)

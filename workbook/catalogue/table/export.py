@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from workbook.catalogue import model as catmod
+from workbook.core.files import atomic_write
 from workbook.core.measures import KIND_ZH
-from workbook.excel.cells import atomic_write, safe_text
+from workbook.excel.cells import safe_text
 
 BASE_HEADER = ["序号", "实事名称", "目标名称", "单位", "全市目标任务"]
 EXTRA_HEADER = [
@@ -100,7 +101,7 @@ def write_csv(cat: catmod.Catalogue, path: Path) -> None:
 
 def write_xlsx(cat: catmod.Catalogue, path: Path) -> None:
     """The table as an xlsx with merged cells where the table merges them."""
-    from workbook.excel.writer import new_workbook
+    from workbook.excel.writer import new_workbook  # XlsxWriter only for an xlsx export
 
     def build(tmp: Path) -> None:
         wb = new_workbook(tmp)

@@ -37,7 +37,7 @@ if [ "$want_lo" = 1 ]; then
   fi
 fi
 if [ "$want_lo" = 1 ]; then
-  # Microsoft's Open XML SDK validator (a Linux build wrapped by npm) for tests/test_ooxml.py
+  # Microsoft's Open XML SDK validator (a Linux build wrapped by npm) for tests/outputs/test_ooxml.py
   if [ ! -x build/tools/node_modules/.bin/ooxml-validator ]; then
     command -v npm >/dev/null || apt_install nodejs npm
     mkdir -p build/tools

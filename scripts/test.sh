@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Set up (venv, LibreOffice) and run every check: ruff, mypy, pytest, a non-editable install.
+# Set up (venv, LibreOffice) and run every check: ruff, mypy, import-linter, pytest, a
+# non-editable install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-libreoffice
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy workbook macros_py shishi_demo
+# The stages import only the stages below them (pyproject.toml [tool.importlinter]).
+.venv/bin/lint-imports --no-cache
 # A plain (non-editable) install must find the schema, catalogue and templates.
 rm -rf build/wheel-check && mkdir -p build/wheel-check
 .venv/bin/python -m pip wheel -q --no-deps -w build/wheel-check .

@@ -3,7 +3,7 @@
 click asks ``gettext`` for every text it prints (``from gettext import gettext as _`` in each
 of its modules). ``install`` points those hooks at a small Chinese catalogue, so ``--help``,
 usage errors and click's messages read in Chinese. Texts not in the catalogue pass through
-unchanged (a newer click may add some; ``tests/test_cli_zh.py`` walks every command's help
+unchanged (a newer click may add some; ``tests/cli/test_cli_zh.py`` walks every command's help
 and fails on English).
 """
 

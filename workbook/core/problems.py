@@ -5,7 +5,7 @@ here only, and the checks raise with the constant. A ``Problem`` (workbook.core.
 its severity from here: the call site names only the code. A code that is not declared, or a
 stored problem that carries another severity, is refused when it is made. docs/problems.md is
 generated from this table (scripts/gen_docs.py) and a test keeps it current;
-tests/test_problems.py checks that no code is written as a literal outside this module and
+tests/core/test_problems.py checks that no code is written as a literal outside this module and
 that every declared code is raised somewhere.
 """
 

@@ -2,7 +2,7 @@
 tables in one pass, the cell formats, print set-up and status colours.
 
 ``BulkSheet`` overrides ``Worksheet._write_rows`` (XlsxWriter private API): the version is
-pinned in pyproject.toml and tests/test_xlsxwriter_hooks.py checks the hook.
+pinned in pyproject.toml and tests/excel/test_xlsxwriter_hooks.py checks the hook.
 """
 
 from __future__ import annotations

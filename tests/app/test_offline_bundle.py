@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TARGETS = "win-amd64-cp311,linux-x86_64-cp311"
 
 pytestmark = pytest.mark.bundle

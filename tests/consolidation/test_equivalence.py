@@ -33,7 +33,7 @@ from workbook.ledger.queries import LedgerReads
 from workbook.ledger.store import Ledger
 from workbook.template.build import generate
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from run import synthetic_catalogue  # noqa: E402
 
 N = 240

@@ -15,7 +15,7 @@ import pytest
 from workbook.core.findings import Findings, Problem
 from workbook.core.problems import KINDS, SCOPES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NAMESPACES = {k.split(".")[0] for k in KINDS if "." in k}
 LITERAL = re.compile(r'"((?:' + "|".join(sorted(NAMESPACES)) + r')\.[a-z_]+)"')
 

@@ -23,7 +23,7 @@ from conftest import shishi
 
 from workbook.excel import limits as excelrules
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOCAL = ROOT / "build" / "tools" / "node_modules" / ".bin" / "ooxml-validator"
 
 

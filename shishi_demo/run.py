@@ -22,7 +22,7 @@ from workbook.app.generate import generate_period
 from workbook.app.run import Outcome, run_consolidation
 from workbook.catalogue.model import Catalogue, reporting_rows
 from workbook.core.period import Period
-from workbook.core.settings import load_settings
+from workbook.core.settings import Settings, load_settings
 from workbook.template.build import COL, FIRST_DATA_ROW
 
 MISSING_UNIT = "洋山"
@@ -74,7 +74,7 @@ def mistakes(
 
 
 def run_demo(
-    cat: Catalogue, period: Period, out_dir: Path | str, settings: dict[str, Any] | None = None
+    cat: Catalogue, period: Period, out_dir: Path | str, settings: Settings | None = None
 ) -> DemoResult:
     """Run the whole job in ``out_dir``; returns where everything is."""
     out = Path(out_dir)

@@ -9,6 +9,7 @@ when it saves, so results are saved to a copy).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -152,7 +153,7 @@ def test_the_button_follows_the_ledger_rules(tmp_path):
     settings = load_settings()
     lock = ledger_location(settings).with_name("ledger.sqlite3.lock")
     with RunLock(lock), pytest.MonkeyPatch.context() as mp:
-        mp.setitem(settings, "lock_wait_seconds", 0.3)
+        settings = dataclasses.replace(settings, lock_wait_seconds=0.3)
         mp.setattr("workbook.core.settings.load_settings", lambda *a: settings)
         assert run_button(book) is None
     assert "另一个汇总正在进行" in book.alerts[-1][1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import json
 import math
@@ -47,9 +48,7 @@ def templates(cat, tmp_path_factory):
 
 
 def run(folder: Path, cat, **settings):
-    s = load_settings()
-    s.update(settings)
-    return consolidate(folder, cat, PERIOD, s)
+    return consolidate(folder, cat, PERIOD, dataclasses.replace(load_settings(), **settings))
 
 
 def problems(result, code=None, unit=None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -307,7 +308,7 @@ def test_two_runs_at_once_are_serialised(office):
 
 
 def test_a_run_gives_up_with_a_chinese_message_when_another_holds_the_lock(office):
-    office.settings["lock_wait_seconds"] = 0.5
+    office.settings = dataclasses.replace(office.settings, lock_wait_seconds=0.5)
     with (
         RunLock(office.ledger.with_name(office.ledger.name + ".lock")),
         pytest.raises(FileIOError, match="另一个汇总正在进行"),

@@ -17,8 +17,9 @@ from shishi_demo.run import run_demo
 from workbook.catalogue import model as catalogue
 from workbook.consolidation.chase import chase_list
 from workbook.consolidation.ranking import formula_text, rank_units
+from workbook.core import resources
 from workbook.core.period import parse_period
-from workbook.core.settings import load_settings
+from workbook.core.settings import load_settings, settings_from
 
 
 @pytest.fixture(scope="module")
@@ -103,14 +104,17 @@ def test_ranking_uses_the_settings_formula_everywhere(demo):
         x["unit"] for x in report_json["ranking"][:3]
     ]
     # the weights and bands are settings
-    settings = load_settings()
-    settings["ranking"] = {
-        "weights": {"已完成": 1},
-        "bands": [
-            {"min": 50, "label": "达标", "color": "#FFFFFF"},
-            {"min": 0, "label": "未达标", "color": "#000000"},
-        ],
-    }
+    settings = settings_from(
+        {
+            "ranking": {
+                "weights": {"已完成": 1},
+                "bands": [
+                    {"min": 50, "label": "达标", "color": "#FFFFFF"},
+                    {"min": 0, "label": "未达标", "color": "#000000"},
+                ],
+            }
+        }
+    )
     strict = rank_units(r, settings)
     assert all(us.score <= next(x for x in r.ranking if x.unit == us.unit).score for us in strict)
     assert "已完成×1" in formula_text(
@@ -121,8 +125,9 @@ def test_ranking_uses_the_settings_formula_everywhere(demo):
 def test_chase_list_has_deadline_contact_and_text(demo):
     _out, res = demo
     r = res.outcome.result
-    settings = load_settings()
-    settings["unit_contacts"] = {"洋山": {"name": "王五", "phone": "0580-7654321"}}
+    bundled = json.loads(resources.default_settings_path().read_text("utf-8"))
+    contacts = {"洋山": {"name": "王五", "phone": "0580-7654321"}}
+    settings = settings_from({**bundled, "unit_contacts": contacts})
     early = chase_list(r, settings, today=date(2024, 7, 1))
     (c,) = early
     assert c.unit == "洋山" and c.deadline == "2024-07-05" and c.overdue_days == 0

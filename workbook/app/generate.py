@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from workbook.catalogue.model import Catalogue, check_period_year
 from workbook.core.period import Period
-from workbook.core.settings import load_settings
+from workbook.core.settings import Settings, load_settings
 from workbook.ledger.store import Ledger
 from workbook.template.build import generate
 
@@ -41,7 +40,7 @@ def generate_period(
     period: Period,
     out_dir: Path | str,
     units: Iterable[str] | None = None,
-    settings: dict[str, Any] | None = None,
+    settings: Settings | None = None,
     ledger_path: Path | None = None,
 ) -> Generated:
     """Write ``period``'s template for each unit (all when ``units`` is None) into ``out_dir``,

@@ -23,7 +23,7 @@ from workbook.consolidation.consolidate import consolidate, start_reading
 from workbook.consolidation.result import Consolidation
 from workbook.core.errors import InputError
 from workbook.core.period import Period
-from workbook.core.settings import user_data_dir
+from workbook.core.settings import Settings, user_data_dir
 from workbook.core.submission import ACCEPTED, REJECTED
 from workbook.ledger.store import MEMORY, Ledger
 from workbook.outputs import data as dataout
@@ -177,7 +177,7 @@ def run_consolidation(
     period: Period,
     output: Path | str,
     cat: Catalogue | Callable[[], Catalogue],
-    settings: dict[str, Any],
+    settings: Settings,
     *,
     json_path: Path | str | None = None,
     csv_path: Path | str | None = None,
@@ -209,7 +209,7 @@ def run_consolidation(
         fb_dir = Path(feedback_dir) if feedback_dir else out.parent / "退回修改"
         ledger_file = Path(ledger_path) if ledger_path else None
         lock = lock_path_for(ledger_file, out, user_data_dir())
-        with RunLock(lock, float(settings.get("lock_wait_seconds", 60))), _few_collections():
+        with RunLock(lock, settings.lock_wait_seconds), _few_collections():
             ledger = Ledger(ledger_file or MEMORY)
             try:
                 ledger.recover()
@@ -257,7 +257,7 @@ def _run(
     period: Period,
     out: Path,
     cat: Catalogue,
-    settings: dict[str, Any],
+    settings: Settings,
     fb_dir: Path,
     json_path: Path | str | None,
     csv_path: Path | str | None,

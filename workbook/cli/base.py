@@ -14,7 +14,7 @@ import click
 from workbook.cli import zh as clizh
 from workbook.core.errors import ShishiError
 from workbook.core.period import Period, parse_period
-from workbook.core.settings import ledger_location, user_data_dir
+from workbook.core.settings import Settings, ledger_location, user_data_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
 clizh.install()
@@ -142,6 +142,6 @@ def period_arg(value: str) -> Period:
         raise click.BadParameter(str(exc)) from exc
 
 
-def shared_ledger_path(settings: dict[str, Any], override: Path | None) -> Path:
+def shared_ledger_path(settings: Settings, override: Path | None) -> Path:
     """The ledger every command shares (``settings.ledger_location``)."""
     return ledger_location(settings, override)

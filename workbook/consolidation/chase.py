@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from workbook.consolidation.result import Consolidation
-from workbook.core.settings import deadline
+from workbook.core.settings import Contact, Settings, deadline
 
 
 @dataclass
@@ -30,9 +30,7 @@ class Chase:
         return dict(self.__dict__)
 
 
-def chase_list(
-    result: Consolidation, settings: dict[str, Any], today: date | None = None
-) -> list[Chase]:
+def chase_list(result: Consolidation, settings: Settings, today: date | None = None) -> list[Chase]:
     """The units to chase, in catalogue order."""
     today = today or date.today()
     period, cat = result.period, result.catalogue
@@ -41,9 +39,7 @@ def chase_list(
         overdue = max(0, (today - date.fromisoformat(due)).days)
     except ValueError:
         overdue = 0
-    office = settings.get("office", "市局办公室")
-    city = settings.get("contact", {})
-    contacts = settings.get("unit_contacts", {})
+    office, city, contacts = settings.office, settings.contact, settings.unit_contacts
     out = []
     for unit in result.missing_units:
         full = cat.unit(unit).full_name or unit
@@ -63,11 +59,11 @@ def chase_list(
             if overdue
             else f"请于 {due} 前报送"
         )
-        c = contacts.get(unit, {})
-        contact = "　".join(x for x in (c.get("name", ""), c.get("phone", "")) if x)
+        c = contacts.get(unit, Contact())
+        contact = "　".join(x for x in (c.name, c.phone) if x)
         message = (
             f"【催报】{full}：{ask}{when}（直接保存下发的文件后发送，文件名可以修改）。"
-            f"如有问题请联系{city.get('name') or office}，电话 {city.get('phone', '')}。"
+            f"如有问题请联系{city.name or office}，电话 {city.phone}。"
         )
         out.append(Chase(unit, full, reason, due, overdue, contact, message))
     return out

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from workbook.catalogue.model import Catalogue, check_period_year, reporting_rows
 from workbook.consolidation.chase import chase_list
@@ -25,7 +24,7 @@ from workbook.core.errors import InputError
 from workbook.core.findings import Problem
 from workbook.core.measures import measure
 from workbook.core.period import Period, parse_period
-from workbook.core.settings import load_settings, template_text
+from workbook.core.settings import Settings, load_settings, template_text
 from workbook.core.submission import (
     ACCEPTED,
     SUPERSEDED,
@@ -40,7 +39,7 @@ from workbook.returns.read import RawReturn, find_files
 def start_reading(
     folder: Path | str,
     period: Period,
-    settings: dict[str, Any],
+    settings: Settings,
     workers: int | None = None,
     cat: Catalogue | None = None,
 ) -> ReaderPool:
@@ -51,8 +50,8 @@ def start_reading(
         raise InputError(f"找不到回收文件夹：{root}")
     return ReaderPool(
         find_files(root),
-        int(settings["max_file_bytes"]),
-        float(settings["max_seconds_per_file"]),
+        settings.max_file_bytes,
+        settings.max_seconds_per_file,
         workers,
         cat=cat,
         period_code=period.code,
@@ -63,7 +62,7 @@ def consolidate(
     folder: Path | str,
     cat: Catalogue,
     period: Period,
-    settings: dict[str, Any] | None = None,
+    settings: Settings | None = None,
     workers: int | None = None,
     ledger: Ledger | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -107,7 +106,7 @@ def consolidate(
     return result
 
 
-def _follow_up(result: Consolidation, settings: dict[str, Any]) -> None:
+def _follow_up(result: Consolidation, settings: Settings) -> None:
     """What the office does after the workbook: the 晾晒 ranking and the 催报 list."""
     result.ranking = rank_units(result, settings)
     result.ranking_formula = formula_text(settings)

@@ -12,17 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbook.consolidation.result import Consolidation
+from workbook.core.settings import Settings
 from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK
 
 STATUSES = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING)
-DEFAULT_RANKING: dict[str, Any] = {
-    "weights": {DONE: 1, ON_TRACK: 1, IN_PROGRESS: 0.5, LAGGING: 0, MISSING: 0},
-    "bands": [
-        {"min": 90, "label": "绿", "color": "#C6EFCE"},
-        {"min": 70, "label": "黄", "color": "#FFEB9C"},
-        {"min": 0, "label": "红", "color": "#FFC7CE"},
-    ],
-}
 
 
 @dataclass
@@ -48,22 +41,13 @@ class UnitScore:
         }
 
 
-def ranking_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
-    """The ranking part of the settings, over the defaults."""
-    out = dict(DEFAULT_RANKING)
-    out.update((settings or {}).get("ranking", {}))
-    return out
-
-
-def formula_text(settings: dict[str, Any] | None) -> str:
+def formula_text(settings: Settings | None) -> str:
     """The formula in Chinese, written from the weights and bands actually used."""
-    r = ranking_settings(settings)
-    weights = r["weights"]
+    r = (settings or Settings()).ranking
+    weights = r.weights
     parts = [f"{s}×{weights.get(s, 0):g}" for s in STATUSES if weights.get(s, 0)]
     zero = [s for s in STATUSES if not weights.get(s, 0)]
-    bands = "，".join(
-        f"{b['label']}（≥ {b['min']:g} 分）" for b in sorted(r["bands"], key=lambda b: -b["min"])
-    )
+    bands = "，".join(f"{b.label}（≥ {b.min:g} 分）" for b in sorted(r.bands, key=lambda b: -b.min))
     return (
         f"得分 = ({' + '.join(parts)}) ÷ 本单位应报指标数 × 100"
         + (f"；{'、'.join(zero)}计 0 分" if zero else "")
@@ -71,11 +55,11 @@ def formula_text(settings: dict[str, Any] | None) -> str:
     )
 
 
-def rank_units(result: Consolidation, settings: dict[str, Any] | None = None) -> list[UnitScore]:
+def rank_units(result: Consolidation, settings: Settings | None = None) -> list[UnitScore]:
     """Every unit with indicators to report, best first (equal scores share a rank)."""
-    r = ranking_settings(settings)
-    weights = r["weights"]
-    bands = sorted(r["bands"], key=lambda b: -b["min"])
+    r = (settings or Settings()).ranking
+    weights = r.weights
+    bands = sorted(r.bands, key=lambda b: -b.min)
     scores: dict[str, UnitScore] = {}
     for uv in result.unit_values.values():
         us = scores.setdefault(uv.unit, UnitScore(uv.unit, 0, dict.fromkeys(STATUSES, 0)))
@@ -86,8 +70,8 @@ def rank_units(result: Consolidation, settings: dict[str, Any] | None = None) ->
     for us in scores.values():
         points = sum(weights.get(s, 0) * n for s, n in us.counts.items())
         us.score = round(100 * points / us.indicators, 1) if us.indicators else 0.0
-        band = next((b for b in bands if us.score >= b["min"]), bands[-1])
-        us.band, us.color = band["label"], band["color"]
+        band = next((b for b in bands if us.score >= b.min), bands[-1])
+        us.band, us.color = band.label, band.color
         us.reported = us.unit in result.accepted
     ranked = sorted(scores.values(), key=lambda s: (-s.score, order[s.unit]))
     for i, us in enumerate(ranked):

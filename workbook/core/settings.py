@@ -1,9 +1,12 @@
-"""The settings file IT edits (templates/settings.json) and the template wording."""
+"""The settings file IT edits (templates/settings.json), typed, with every default here; and
+the template wording."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -12,28 +15,84 @@ from typing import Any
 from workbook.core import resources
 from workbook.core.errors import InputError
 from workbook.core.period import Period
-
-DEFAULTS: dict[str, Any] = {
-    "bureau": "舟山市市场监督管理局",
-    "office": "市局办公室",
-    "contact": {"name": "", "phone": "", "email": ""},
-    "deadline_days_after_period_end": 5,
-    "deadlines": {},
-    "sheet_password": "shishi",
-    "ledger_path": "",
-    "lock_wait_seconds": 60,
-    "max_file_bytes": 20_000_000,
-    "max_seconds_per_file": 30,
-    "unit_contacts": {},
-    "bulletin": {
-        "issuer": "舟山市市场监督管理局办公室",
-        "title": "关于{period_label}助企惠民“十件实事”推进情况的通报",
-    },
-}
+from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK
 
 
-def load_settings(path: Path | str | None = None) -> dict[str, Any]:
-    """Settings merged over the defaults; the bundled file when ``path`` is None."""
+@dataclass(frozen=True)
+class Contact:
+    """A person to call: the city office's contact, or a unit's."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Band:
+    """A colour band of the 晾晒 score: from ``min`` points up."""
+
+    min: float
+    label: str
+    color: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The 晾晒 formula: points per status, and the colour bands (highest first)."""
+
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: {DONE: 1, ON_TRACK: 1, IN_PROGRESS: 0.5, LAGGING: 0, MISSING: 0}
+    )
+    bands: tuple[Band, ...] = (
+        Band(90, "绿", "#C6EFCE"),
+        Band(70, "黄", "#FFEB9C"),
+        Band(0, "红", "#FFC7CE"),
+    )
+
+
+@dataclass(frozen=True)
+class BulletinSettings:
+    """The 通报: its issuing office, title (with {period_label}) and fonts by role."""
+
+    issuer: str = "舟山市市场监督管理局办公室"
+    title: str = "关于{period_label}助企惠民“十件实事”推进情况的通报"
+    fonts: Mapping[str, str] = field(
+        default_factory=lambda: {
+            "title": "方正小标宋简体",
+            "body": "仿宋",
+            "heading": "黑体",
+            "subheading": "楷体",
+            "table": "宋体",
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What IT sets in templates/settings.json, every field with its default here (the one
+    place defaults live). ``path`` is the file it was read from (relative paths in it, such as
+    ``ledger_path``, are taken from that file's folder)."""
+
+    bureau: str = "舟山市市场监督管理局"
+    office: str = "市局办公室"
+    contact: Contact = Contact()
+    deadline_days_after_period_end: int = 5
+    deadlines: Mapping[str, str] = field(default_factory=dict)  # period code -> ISO date
+    sheet_password: str = "shishi"
+    ledger_path: str = ""
+    lock_wait_seconds: float = 60
+    max_file_bytes: int = 20_000_000
+    max_seconds_per_file: float = 30
+    unit_contacts: Mapping[str, Contact] = field(default_factory=dict)
+    ranking: Ranking = Ranking()
+    bulletin: BulletinSettings = BulletinSettings()
+    path: str = ""
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """The settings file over the defaults (each key, nested ones too, falls back to its
+    default); the bundled file when ``path`` is None. A key of the wrong type is refused in
+    Chinese, naming the key."""
     p = Path(path) if path else resources.default_settings_path()
     try:
         data = json.loads(p.read_text(encoding="utf-8-sig"))
@@ -41,18 +100,93 @@ def load_settings(path: Path | str | None = None) -> dict[str, Any]:
         raise InputError(f"找不到设置文件：{p}") from exc
     except json.JSONDecodeError as exc:
         raise InputError(f"设置文件不是有效的 JSON：{p}（第 {exc.lineno} 行）") from exc
-    out = dict(DEFAULTS)
-    out.update(data)
-    out["_path"] = str(p)
-    return out
+    if not isinstance(data, dict):
+        raise InputError(f"设置文件 {p} 应是一个 JSON 对象（{{…}}）。")
+    return settings_from(data, str(p))
 
 
-def deadline(settings: dict[str, Any], period: Period) -> str:
+def settings_from(data: Mapping[str, Any], path: str = "") -> Settings:
+    """``Settings`` from a settings file's data (unknown keys are ignored)."""
+    top = {f.name: f for f in fields(Settings)}
+    kw: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in top or key == "path":
+            continue
+        if key == "contact":
+            kw[key] = _record(Contact, value, key)
+        elif key == "unit_contacts":
+            kw[key] = {
+                str(u): _record(Contact, c, f"{key}.{u}") for u, c in _dict(value, key).items()
+            }
+        elif key == "ranking":
+            kw[key] = _ranking(_dict(value, key))
+        elif key == "bulletin":
+            kw[key] = _record(BulletinSettings, value, key)
+        elif key == "deadlines":
+            kw[key] = {str(k): str(v) for k, v in _dict(value, key).items()}
+        else:
+            kw[key] = _scalar(top[key].type, value, key)
+    return Settings(**kw, path=path)
+
+
+def _dict(value: Any, key: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(f"设置项 {key} 应是一个 JSON 对象（{{…}}），实际为 {value!r}。")
+    return value
+
+
+def _scalar(kind: Any, value: Any, key: str) -> Any:
+    kind = str(kind)
+    if kind == "str":
+        return "" if value is None else str(value)
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return int(value) if kind == "int" else float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"设置项 {key} 应为数字，实际为 {value!r}。") from None
+
+
+def _record(cls: Any, value: Any, key: str) -> Any:
+    """A nested settings object: each of its keys over its default."""
+    known = {f.name: f for f in fields(cls)}
+    kw: dict[str, Any] = {}
+    for k, v in _dict(value, key).items():
+        if k == "fonts" and k in known:
+            kw[k] = {**cls().fonts, **{str(a): str(b) for a, b in _dict(v, f"{key}.{k}").items()}}
+        elif k in known:
+            kw[k] = _scalar(known[k].type, v, f"{key}.{k}")
+    return cls(**kw)
+
+
+def _ranking(value: dict[str, Any]) -> Ranking:
+    kw: dict[str, Any] = {}
+    if "weights" in value:
+        weights = _dict(value["weights"], "ranking.weights")
+        kw["weights"] = {
+            str(s): _scalar("float", w, f"ranking.weights.{s}") for s, w in weights.items()
+        }
+    if "bands" in value:
+        bands = value["bands"]
+        if not isinstance(bands, list) or not bands:
+            raise InputError(f"设置项 ranking.bands 应是非空的列表，实际为 {bands!r}。")
+        kw["bands"] = tuple(
+            Band(
+                _scalar("float", _dict(b, "ranking.bands").get("min"), "ranking.bands.min"),
+                str(b.get("label", "")),
+                str(b.get("color", "")),
+            )
+            for b in bands
+        )
+    return Ranking(**kw)
+
+
+def deadline(settings: Settings, period: Period) -> str:
     """The submission deadline for ``period``: explicit in settings, else period end + N days."""
-    explicit = settings.get("deadlines", {}).get(period.code)
+    explicit = settings.deadlines.get(period.code)
     if explicit:
         return str(explicit)
-    days = int(settings.get("deadline_days_after_period_end", 5))
+    days = settings.deadline_days_after_period_end
     return (period.end + timedelta(days=days)).isoformat()
 
 
@@ -72,17 +206,17 @@ def user_data_dir() -> Path:
     return Path(base) / "shishi"
 
 
-def ledger_location(settings: dict[str, Any], override: Path | str | None = None) -> Path:
+def ledger_location(settings: Settings, override: Path | str | None = None) -> Path:
     """The ledger every command shares: ``override`` (an option, or the button's cell), else
     ``ledger_path`` of the settings (a relative path is resolved against the settings file's
     folder, never the working folder), else ``ledger.sqlite3`` in ``user_data_dir()``."""
     if override:
         return Path(override).expanduser()
-    configured = str(settings.get("ledger_path") or "").strip()
+    configured = settings.ledger_path.strip()
     if configured:
         p = Path(configured).expanduser()
         if not p.is_absolute():
-            p = Path(str(settings.get("_path", "."))).resolve().parent / p
+            p = Path(settings.path or ".").resolve().parent / p
         return p
     return user_data_dir() / "ledger.sqlite3"
 

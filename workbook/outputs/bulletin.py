@@ -28,16 +28,9 @@ from docx.shared import Mm, Pt
 
 from workbook.consolidation.result import Consolidation
 from workbook.core.files import Writer, atomic_write
+from workbook.core.settings import Settings
 from workbook.outputs.charts import action_chart, chinese_font, ranking_chart
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
-
-DEFAULT_FONTS = {
-    "title": "方正小标宋简体",
-    "body": "仿宋",
-    "heading": "黑体",
-    "subheading": "楷体",
-    "table": "宋体",
-}
 
 
 @dataclass
@@ -58,13 +51,13 @@ def _status_sentence(counts: dict[str, int]) -> str:
     return "、".join(f"{s} {counts[s]} 项" for s in STATUS_ORDER if counts.get(s))
 
 
-def bulletin_facts(result: Consolidation, settings: dict[str, Any]) -> BulletinFacts:
+def bulletin_facts(result: Consolidation, settings: Settings) -> BulletinFacts:
     cat, period = result.catalogue, result.period
     counts = dict.fromkeys(STATUS_ORDER, 0)
     for cv in result.city.values():
         if cv.status in counts:
             counts[cv.status] += 1
-    title = settings.get("bulletin", {}).get("title", "关于{period_label}推进情况的通报")
+    title = settings.bulletin.title
     lagging: dict[str, list[dict[str, Any]]] = {}
     for uv in sorted(result.lagging(), key=lambda u: (cat.unit_ids.index(u.unit), u.seq)):
         ind = cat.indicator(uv.seq)
@@ -199,13 +192,12 @@ def _value(v: Any, unit: str) -> str:
     return "" if v is None else str(v)
 
 
-def _build(result: Consolidation, settings: dict[str, Any], tmp: Path) -> None:
+def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
     facts = bulletin_facts(result, settings)
-    fonts = {**DEFAULT_FONTS, **settings.get("bulletin", {}).get("fonts", {})}
-    d = _Doc(fonts)
+    d = _Doc(dict(settings.bulletin.fonts))
     period = result.period
     d.para(facts.title, "title", 22, "center", indent=False)
-    issuer = settings.get("bulletin", {}).get("issuer", settings.get("office", ""))
+    issuer = settings.bulletin.issuer
     d.para(f"（{issuer}　{_zh_date(facts.date)}）", "body", 16, "center", indent=False)
     d.para("各县（区）局、功能区分局，市局各处室：", "body", 16, "left", indent=False)
     d.para(
@@ -278,7 +270,7 @@ def _cn_number(n: int) -> str:
 
 
 def write_bulletin(
-    result: Consolidation, out: Path | str, settings: dict[str, Any], write: Writer = atomic_write
+    result: Consolidation, out: Path | str, settings: Settings, write: Writer = atomic_write
 ) -> Path:
     """Write the 通报 to ``out`` (atomically, or staged); returns the path."""
     return write(out, lambda tmp: _build(result, settings, tmp))

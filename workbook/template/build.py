@@ -35,7 +35,7 @@ from workbook.core.layout import (  # noqa: F401  (re-exported: the writer's lay
     row_name,
 )
 from workbook.core.period import Period, parse_period
-from workbook.core.settings import deadline, load_settings, template_text
+from workbook.core.settings import Settings, deadline, load_settings, template_text
 from workbook.excel.writer import new_workbook
 from workbook.template.sheets import TemplateFormats, instructions_sheet, main_period, report_sheet
 from workbook.template.validation import fill
@@ -139,12 +139,12 @@ def _context(
     cat: Catalogue,
     unit_id: str,
     period: Period,
-    settings: dict[str, Any],
+    settings: Settings,
     previous: Mapping[int, tuple[str, float | str]],
 ) -> dict[str, str]:
     """The values the template's wording is filled with (templates/template_text.json)."""
     unit = cat.unit(unit_id)
-    contact = settings.get("contact", {})
+    contact = settings.contact
     return {
         "unit_full_name": unit.full_name or unit.id,
         "unit_id": unit.id,
@@ -152,9 +152,9 @@ def _context(
         "period_end": f"{period.end.year}年{period.end.month}月{period.end.day}日",
         "share_pct": _fmt_share(period.share),
         "deadline": deadline(settings, period),
-        "contact_name": contact.get("name", ""),
-        "contact_phone": contact.get("phone", ""),
-        "contact_email": contact.get("email", ""),
+        "contact_name": contact.name,
+        "contact_phone": contact.phone,
+        "contact_email": contact.email,
         "previous_note": _previous_note(previous),
     }
 
@@ -164,20 +164,20 @@ def _write_template(
     cat: Catalogue,
     rows: list[Row],
     period: Period,
-    settings: dict[str, Any],
+    settings: Settings,
     ctx: Mapping[str, str],
     ident: Identity,
     previous: Mapping[int, tuple[str, float | str]],
     bases: Mapping[int, float],
 ) -> None:
     text = template_text()
-    password = str(settings.get("sheet_password", ""))
+    password = settings.sheet_password
     wb = new_workbook(tmp, _ProtectedWorkbook, in_memory=True)
     wb.set_properties(
         {
             "title": fill(text["title"], ctx),
-            "author": str(settings["bureau"]),
-            "company": str(settings["bureau"]),
+            "author": settings.bureau,
+            "company": settings.bureau,
             "created": datetime(period.year, 1, 1),
         }
     )
@@ -204,7 +204,7 @@ def build_template(
     unit_id: str,
     period: Period,
     out_path: Path | str,
-    settings: dict[str, Any] | None = None,
+    settings: Settings | None = None,
     previous: Mapping[int, tuple[str, float | str]] | None = None,
     generated_at: str | None = None,
     bases: Mapping[int, float] | None = None,
@@ -236,7 +236,7 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(
     cat: Catalogue,
     period: Period,
-    settings: dict[str, Any],
+    settings: Settings,
     previous: Mapping[str, Mapping[int, tuple[str, float | str]]],
     stamp: str,
     bases: Mapping[str, Mapping[int, float]],
@@ -269,7 +269,7 @@ def generate(
     period: Period,
     out_dir: Path | str,
     units: Iterable[str] | None = None,
-    settings: dict[str, Any] | None = None,
+    settings: Settings | None = None,
     previous: Mapping[str, Mapping[int, tuple[str, float | str]]] | None = None,
     workers: int | None = None,
     bases: Mapping[str, Mapping[int, float]] | None = None,

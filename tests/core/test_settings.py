@@ -1,0 +1,58 @@
+"""Settings are typed, with every default in one place; a wrong value is refused in Chinese."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import shishi
+
+from workbook.core import resources
+from workbook.core.errors import InputError
+from workbook.core.settings import Band, Contact, Settings, load_settings, settings_from
+
+
+def test_the_bundled_file_reads_as_written():
+    s = load_settings()
+    data = json.loads(resources.default_settings_path().read_text("utf-8"))
+    assert s.bureau == data["bureau"] and s.sheet_password == data["sheet_password"]
+    assert s.contact == Contact(**data["contact"])
+    assert s.deadlines == data["deadlines"]
+    assert s.ranking.weights == data["ranking"]["weights"]
+    assert s.ranking.bands == tuple(Band(**b) for b in data["ranking"]["bands"])
+    assert s.bulletin.issuer == data["bulletin"]["issuer"]
+    assert s.path == str(resources.default_settings_path())
+
+
+def test_each_key_falls_back_to_its_default_nested_ones_too():
+    s = settings_from({"contact": {"phone": "0580-1"}, "bulletin": {"fonts": {"body": "宋体"}}})
+    assert s.contact == Contact(phone="0580-1")
+    assert s.bulletin.title == Settings().bulletin.title  # not given: the default
+    assert s.bulletin.fonts["body"] == "宋体" and s.bulletin.fonts["title"] == "方正小标宋简体"
+    assert s.lock_wait_seconds == 60 and s.ranking == Settings().ranking
+    assert settings_from({"无关的键": 1}) == Settings()  # unknown keys are ignored
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"lock_wait_seconds": "一分钟"}, "lock_wait_seconds"),
+        ({"max_file_bytes": True}, "max_file_bytes"),
+        ({"contact": "张三"}, "contact"),
+        ({"unit_contacts": {"定海": []}}, "unit_contacts.定海"),
+        ({"ranking": {"weights": {"已完成": "满分"}}}, "ranking.weights.已完成"),
+        ({"ranking": {"bands": []}}, "ranking.bands"),
+    ],
+)
+def test_a_wrong_value_is_refused_naming_its_key(data, key):
+    with pytest.raises(InputError, match=f"设置项 {key} "):
+        settings_from(data)
+
+
+def test_the_cli_says_which_setting_is_wrong(tmp_path):
+    bad = tmp_path / "settings.json"
+    bad.write_text(json.dumps({"max_seconds_per_file": "三十"}), encoding="utf-8")
+    r = shishi("generate", "--period", "2024Q1", "--settings", bad, "--out", tmp_path / "out")
+    assert r.returncode == 2, r.stderr
+    assert "设置项 max_seconds_per_file 应为数字" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -8,8 +8,6 @@ import json
 from functools import cache
 from typing import Any
 
-import fastjsonschema  # every catalogue load asks it; jsonschema only explains errors
-
 from workbook.catalogue import schemazh
 from workbook.core import resources
 
@@ -25,6 +23,8 @@ def _schema() -> dict[str, Any]:
 def _fast_validator() -> Any:
     """The schema compiled by fastjsonschema: ten times faster than jsonschema for the yes/no
     question on a large catalogue; jsonschema then lists the errors when there are any."""
+    import fastjsonschema  # start-up: the readers start before the catalogue is checked
+
     return fastjsonschema.compile(_schema())
 
 
@@ -37,6 +37,8 @@ def is_schema_valid(data: Any) -> bool:
 
 def fits_schema(data: Any) -> bool:
     """Whether ``data``, as it is, fits the schema (fastjsonschema: yes or no)."""
+    import fastjsonschema  # start-up, as above
+
     try:
         _fast_validator()(data)
     except fastjsonschema.JsonSchemaException:

@@ -14,7 +14,6 @@ import click
 from workbook.cli import zh as clizh
 from workbook.core.errors import ShishiError
 from workbook.core.period import Period, parse_period
-from workbook.core.settings import Settings, ledger_location, user_data_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
 clizh.install()
@@ -46,6 +45,8 @@ def _os_message(exc: OSError) -> str:
 def _unexpected(exc: BaseException) -> str:
     """One Chinese line for an error nobody foresaw; the traceback goes to a log file."""
     import traceback  # only after a crash
+
+    from workbook.core.settings import user_data_dir  # start-up: only after a crash
 
     log = user_data_dir() / "shishi-errors.log"
     try:
@@ -140,8 +141,3 @@ def period_arg(value: str) -> Period:
         return parse_period(value)
     except ShishiError as exc:
         raise click.BadParameter(str(exc)) from exc
-
-
-def shared_ledger_path(settings: Settings, override: Path | None) -> Path:
-    """The ledger every command shares (``settings.ledger_location``)."""
-    return ledger_location(settings, override)

@@ -23,7 +23,6 @@ from workbook.cli.base import (
     ledger_option,
     period_arg,
     settings_option,
-    shared_ledger_path,
 )
 from workbook.cli.catalogue import catalogue_group
 from workbook.core.submission import STATUS_ZH
@@ -61,12 +60,12 @@ def generate_cmd(
     """为每个单位生成指定期次的填报模板（含本年度此前已确认的累计数）。"""
     from workbook.app.generate import generate_period
     from workbook.catalogue import model as catalogue
-    from workbook.core.settings import load_settings
+    from workbook.core.settings import ledger_location, load_settings
 
     p = period_arg(period)
     cat = catalogue.load(cat_path)
     settings = load_settings(settings_path)
-    lpath = shared_ledger_path(settings, ledger_path)
+    lpath = ledger_location(settings, ledger_path)
     out = out_dir or Path("dist") / p.code
     done = generate_period(cat, p, out, units or None, settings, lpath)
     click.echo(f"报送台账：{lpath}" + ("" if done.ledger_found else "（尚不存在，上期累计为空）"))
@@ -134,7 +133,7 @@ def consolidate_cmd(
     """把回收文件夹中各单位报送的文件汇总为指定期次的全市汇总表。"""
     from workbook.app.run import run_consolidation
     from workbook.catalogue import model as catalogue
-    from workbook.core.settings import load_settings
+    from workbook.core.settings import ledger_location, load_settings
 
     settings = load_settings(settings_path)
     from workbook.cli.progress import TerminalProgress
@@ -150,7 +149,7 @@ def consolidate_cmd(
             json_path=json_path,
             csv_path=csv_path,
             feedback_dir=feedback_dir,
-            ledger_path=None if no_ledger else shared_ledger_path(settings, ledger_path),
+            ledger_path=None if no_ledger else ledger_location(settings, ledger_path),
             bulletin_path=bulletin_path,
             progress=shown,
         )
@@ -200,11 +199,11 @@ def history_cmd(
 ) -> None:
     """显示报送台账中的报送记录和已确认数值（默认：目录所属年度）。"""
     from workbook.catalogue import model as catalogue
-    from workbook.core.settings import load_settings
+    from workbook.core.settings import ledger_location, load_settings
     from workbook.ledger.store import Ledger
 
     cat = catalogue.load(cat_path)
-    lpath = shared_ledger_path(load_settings(settings_path), ledger_path)
+    lpath = ledger_location(load_settings(settings_path), ledger_path)
     if not lpath.exists():
         raise CannotRun(f"报送台账不存在：{lpath}（还没有做过汇总？）")
     if year is None and not all_years:

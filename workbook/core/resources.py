@@ -6,7 +6,6 @@ checkout they sit at the repository root. Everything else asks this module for p
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from workbook.core.errors import FileIOError
@@ -14,6 +13,8 @@ from workbook.core.errors import FileIOError
 
 def data_dir(name: str) -> Path:
     """Return the directory ``name`` ("schema" or "templates"), installed or in the checkout."""
+    from importlib import resources  # start-up: 15 ms (tempfile, shutil, zip support)
+
     packaged = Path(str(resources.files("workbook"))) / "_data" / name
     if packaged.is_dir():
         return packaged

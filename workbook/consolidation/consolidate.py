@@ -30,6 +30,7 @@ from workbook.core.submission import (
     SUPERSEDED,
     Submission,
 )
+from workbook.core.text import printable, readable_name
 from workbook.ledger.store import MEMORY, Ledger
 from workbook.returns.identify import evaluate
 from workbook.returns.pool import ReaderPool
@@ -97,7 +98,7 @@ def consolidate(
     result = Consolidation(
         catalogue=cat,
         period=period,
-        folder=str(root),
+        folder=printable(readable_name(str(root))),
         generated_at=datetime.now().isoformat(timespec="seconds"),
         recorded=len(touched),
     )

@@ -154,9 +154,13 @@ ROW_UNEXPECTED = _declare("row.unexpected", _W, "cell", "序号不属于本单�
 ROW_DUPLICATE_SEQ = _declare("row.duplicate_seq", _E, "cell", "序号出现两次")
 ROW_MISSING = _declare("row.missing", _E, "cell", "缺少本单位应填的序号")
 LOCKED_CHANGED = _declare("locked.changed", _E, "cell", "受保护的目标等内容被改动")
-VALUE_FORMULA = _declare("value.formula", _E, "cell", "累计完成填的是公式")
+VALUE_FORMULA = _declare("value.formula", _E, "cell", "累计完成或年初基数填的是公式")
 VALUE_MISSING = _declare("value.missing", _W, "cell", "累计完成未填写")
 VALUE_NOT_NUMBER = _declare("value.not_number", _E, "cell", "不是数值")
+VALUE_SEVERAL_NUMBERS = _declare(
+    "value.several_numbers", _E, "cell", "一个单元格里有两个以上的数（或数字被空格、换行隔开）"
+)
+VALUE_ERROR = _declare("value.error", _E, "cell", "单元格显示错误值（如 #VALUE!、#N/A）")
 VALUE_DATE = _declare("value.date", _E, "cell", "读到日期或时间")
 VALUE_CHOICE = _declare("value.choice", _E, "cell", "不是可选的状态（未启动、推进中、已完成）")
 VALUE_NOT_APPLICABLE_MARK = _declare("value.not_applicable_mark", _E, "cell", "填了“/”等不适用标记")

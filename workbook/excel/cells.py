@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
+from workbook.core.text import printable
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula
 
 
@@ -21,7 +23,9 @@ def cell_text(v: Any) -> str:
 
 
 def safe_text(value: str) -> str:
-    """Neutralise text that a spreadsheet would run as a formula when read from a CSV."""
+    """Text for a CSV: printable (``core.text.printable``), and neutralised where a
+    spreadsheet would run it as a formula."""
+    value = printable(value)
     if value and value.startswith(FORMULA_START):
         return "'" + value
     return value

@@ -24,14 +24,14 @@ _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _STYLES_CACHE: dict[bytes, list[str]] = {}
 
 
-def xlsx_styles(z: zipfile.ZipFile) -> list[str]:
-    """Style index → number format code, from ``xl/styles.xml`` ("" where unknown).
+def xlsx_styles(z: zipfile.ZipFile, part: str = "xl/styles.xml") -> list[str]:
+    """Style index → number format code, from the styles ``part`` ("" where unknown).
 
     Returns of one template share their styles part byte for byte: it is parsed once per
     process, keyed by its bytes (inflating it costs a tenth of parsing it).
     """
     try:
-        xml = z.read("xl/styles.xml")
+        xml = z.read(part)
     except KeyError:
         return []
     cached = _STYLES_CACHE.get(xml)
@@ -97,6 +97,30 @@ def xlsx_cell_facts(
         if not m.group(4) and sheet_xml[end : end + 3] in ("<f>", "<f ", "<f/"):
             formulas.append(cell)
     return formats, formulas
+
+
+def xlsx_error_cells(sheet_xml: str, columns: set[str]) -> dict[str, str]:
+    """The cells of ``columns`` (letters) holding an error value (#VALUE!, #N/A, ...), with or
+    without a formula: reference → the error as shown. calamine reads such a cell as empty, so
+    it is looked for in the XML; a sheet without any error value costs one substring search."""
+    if not columns or 't="e"' not in sheet_xml:
+        return {}
+    cols = "|".join(sorted(columns))
+    found = re.finditer(
+        r'<c\b[^>]*?\br="((?:' + cols + r')\d+)"[^>]*?\bt="e"[^>]*>(?:<f\b[^>]*(?:/>|>[^<]*</f>))?'
+        r"(?:<v>([^<]*)</v>)?",
+        sheet_xml,
+    )
+    errors = {m.group(1): m.group(2) or "#VALUE!" for m in found}
+    # t="e" written before r (the slow order) is not matched above; look again that way
+    for m in re.finditer(
+        r'<c\b[^>]*?\bt="e"[^>]*?\br="((?:'
+        + cols
+        + r')\d+)"[^>]*>(?:<f\b[^>]*(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>)?',
+        sheet_xml,
+    ):
+        errors.setdefault(m.group(1), m.group(2) or "#VALUE!")
+    return errors
 
 
 def col_letter(i: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -25,6 +25,7 @@ from workbook.core.status import (
     ON_TRACK,
     PARTIAL,
 )
+from workbook.core.text import printable
 from workbook.excel.cells import fit_height
 
 
@@ -32,9 +33,9 @@ def new_workbook(
     tmp: Path, cls: type[xlsxwriter.Workbook] = xlsxwriter.Workbook, **options: Any
 ) -> Any:
     """An XlsxWriter workbook (of ``cls``) that writes every string as text (never a
-    formula, number or link: district text such as "=HYPERLINK(...)" stays text); other
-    XlsxWriter ``options`` are passed on."""
-    return cls(
+    formula, number or link: district text such as "=HYPERLINK(...)" stays text) and, on its
+    ``TextSheet``s, without control characters; other XlsxWriter ``options`` are passed on."""
+    book = cls(
         str(tmp),
         {
             "strings_to_formulas": False,
@@ -43,6 +44,8 @@ def new_workbook(
             **options,
         },
     )
+    book.worksheet_class = TextSheet  # every sheet added without a class of its own
+    return book
 
 
 STATUS_COLORS = {
@@ -66,7 +69,19 @@ def _xml_text(text: str) -> str:
     )
 
 
-class BulkSheet(Worksheet):
+class TextSheet(Worksheet):
+    """A worksheet that writes every string as ``core.text.printable`` makes it, whichever call
+    writes it (write, write_string, merge_range all reach ``_write_string``): a district's
+    pasted text never puts a control character into a cell. The default sheet of every
+    workbook ``new_workbook`` makes."""
+
+    def _write_string(
+        self, row: int, col: int, string: str, cell_format: Any = None
+    ) -> Literal[0, -1, -2]:
+        return super()._write_string(row, col, printable(string), cell_format)
+
+
+class BulkSheet(TextSheet):
     """A worksheet whose long tables are written as XML in one pass.
 
     XlsxWriter spends about 12 µs on every cell; a 1,000-unit summary has half a million of
@@ -111,7 +126,7 @@ class BulkSheet(Worksheet):
                 else:
                     cells.append(
                         f'<c r="{ref}" s="{xf}" t="inlineStr"><is>'
-                        f'<t xml:space="preserve">{_xml_text(str(v))}</t></is></c>'
+                        f'<t xml:space="preserve">{_xml_text(printable(str(v)))}</t></is></c>'
                     )
             h = self.heights.get(r)
             attrs = f' ht="{h:g}" customHeight="1"' if h else ""

@@ -29,6 +29,7 @@ from docx.shared import Mm, Pt
 from workbook.consolidation.result import Consolidation
 from workbook.core.files import Writer, atomic_write
 from workbook.core.settings import Settings
+from workbook.core.text import printable
 from workbook.outputs.charts import action_chart, chinese_font, ranking_chart
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
 
@@ -94,7 +95,6 @@ class _Doc:
     """A python-docx document with the official-document styles applied."""
 
     def __init__(self, fonts: dict[str, str]) -> None:
-
         self.fonts = fonts
         self.doc = Document()
         sec = self.doc.sections[0]
@@ -104,7 +104,6 @@ class _Doc:
         self._page_numbers(sec)
 
     def _font(self, run: Any, name: str, size: float, bold: bool = False) -> None:
-
         run.font.size = Pt(size)
         run.font.bold = bold
         run.font.name = name
@@ -125,7 +124,6 @@ class _Doc:
         indent: bool = True,
         bold: bool = False,
     ) -> Any:
-
         p = self.doc.add_paragraph()
         fmt = p.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -140,17 +138,15 @@ class _Doc:
         if indent:
             fmt.first_line_indent = Pt(size * 2)
         fmt.keep_with_next = kind in ("heading", "subheading", "title")
-        self._font(p.add_run(text), self.fonts[kind], size, bold)
+        self._font(p.add_run(printable(text)), self.fonts[kind], size, bold)
         return p
 
     def picture(self, png: bytes, width_mm: float = 150) -> None:
-
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
 
     def table(self, head: list[str], rows: list[list[Any]], widths_mm: list[float]) -> None:
-
         t = self.doc.add_table(rows=1 + len(rows), cols=len(head))
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -161,11 +157,10 @@ class _Doc:
                 p = cell.paragraphs[0]
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 text = v if isinstance(v, str) else (f"{v:g}" if isinstance(v, float) else str(v))
-                self._font(p.add_run(text), self.fonts["table"], 10.5, bold=r == 0)
+                self._font(p.add_run(printable(text)), self.fonts["table"], 10.5, bold=r == 0)
 
     def _page_numbers(self, sec: Any) -> None:
         """“— 1 —” centred at the foot, a PAGE field that Word, WPS and LibreOffice update."""
-
         p = sec.footer.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self._font(p.add_run("— "), "宋体", 14)

@@ -11,6 +11,7 @@ from typing import Any
 
 from workbook.consolidation.result import Consolidation
 from workbook.core.files import Writer, atomic_write
+from workbook.core.text import printable
 from workbook.excel.cells import FORMULA_START
 from workbook.outputs.tallies import long_rows, report_dict
 
@@ -43,7 +44,8 @@ def write_csv(
     write: Writer = atomic_write,
     rows: list[dict[str, Any]] | None = None,
 ) -> Path:
-    """Long-form CSV, UTF-8 with BOM, formula-like text neutralised (as ``safe_text``).
+    """Long-form CSV, UTF-8 with BOM, text made printable and formula-like text neutralised
+    (as ``safe_text``).
     ``rows``: ``long_rows(result)`` when the caller already has them."""
     buf = io.StringIO()
     wr = csv.writer(buf, lineterminator="\r\n")
@@ -55,7 +57,8 @@ def write_csv(
         for i in _TEXT_INDEXES:
             v = line[i]
             if type(v) is not str:
-                v = line[i] = str(v)
+                v = str(v)
+            v = line[i] = printable(v)
             if v[:1] in _FORMULA_CHARS:
                 line[i] = "'" + v
         wr.writerow(line)

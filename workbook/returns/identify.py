@@ -17,6 +17,7 @@ from workbook.core.findings import Problem
 from workbook.core.layout import IDENTITY_FORMAT
 from workbook.core.period import Period, parse_period
 from workbook.core.submission import REJECTED, SKIPPED, SUPERSEDED, Submission
+from workbook.core.text import printable, readable_name
 from workbook.returns.filechecks import check_return
 from workbook.returns.read import RawReturn
 
@@ -142,9 +143,10 @@ def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Subm
     """What one read file is for ``period``: its identity, problems and values, and whether
     it may be accepted (``eligible``). Which eligible file counts is decided later, over the
     ledger (``submission.decide``)."""
+    # names as a person reads them, from here on (the file itself was opened by its path)
     sub = Submission(
-        path=raw.path,
-        name=Path(raw.path).relative_to(root).as_posix(),
+        path=printable(readable_name(raw.path)),
+        name=printable(readable_name(Path(raw.path).relative_to(root).as_posix())),
         size=raw.size,
         sha256=raw.sha256,
         mtime=raw.mtime,

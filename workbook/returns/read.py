@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -29,7 +30,12 @@ from workbook.core.settings import template_text
 from workbook.core.submission import ValueRecord
 from workbook.excel.cells import cell_text
 from workbook.excel.formats import col_letter as _col_letter
-from workbook.excel.formats import ods_cell_formats, xlsx_cell_facts, xlsx_styles
+from workbook.excel.formats import (
+    ods_cell_formats,
+    xlsx_cell_facts,
+    xlsx_error_cells,
+    xlsx_styles,
+)
 from workbook.returns import bounds as sheetbounds
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
@@ -52,6 +58,7 @@ class RawReturn:
     columns: dict[str, int] = field(default_factory=dict)  # header key -> grid column
     report_sheet: str = ""
     formula_cells: list[str] = field(default_factory=list)  # in the value and base columns
+    error_cells: dict[str, str] = field(default_factory=dict)  # the same: cell → #VALUE! etc.
     protected: bool | None = None  # None: could not tell (not an xlsx)
     formats: dict[str, str] = field(default_factory=dict)  # value/base cell → number format
     formats_known: bool = False  # False: the file does not say how its cells show (xls)
@@ -79,23 +86,57 @@ def _zip_guard(z: zipfile.ZipFile) -> str:
     return ""
 
 
+def _rel_targets(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """The relationships of ``part`` (its ``_rels/<name>.rels``): Id → (type, the target's
+    part name, resolved as OPC says: relative to the part's folder, or from the root)."""
+    folder, name = posixpath.split(part)
+    try:
+        xml = z.read(posixpath.join(folder, "_rels", name + ".rels")).decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    out = {}
+    for rel in re.finditer(r"<Relationship\b([^>]*)>", xml):
+        attrs = dict(re.findall(r'\b(Id|Type|Target)="([^"]*)"', rel.group(1)))
+        target = attrs.get("Target", "")
+        if target.startswith("/"):
+            resolved = posixpath.normpath(target.lstrip("/"))
+        else:
+            resolved = posixpath.normpath(posixpath.join(folder, target))
+        out[attrs.get("Id", "")] = (attrs.get("Type", ""), resolved)
+    return out
+
+
+def _workbook_part(z: zipfile.ZipFile) -> str:
+    """The workbook part the package names (xl/workbook.xml as Excel, WPS and LibreOffice
+    write it; some generators put it elsewhere)."""
+    for kind, target in _rel_targets(z, "").values():
+        if kind.endswith("/officeDocument") and target in z.NameToInfo:
+            return target
+    return "xl/workbook.xml"
+
+
 def _sheet_xml_name(z: zipfile.ZipFile, sheet: str) -> str | None:
-    """The part name of worksheet ``sheet`` in an xlsx, via workbook.xml and its rels."""
-    wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    """The part name of worksheet ``sheet`` in an xlsx, via the workbook part and its rels."""
+    book = _workbook_part(z)
+    wb = z.read(book).decode("utf-8", "replace")
     m = re.search(r'<sheet\b[^>]*\bname="' + re.escape(sheet) + r'"[^>]*?r:id="([^"]+)"', wb)
     if not m:
         return None
-    rid = m.group(1)
-    t = re.search(
-        r'<Relationship\b[^>]*\bId="' + re.escape(rid) + r'"[^>]*\bTarget="([^"]+)"', rels
-    ) or re.search(
-        r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="' + re.escape(rid) + '"', rels
-    )
-    if not t:
+    found = _rel_targets(z, book).get(m.group(1))
+    if found is None:
         return None
-    target = t.group(1).lstrip("/")
-    return target if target.startswith("xl/") else "xl/" + target
+    target = found[1]
+    if target not in z.NameToInfo and "xl/" + target in z.NameToInfo:
+        return "xl/" + target  # a target written as if from the root, without its slash
+    return target
+
+
+def styles_part(z: zipfile.ZipFile) -> str:
+    """The styles part the workbook names (xl/styles.xml as a rule)."""
+    for kind, target in _rel_targets(z, _workbook_part(z)).values():
+        if kind.endswith("/styles"):
+            return target
+    return "xl/styles.xml"
 
 
 def _xml_facts(
@@ -106,7 +147,7 @@ def _xml_facts(
     if xml is None:
         return [], None, None
     protected = bool(re.search(r'<sheetProtection\b[^>]*\bsheet="(1|true)"', xml))
-    formats, formulas = xlsx_cell_facts(xml, xlsx_styles(z), columns)
+    formats, formulas = xlsx_cell_facts(xml, xlsx_styles(z, styles_part(z)), columns)
     return formulas, protected, formats
 
 
@@ -204,6 +245,7 @@ def read_file(path_str: str) -> RawReturn:
         try:
             letters = {_col_letter(c) for c in figure_cols}
             raw.formula_cells, raw.protected, formats = _xml_facts(z, sheet_xml, letters)
+            raw.error_cells = xlsx_error_cells(sheet_xml or "", letters)
             if formats is not None:
                 raw.formats, raw.formats_known = formats, True
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError):
@@ -269,14 +311,27 @@ def _custom_properties(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+# What a returns folder holds besides returns, never looked at (listed once, here): Office's
+# owner files (~$name.xlsx), LibreOffice's and WPS's lock files (.~lock.name#, .~name), a
+# Mac's AppleDouble files (._name.xlsx, and the __MACOSX folder a Mac zip carries), and the
+# folder files Windows and macOS leave behind.
+IGNORED_PREFIXES = ("~$", ".~lock", ".~", "._")
+IGNORED_NAMES = frozenset({"Thumbs.db", "ehthumbs.db", "desktop.ini", "Desktop.ini", ".DS_Store"})
+IGNORED_FOLDERS = frozenset({"__MACOSX"})
+
+
 def is_candidate(path: Path) -> bool:
-    """Whether a file in the returns folder should be looked at (temporary lock files are not)."""
+    """Whether a file in the returns folder should be looked at (``IGNORED_*`` are not)."""
     name = path.name
-    return not (name.startswith(("~$", ".~lock", ".~")) or name in ("Thumbs.db", ".DS_Store"))
+    return not (
+        name.startswith(IGNORED_PREFIXES)
+        or name in IGNORED_NAMES
+        or any(part in IGNORED_FOLDERS for part in path.parts)
+    )
 
 
 def find_files(folder: Path) -> list[Path]:
-    """Every file below ``folder``, sorted, excluding office lock files."""
+    """Every file below ``folder``, sorted, without the ones to ignore (``is_candidate``)."""
     out = []
     for dirpath, _dirs, files in os.walk(folder):
         for f in files:

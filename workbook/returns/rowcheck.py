@@ -18,7 +18,7 @@ from workbook.core.submission import ValueRecord
 from workbook.excel.cells import cell_text
 from workbook.excel.formats import col_letter as _col_letter
 from workbook.returns.read import CheckedReturn, RawReturn
-from workbook.returns.values import parse_value
+from workbook.returns.values import ParsedValue, parse_value
 
 
 def cell_ref(r: int, c: int) -> str:
@@ -68,7 +68,7 @@ def check_row(
     _check_locked(cat, row, r, cols, line, add)
     rec = _check_value(out, row, r, cols, at, formulas, add)
     if measure(row.indicator.measure).base and "base" in cols.index:
-        rec.base = _read_base(out, row, at["base"], cols.ref("base", r), rec, add)
+        rec.base = _read_base(out, row, at["base"], cols.ref("base", r), rec, formulas, add)
     out.values[row.indicator.seq] = rec
 
 
@@ -152,13 +152,12 @@ def _check_value(
     formulas: set[str],
     add: Any,
 ) -> ValueRecord:
-    """累计完成 and the text columns, read as the cell showed them (``values.parse_value``)."""
+    """累计完成 and the text columns, read as the cell showed them (``_read_figure``)."""
     ind = row.indicator
-    seq = ind.seq
     vcell = cols.ref("value", r)
     raw_value = at["value"]
     rec = ValueRecord(
-        seq=seq,
+        seq=ind.seq,
         value=None,
         raw=cell_text(raw_value),
         cell=vcell,
@@ -166,47 +165,11 @@ def _check_value(
         problems=cell_text(at["problems"]),
         remark=cell_text(at["remark"]),
     )
-    if vcell in formulas:
-        add(
-            codes.VALUE_FORMULA,
-            f"序号 {seq}（{ind.name}）的累计完成是公式，汇总不采用公式的缓存结果。",
-            "请直接填写数值，不要填公式。",
-            cell=vcell,
-            seq=seq,
-            found=rec.raw,
-        )
+    parsed = _read_figure(out, row, raw_value, vcell, formulas, _VALUE, add)
+    if parsed is None:
         rec.valid = False
-    else:
-        _parse_figure(out, row, raw_value, rec, add)
-    return rec
-
-
-def _parse_figure(out: CheckedReturn, row: Row, raw_value: Any, rec: ValueRecord, add: Any) -> None:
-    """累计完成 parsed with its cell's number format: an error leaves ``rec`` invalid, a
-    reading worth a look (a normalised or missing figure) is a warning."""
-    ind, vcell = row.indicator, rec.cell
-    parsed = parse_value(raw_value, ind.measure, ind.measure_unit, _format(out.raw, vcell))
-    if not parsed.ok:
-        add(
-            parsed.code,
-            f"序号 {ind.seq}（{ind.name}）：{parsed.note}",
-            _fix_hint(ind.measure, ind.measure_unit),
-            cell=vcell,
-            seq=ind.seq,
-            found=rec.raw,
-        )
-        rec.valid = False
-        return
+        return rec
     rec.value = parsed.value
-    if parsed.note:
-        add(
-            parsed.code,
-            f"序号 {ind.seq}（{ind.name}）：{parsed.note}",
-            "如读取有误，请改正后重新报送。",
-            cell=vcell,
-            seq=ind.seq,
-            found=rec.raw,
-        )
     if parsed.value is None:
         add(
             codes.VALUE_MISSING,
@@ -215,6 +178,82 @@ def _parse_figure(out: CheckedReturn, row: Row, raw_value: Any, rec: ValueRecord
             cell=vcell,
             seq=ind.seq,
         )
+    return rec
+
+
+class _Figure:
+    """What differs between the two figures of a row: its name and what to do about it."""
+
+    def __init__(self, name: str, prefix: str, fix: Any) -> None:
+        self.name, self.prefix, self.fix = name, prefix, fix
+
+
+_VALUE = _Figure("累计完成", "：", lambda ind: _fix_hint(ind.measure, ind.measure_unit))
+_BASE = _Figure(
+    "年初基数",
+    "的年初基数：",
+    lambda ind: f"请填写1月1日（年初）的总数（单位：{ind.measure_unit}），全年只填一次。",
+)
+
+
+def _read_figure(
+    out: CheckedReturn,
+    row: Row,
+    found: Any,
+    cell: str,
+    formulas: set[str],
+    what: _Figure,
+    add: Any,
+) -> ParsedValue | None:
+    """One figure of a row (累计完成, or the base of a stock) read the same way, with the same
+    refusals: a formula (its cached result is never used), an error value, then the value as
+    its cell showed it (``values.parse_value``). None when refused (the problem is added); a
+    reading worth a look (a normalised figure) is added as a warning."""
+    ind = row.indicator
+    head = f"序号 {ind.seq}（{ind.name}）"
+    shown = cell_text(found)
+    if cell in formulas:
+        add(
+            codes.VALUE_FORMULA,
+            f"{head}的{what.name}是公式，汇总不采用公式的缓存结果。",
+            "请直接填写数值，不要填公式。",
+            cell=cell,
+            seq=ind.seq,
+            found=shown,
+        )
+        return None
+    error = out.raw.error_cells.get(cell)
+    if error is not None:
+        add(
+            codes.VALUE_ERROR,
+            f"{head}的{what.name}显示错误值 {error}，不是数值。",
+            what.fix(ind),
+            cell=cell,
+            seq=ind.seq,
+            found=error,
+        )
+        return None
+    parsed = parse_value(found, ind.measure, ind.measure_unit, _format(out.raw, cell))
+    if not parsed.ok:
+        add(
+            parsed.code,
+            f"{head}{what.prefix}{parsed.note}",
+            what.fix(ind),
+            cell=cell,
+            seq=ind.seq,
+            found=shown,
+        )
+        return None
+    if parsed.note:
+        add(
+            parsed.code,
+            f"{head}{what.prefix}{parsed.note}",
+            "如读取有误，请改正后重新报送。",
+            cell=cell,
+            seq=ind.seq,
+            found=shown,
+        )
+    return parsed
 
 
 def _format(raw: RawReturn, cell: str) -> str | None:
@@ -223,10 +262,16 @@ def _format(raw: RawReturn, cell: str) -> str | None:
 
 
 def _read_base(
-    out: CheckedReturn, row: Row, found: Any, cell: str, rec: ValueRecord, add: Any
+    out: CheckedReturn,
+    row: Row,
+    found: Any,
+    cell: str,
+    rec: ValueRecord,
+    formulas: set[str],
+    add: Any,
 ) -> float | None:
     """The start-of-year base of a stock: locked when an earlier period reported it (the
-    identity lists it), else typed in this copy."""
+    identity lists it), else typed in this copy and read as the figure is (``_read_figure``)."""
     ind = row.indicator
     locked = parse_bases(out.raw.identity.get("bases", "")).get(ind.seq)
     if locked is not None:
@@ -240,15 +285,16 @@ def _read_base(
                 found=cell_text(found),
             )
         return locked
-    parsed = parse_value(found, ind.measure, ind.measure_unit, _format(out.raw, cell))
+    parsed = _read_figure(out, row, found, cell, formulas, _BASE, add)
+    if parsed is None:
+        return None
     if parsed.value is None:
-        if parsed.ok and rec.value is None:
+        if rec.value is None:
             return None  # nothing reported for this row yet
         add(
-            codes.VALUE_BASE_MISSING if parsed.ok else parsed.code,
-            f"序号 {ind.seq}（{ind.name}）的年初基数"
-            + ("未填写，无法按序时进度判断。" if parsed.ok else f"：{parsed.note}"),
-            f"请填写1月1日（年初）的总数（单位：{ind.measure_unit}），全年只填一次。",
+            codes.VALUE_BASE_MISSING,
+            f"序号 {ind.seq}（{ind.name}）的年初基数未填写，无法按序时进度判断。",
+            _BASE.fix(ind),
             cell=cell,
             seq=ind.seq,
             found=cell_text(found),

@@ -17,9 +17,12 @@ from typing import Any
 from workbook.core import problems as codes
 from workbook.core.measures import Measure, is_percent_format, measure
 from workbook.core.status import QUALITATIVE_CHOICES
+from workbook.core.text import visible
 
 NOT_APPLICABLE_MARKS = {"/", "无", "-", "—", "－", "——", "n/a", "N/A", "不适用"}
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+)(万)?(%)?(.*)$")
+# digits apart: "8↵12", "1 28", "1, 234" (after NFKC, so full-width spaces count too)
+_DIGITS_APART = re.compile(r"\d[,;、，；/]?\s+[+-]?[\d.]")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,13 @@ def parse_value(raw: Any, kind: str, unit: str, fmt: str | None = "") -> ParsedV
 def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> ParsedValue:
     """A figure typed as text ("1,234", "0.9万", "85%", "12家"): read when it can mean one
     thing only, with a note saying how it was read."""
+    if _DIGITS_APART.search(unicodedata.normalize("NFKC", str(raw)).strip()):
+        return ParsedValue(
+            None,
+            False,
+            f"“{visible(str(raw))}”中有两个以上的数，或数字被空格、换行隔开，无法确定是哪一个数。",
+            codes.VALUE_SEVERAL_NUMBERS,
+        )
     text = _clean(str(raw))
     if text in NOT_APPLICABLE_MARKS:
         return ParsedValue(

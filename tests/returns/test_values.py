@@ -88,6 +88,11 @@ def test_percent_kinds_refuse_what_could_mean_two_things(raw, kind, fmt, code):
         ("done", "qualitative", "", "value.choice"),
         (True, "count", "家", "value.not_number"),
         ("80%", "count", "家", "value.unit"),
+        ("8\n12", "count", "家", "value.several_numbers"),  # two lines of one cell
+        ("8\x0b12", "count", "家", "value.several_numbers"),  # Word's soft line break
+        ("1 28", "count", "家", "value.several_numbers"),
+        ("1, 234", "amount", "万元", "value.several_numbers"),
+        ("１２　３", "count", "家", "value.several_numbers"),  # full-width space
     ],
 )
 def test_refused_forms(raw, measure, unit, code):

@@ -44,6 +44,9 @@ def display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
+MAX_ROW_HEIGHT = 409.0  # points: Excel's largest row height
+
+
 def fit_height(
     cells: Iterable[tuple[str, float]], points_per_line: float = 13.5, minimum: float = 15.0
 ) -> float:
@@ -51,14 +54,15 @@ def fit_height(
 
     Spreadsheet clients do not agree on fitting rows (LibreOffice measures with the font it
     substitutes for a missing 宋体, then prints with another), so rows with wrapped text get
-    an explicit, slightly generous height instead.
+    an explicit, slightly generous height instead; never more than Excel allows (a very long
+    text then shows its beginning, and the whole of it in the cell).
     """
     lines = 1
     for text, width in cells:
         n = _lines(text, width)
         if n > lines:
             lines = n
-    return max(minimum, lines * points_per_line + 4)
+    return min(MAX_ROW_HEIGHT, max(minimum, lines * points_per_line + 4))
 
 
 @lru_cache(maxsize=65536)  # bounded: the button's Excel process runs for a whole session

@@ -7,7 +7,8 @@ unvalidated cell without anyone knowing. ``problems`` lists every breach in an x
 - a list validation whose formula1 is over 255 characters;
 - a defined name defined twice in the same scope;
 - a sheet name over 31 characters or holding one of ``[]:*?/\\``;
-- a validation's prompt or error title over 32 characters, or message over 255.
+- a validation's prompt or error title over 32 characters, or message over 255;
+- a row taller than 409 points.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml import ElementTree
+
+from workbook.excel.cells import MAX_ROW_HEIGHT
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _BAD_SHEET_CHARS = set("[]:*?/\\")
@@ -44,7 +47,13 @@ def problems(path: Path | str) -> list[str]:
             if k > 1
         ]
         for part in sorted(p for p in z.namelist() if re.match(r"xl/worksheets/[^/]+\.xml$", p)):
-            out += _validations(part, ElementTree.fromstring(z.read(part)))
+            sheet = ElementTree.fromstring(z.read(part))
+            out += _validations(part, sheet)
+            out += [
+                f"{part} row {row.get('r')}: height {row.get('ht')} (Excel: {MAX_ROW_HEIGHT:g} at most)"
+                for row in sheet.iter(f"{_NS}row")
+                if float(row.get("ht") or 0) > MAX_ROW_HEIGHT
+            ]
     return out
 
 

@@ -23,7 +23,7 @@ from shishi_demo.samples import fill_return, sample_values
 from workbook.catalogue import model as catalogue
 from workbook.catalogue.model import reporting_rows
 from workbook.consolidation.consolidate import consolidate
-from workbook.core.errors import FileIOError
+from workbook.core.errors import FileIOError, InputError
 from workbook.core.measures import measure
 from workbook.core.period import parse_period
 from workbook.core.settings import load_settings
@@ -137,15 +137,19 @@ def test_byte_identical_copy_is_skipped(cat, templates, tmp_path):
     assert statuses == [ACCEPTED, SKIPPED]
 
 
-def test_earlier_period_template_is_recognised(cat, tmp_path):
+def test_earlier_period_template_is_recognised(cat, templates, tmp_path):
     q1 = generate(cat, parse_period("2024Q1"), tmp_path / "q1", units=["普陀"])[0]
     folder = tmp_path / "returns"
     fill_return(q1, folder / "普陀.xlsx", {2: 90})
+    # alone, it makes the folder look like another period's: refused before the ledger
+    with pytest.raises(InputError, match="是2024年第一季度的填报表：是否应使用 --period 2024Q1"):
+        run(folder, cat)
+    filled(templates, cat, "岱山", folder)  # beside a return of this period, it is named
     res = run(folder, cat)
-    s = res.submissions[0]
+    s = next(s for s in res.submissions if s.name == "普陀.xlsx")
     assert s.status == SKIPPED and s.unit == "普陀" and "第一季度" in s.decision
     assert problems(res, "return.earlier_period")
-    assert "普陀" in res.missing_units
+    assert "普陀" in res.missing_units and "岱山" in res.accepted
 
 
 def test_damaged_empty_and_foreign_files_do_not_stop_the_others(cat, templates, tmp_path):
@@ -191,7 +195,9 @@ def test_oversized_file_is_not_opened(cat, templates, tmp_path):
 
 
 def test_identity_from_properties_when_the_hidden_sheet_is_deleted(cat, templates, tmp_path):
-    failures.identity_sheet_deleted(templates["金塘"], tmp_path / "x.xlsx")
+    filled_copy = filled(templates, cat, "金塘", tmp_path / "src")
+    failures.identity_sheet_deleted(filled_copy, tmp_path / "x.xlsx")
+    shutil.rmtree(tmp_path / "src")
     res = run(tmp_path, cat)
     assert (res.submissions[0].unit, res.submissions[0].status) == ("金塘", ACCEPTED)
 

@@ -137,8 +137,11 @@ def test_returns_rejected_under_a_wrong_catalogue_count_once_the_right_one_is_us
     data["indicators"][seq - 1]["targets"]["普陀"]["value"] = 99
     wrong = catalogue.from_dict(data)
     office.cat = wrong
-    first = office.consolidate("2024Q2")
-    assert [s.status for s in first.result.submissions] == ["rejected"]
+    before = office.statuses("2024Q2")
+    # its only file was made for other targets: the run says so and records nothing
+    with pytest.raises(InputError, match="属于另一套目录"):
+        office.consolidate("2024Q2")
+    assert office.statuses("2024Q2") == before
     office.cat = cat
     second = office.consolidate("2024Q2")
     assert [s.status for s in second.result.submissions] == ["accepted"]

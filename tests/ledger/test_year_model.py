@@ -26,6 +26,7 @@ from hypothesis.stateful import (
 )
 from yearkit import Office, carried, count_seqs, full_values
 
+from workbook.core.errors import InputError
 from workbook.ledger.store import Ledger
 
 UNITS = ("定海", "普陀")
@@ -158,8 +159,20 @@ class YearMachine(RuleBasedStateMachine):
             name, f.unit, f.template, f.marker, f.bad, f.clock, f.content
         )
 
+    def refused(self, period: str) -> bool:
+        """Only earlier quarters' templates in the folder: the run says which period they
+        are and stops before the ledger (or any output) sees anything."""
+        files = self.folder[period].values()
+        return bool(files) and not any(f.template == period for f in files)
+
     @rule(period=st.sampled_from(PERIODS))
     def consolidate(self, period: str) -> None:
+        if self.refused(period):
+            before = self.state()
+            with pytest.raises(InputError, match="是否应使用 --period"):
+                self.office.consolidate(period)
+            assert self.state() == before
+            return
         self.office.consolidate(period)
         # files new in one run are recorded in path order: of two identical new files the
         # first by name is the original, the other a duplicate
@@ -171,6 +184,9 @@ class YearMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.consolidated)
     @rule(period=st.sampled_from(PERIODS))
     def interrupted_consolidate(self, period: str) -> None:
+        if self.refused(period):
+            self.consolidate(period)  # refused before it could be interrupted
+            return
         before = self.state()
         with pytest.MonkeyPatch.context() as mp:
 

@@ -59,6 +59,7 @@ class Outcome:
         r = self.result
         errors = sum(p.severity == "error" for p in r.problems)
         lines = [
+            *r.notices,
             f"期次：{r.period.label}；找到文件 {len(r.submissions)} 个，"
             f"采用 {len(self.accepted_units)} 个单位：{_listed(self.accepted_units)}",
             f"退回的文件：{_listed(self.rejected_files)}",

@@ -38,7 +38,9 @@ main.add_command(catalogue_group)
 
 
 @main.command("generate")
-@click.option("--period", required=True, help="期次：2024Q2、2024-Q2 或 2024-05。")
+@click.option(
+    "--period", required=True, help="期次，如 2024Q2、2024年第二季度、2024-05、2024年5月。"
+)
 @click.option("--unit", "units", multiple=True, help="只生成该单位（可重复）；默认全部单位。")
 @click.option(
     "--out",
@@ -82,7 +84,7 @@ def generate_cmd(
 
 @main.command("consolidate")
 @click.argument("returns_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--period", required=True, help="汇总的期次，如 2024Q2。")
+@click.option("--period", required=True, help="汇总的期次，如 2024Q2、2024年第二季度。")
 @click.option(
     "-o",
     "--output",

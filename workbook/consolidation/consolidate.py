@@ -10,6 +10,7 @@ value, completion and status. The result type is ``result.Consolidation``; rende
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -92,6 +93,9 @@ def consolidate(
     with files:
         files.collect(arrived)
     subs.sort(key=lambda sub: sub.path)
+    notice, refuse = folder_verdict(subs, period)
+    if refuse:  # before the ledger sees anything: a slip leaves it as it was
+        raise InputError(notice)
     ledger = ledger or Ledger(MEMORY)
     touched = ledger.merge(cat.catalogue_id, cat.version, period.code, subs)
     touched |= ledger.decide(cat.catalogue_id, period.code)
@@ -101,10 +105,60 @@ def consolidate(
         folder=printable(readable_name(str(root))),
         generated_at=datetime.now().isoformat(timespec="seconds"),
         recorded=len(touched),
+        notices=[notice] if notice else [],
     )
     _derive(result, ledger)
     _follow_up(result, settings)
     return result
+
+
+def folder_verdict(subs: list[Submission], period: Period) -> tuple[str, bool]:
+    """One Chinese line when the folder looks like the wrong one (most of its spreadsheets are
+    blank templates, returns of another period, or of another catalogue), and whether to
+    refuse the run: when not one file in it is usable. An empty folder is not wrong (early in
+    a quarter it gives the 催报 list), nor one whose files are merely damaged (the run lists
+    them for 退回修改)."""
+    sheets = [s for s in subs if not any(p.code == codes.FILE_NOT_SPREADSHEET for p in s.found)]
+    groups = {
+        kind: [s for s in sheets if any(p.code in found for p in s.found)]
+        for kind, found in _LOOKS_WRONG.items()
+    }
+    kind, group = max(groups.items(), key=lambda item: len(item[1]))
+    if not sheets or len(group) * 2 <= len(sheets):
+        return "", False
+    usable = sum(s.eligible for s in sheets)
+    every = len(group) == len(sheets)
+    share = (
+        f"{len(sheets)} 个填报文件都" if every else f"{len(sheets)} 个填报文件中有 {len(group)} 个"
+    )
+    if kind == "blank":
+        line = f"{share}是未填写的空白模板：是否选成了下发模板的文件夹？"
+    elif kind == "period":
+        codes_found = Counter(s.period for s in group).most_common(1)[0][0]
+        try:
+            theirs = parse_period(codes_found)
+            line = (
+                f"{share}是{theirs.label}的填报表：是否应使用 --period {theirs.code}"
+                f"（汇总工作簿中把“期次”改为 {theirs.code}）？"
+            )
+        except InputError:
+            line = f"{share}不是{period.label}的填报表（模板上的期次为“{codes_found}”）。"
+    else:
+        line = (
+            f"{share}属于另一套目录（{group[0].decision}）：是否应使用 --catalogue 指定"
+            "对应年度的目录（汇总工作簿填“目录文件”）？"
+        )
+    if usable == 0:
+        return f"{line}本次没有可汇总的{period.label}填报表，已停止，报送台账未改动。", True
+    return f"注意：{line}其余 {usable} 份照常汇总。", False
+
+
+# what makes a file look like it came from the wrong folder, by the problem it carries
+_LOOKS_WRONG = {
+    "blank": {codes.RETURN_BLANK_TEMPLATE},
+    "period": {codes.RETURN_OTHER_PERIOD, codes.RETURN_EARLIER_PERIOD},
+    "catalogue": {codes.RETURN_OTHER_CATALOGUE, codes.RETURN_CATALOGUE_CHANGED},
+}
 
 
 def _follow_up(result: Consolidation, settings: Settings) -> None:

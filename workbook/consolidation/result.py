@@ -42,6 +42,8 @@ class Consolidation:
     ranking: list[Any] = field(default_factory=list)  # ranking.UnitScore, best first (晾晒)
     ranking_formula: str = ""
     chase: list[Any] = field(default_factory=list)  # chase.Chase: units to chase (催报)
+    # lines said before anything else: the folder looks like the wrong one (folder_verdict)
+    notices: list[str] = field(default_factory=list)
 
     def lagging(self) -> list[UnitValue]:
         return [uv for uv in self.unit_values.values() if uv.status == LAGGING]

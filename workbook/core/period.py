@@ -1,18 +1,27 @@
-"""Reporting periods: quarters (2024Q2, 2024-Q2) and months (2024-05), and 序时进度."""
+"""Reporting periods: quarters (2024Q2, 2024年第二季度) and months (2024-05, 2024年5月), and
+序时进度."""
 
 from __future__ import annotations
 
 import calendar
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from workbook.core.errors import InputError
 
-_Q = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
-_M = re.compile(r"^\s*(\d{4})\s*-\s*(\d{1,2})\s*$")
+_Q = re.compile(r"^(\d{4})\s*-?\s*[Qq]\s*([1-4])$")
+_M = re.compile(r"^(\d{4})\s*(?:-|[Mm])\s*(\d{1,2})$")
+# as people write them: 2024年第二季度, 2024年二季度, 2024年第2季度, 2024年6月, 2024年06月
+_Q_ZH = re.compile(r"^(\d{4})\s*年\s*第?\s*([一二三四1-4])\s*季度?$")
+_M_ZH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?$")
 _QUARTER_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
+_ZH_QUARTER = {v: k for k, v in _QUARTER_ZH.items()}
+ACCEPTED_FORMS = (
+    "2024Q2、2024-Q2、2024 Q2、2024年第二季度、2024年二季度（季度），2024-06、2024年6月（月份）"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -59,7 +68,8 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """Parse 2024Q2, 2024-Q2, 2024q2, 2024-05 or 2024M05; raise InputError otherwise."""
+    """A period as people write it (``ACCEPTED_FORMS``: 2024Q2, 2024-Q2, 2024 Q2, 2024年第二季度,
+    2024年二季度, 2024-06, 2024M06, 2024年6月); raise InputError listing them otherwise."""
     return _parse(str(text))
 
 
@@ -67,11 +77,12 @@ def parse_period(text: str) -> Period:
 def _parse(text: str) -> Period:
     """parse_period's work, remembered: the ledger parses the same few codes for every row
     (Period is frozen, and a refusal raises, which is never cached)."""
-    t = text.strip()
-    m = _Q.match(t)
+    t = unicodedata.normalize("NFKC", text).strip()
+    m = _Q.match(t) or _Q_ZH.match(t)
     if m:
-        return Period(int(m.group(1)), int(m.group(2)) * 3, "Q")
-    m = _M.match(t) or re.match(r"^\s*(\d{4})\s*[Mm](\d{1,2})\s*$", t)
+        q = m.group(2)
+        return Period(int(m.group(1)), (_ZH_QUARTER.get(q) or int(q)) * 3, "Q")
+    m = _M.match(t) or _M_ZH.match(t)
     if m and 1 <= int(m.group(2)) <= 12:
         return Period(int(m.group(1)), int(m.group(2)), "M")
-    raise InputError(f"无法识别的期次“{text}”：请写成 2024Q2、2024-Q2 或 2024-05 这样的格式。")
+    raise InputError(f"无法识别的期次“{text}”。可以写成：{ACCEPTED_FORMS}。")

@@ -143,6 +143,9 @@ RETURN_CATALOGUE_CHANGED = _declare(
 RETURN_CATALOGUE_VERSION = _declare(
     "return.catalogue_version", _I, "file", "模板目录版本较旧，本单位目标未变"
 )
+RETURN_BLANK_TEMPLATE = _declare(
+    "return.blank_template", _E, "file", "未填写的空白模板（不作为报送，不替代任何文件）"
+)
 RETURN_NO_REPORT_SHEET = _declare("return.no_report_sheet", _E, "file", "找不到填报表")
 RETURN_HEADER_CHANGED = _declare("return.header_changed", _E, "file", "填报表表头被改动")
 RETURN_UNPROTECTED = _declare("return.unprotected", _W, "file", "工作表保护被取消")

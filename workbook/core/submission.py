@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from workbook.core import problems as codes
 from workbook.core.findings import Problem
 
 ACCEPTED, REJECTED, SUPERSEDED, SKIPPED = "accepted", "rejected", "superseded", "skipped"
 STATUS_ZH = {ACCEPTED: "采用", REJECTED: "退回", SUPERSEDED: "已被替代", SKIPPED: "跳过"}
 DUPLICATE_RULE = (
+    "只有可用的填报表参与比较（本目录本期次的模板、已填写；空白模板、其他期次或无法读取的文件不替代任何文件）。"
     "同一单位同一期报送多份时（无论是同一次还是不同次汇总收到的），采用文件修改时间最新的一份；"
     "时间相同时采用错误较少的一份，再相同时按文件名；其余标为“已被替代”，连同数值保留在报送台账中。"
 )
@@ -63,6 +65,35 @@ class Submission:
     @property
     def errors(self) -> int:
         return sum(1 for p in self.found if p.severity == "error")
+
+
+BLANK_DECISION = "这是未填写的空白模板（填报栏和签名栏都是空的），不作为本单位的报送。"
+
+
+def reject_blank(sub: Submission) -> None:
+    """Mark ``sub`` as the blank template it is: rejected, nothing kept but that problem."""
+    sub.found = [
+        Problem(
+            code=codes.RETURN_BLANK_TEMPLATE,
+            message=BLANK_DECISION,
+            action="请在模板中填写后再报送；如果发错了文件，请改发填好的那一份。",
+            unit=sub.unit,
+            file=sub.name,
+        )
+    ]
+    sub.values, sub.eligible, sub.status, sub.decision = {}, False, REJECTED, BLANK_DECISION
+
+
+def is_blank(sub: Submission) -> bool:
+    """Whether a file carries no report at all: no figure, no text and no signature typed,
+    and nothing refused. Such a file (the issued template, sent back or picked up by mistake)
+    is never a return: it is rejected, so it supersedes nothing (``DUPLICATE_RULE``). A base
+    alone does not make a report (a later period's template carries its bases locked)."""
+    if any(p.severity == "error" for p in sub.found) or any(sub.signature.values()):
+        return False
+    return not any(
+        rec.raw or rec.progress or rec.problems or rec.remark for rec in sub.values.values()
+    )
 
 
 def rank_key(sub: Submission) -> tuple[str, int, str]:

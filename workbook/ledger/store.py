@@ -24,12 +24,21 @@ from pathlib import Path
 from typing import Any
 
 from workbook.core.errors import FileIOError
-from workbook.core.submission import SKIPPED, Submission, ValueRecord, decide
+from workbook.core.submission import (
+    SKIPPED,
+    Submission,
+    ValueRecord,
+    decide,
+    is_blank,
+    reject_blank,
+)
 from workbook.ledger import schema
 from workbook.ledger.queries import LedgerReads
 
 # Bump when the checks of a return change: stored files are then re-checked when seen again.
-EVALUATOR_VERSION = "3"  # 3: a file whose table cannot be found is rejected
+# 3: a file whose table cannot be found is rejected; 4: a blank template is rejected, digits
+# apart and error values are refused, a base is read as the figure is
+EVALUATOR_VERSION = "4"
 MEMORY = ":memory:"
 
 _SUB_COLUMNS = (
@@ -247,6 +256,7 @@ class Ledger(LedgerReads):
     def decide(self, catalogue_id: str, period: str) -> set[int]:
         """Apply the supersede rule over every stored file of the period; returns changed ids."""
         self.begin()
+        healed = self._reject_stored_blanks(catalogue_id, period)
         subs = self.submissions(catalogue_id, period, with_values=False)
         before = {s.ledger_id: (s.status, s.decision) for s in subs}
         decide(subs)
@@ -258,7 +268,45 @@ class Ledger(LedgerReads):
                     (s.status, s.decision, _now(), s.ledger_id),
                 )
                 changed.add(int(s.ledger_id or 0))
-        return changed
+        return changed | healed
+
+    def _reject_stored_blanks(self, catalogue_id: str, period: str) -> set[int]:
+        """Files an older evaluator stored as usable that carry no report (a blank template
+        taken for a return before it was refused, which superseded the real returns): now
+        rejected, as the evaluator would decide today, so the real returns count again."""
+        older = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM submissions WHERE catalogue_id=? AND period=? AND eligible=1 "
+                "AND evaluated_with NOT LIKE ?",
+                (catalogue_id, period, f"%|{EVALUATOR_VERSION}"),
+            )
+        }
+        if not older:
+            return set()
+        values = self._values_where(f"s.id IN ({','.join('?' * len(older))})", tuple(older))
+        healed = set()
+        for sub in self.submissions(catalogue_id, period, with_values=False):
+            if sub.ledger_id not in older:
+                continue
+            sub.values = values.get(int(sub.ledger_id or 0), {})
+            if is_blank(sub):
+                reject_blank(sub)
+                self.db.execute(
+                    "UPDATE submissions SET eligible=0, status=?, decision=?, problems=?, "
+                    "errors=?, problems_json=?, recorded_at=? WHERE id=?",
+                    (
+                        sub.status,
+                        sub.decision,
+                        sub.problems,
+                        sub.errors,
+                        json.dumps([p.as_dict() for p in sub.found], ensure_ascii=False),
+                        _now(),
+                        sub.ledger_id,
+                    ),
+                )
+                healed.add(int(sub.ledger_id or 0))
+        return healed
 
     # --- the run journal ------------------------------------------------------------------
 

@@ -16,7 +16,14 @@ from workbook.core.errors import InputError
 from workbook.core.findings import Problem
 from workbook.core.layout import IDENTITY_FORMAT
 from workbook.core.period import Period, parse_period
-from workbook.core.submission import REJECTED, SKIPPED, SUPERSEDED, Submission
+from workbook.core.submission import (
+    REJECTED,
+    SKIPPED,
+    SUPERSEDED,
+    Submission,
+    is_blank,
+    reject_blank,
+)
 from workbook.core.text import printable, readable_name
 from workbook.returns.filechecks import check_return
 from workbook.returns.read import RawReturn
@@ -163,6 +170,9 @@ def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Subm
     sub.values, sub.signature = checked.values, checked.signature
     if not checked.usable:  # the table could not be found: nothing to count, nothing to keep
         sub.status, sub.decision = REJECTED, checked.problems[-1].message
+        return sub
+    if is_blank(sub):  # the issued template, unfilled: never a return
+        reject_blank(sub)
         return sub
     sub.eligible, sub.status, sub.decision = True, SUPERSEDED, ""
     return sub

@@ -25,6 +25,9 @@ COMMANDS = [
     ["demo"],
     ["city-workbook"],
     ["history"],
+    ["ledger", "withdraw"],
+    ["ledger", "restore"],
+    ["ledger", "undo-run"],
 ]
 
 

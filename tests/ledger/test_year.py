@@ -18,6 +18,7 @@ from yearkit import UNITS, Office, carried, count_seqs, full_values, subtitle
 from workbook.app.runlock import RunLock
 from workbook.catalogue import model as catalogue
 from workbook.core.errors import FileIOError, InputError
+from workbook.ledger.schema import SCHEMA_VERSION
 from workbook.ledger.store import Ledger
 from workbook.outputs import feedback
 
@@ -420,7 +421,7 @@ def test_ledger_of_schema_1_is_migrated_with_its_history(office, tmp_path):
         p2 = office.period("2024Q2")
         assert led.latest_before("zhoushan-shishi", p2) == {"定海": {10: ("2024Q1", 12.0)}}
         assert led.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
-            "3",
+            str(SCHEMA_VERSION),
         )
 
 
@@ -460,7 +461,9 @@ def test_ledger_of_schema_2_without_bases_is_brought_up(office, tmp_path):
             12.0,
         )
     db = sqlite3.connect(path)
-    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     assert db.execute("SELECT COUNT(*) FROM submission_values").fetchone() == before
     assert "base" in {r[1] for r in db.execute("PRAGMA table_info(submission_values)")}
 

@@ -25,6 +25,7 @@ from workbook.cli.base import (
     settings_option,
 )
 from workbook.cli.catalogue import catalogue_group
+from workbook.cli.ledger import ledger_group
 from workbook.core.submission import STATUS_ZH
 
 
@@ -35,6 +36,7 @@ def main() -> None:
 
 
 main.add_command(catalogue_group)
+main.add_command(ledger_group)
 
 
 @main.command("generate")
@@ -190,6 +192,9 @@ def demo_cmd(out_dir: Path, period: str) -> None:
 @settings_option
 @click.option("--all-years", is_flag=True, help="显示所有年度（默认只显示目录所属年度）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.option(
+    "--runs", "show_runs", is_flag=True, help="列出台账的各次运行及其改动（撤销用运行号）。"
+)
 def history_cmd(
     unit: str | None,
     year: int | None,
@@ -198,6 +203,7 @@ def history_cmd(
     settings_path: Path | None,
     all_years: bool,
     as_json: bool,
+    show_runs: bool,
 ) -> None:
     """显示报送台账中的报送记录和已确认数值（默认：目录所属年度）。"""
     from workbook.catalogue import model as catalogue
@@ -210,6 +216,12 @@ def history_cmd(
         raise CannotRun(f"报送台账不存在：{lpath}（还没有做过汇总？）")
     if year is None and not all_years:
         year = cat.year
+    if show_runs:
+        with Ledger(lpath) as ledger:
+            runs = ledger.runs(cat.catalogue_id)
+        click.echo(f"报送台账：{lpath}", err=True)
+        _print_runs(runs, as_json)
+        return
     with Ledger(lpath) as ledger:
         if unit and not cat.has_unit(unit) and unit not in ledger.units():
             raise CannotRun(
@@ -233,6 +245,26 @@ def history_cmd(
     _print_rows(rows)
     if unit:
         _print_values(cat, unit, years, values)
+
+
+def _print_runs(runs: list[Any], as_json: bool) -> None:
+    """The ledger's runs: what each was, when, and what it changed."""
+    from workbook.ledger.journal import KIND_ZH
+
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in runs], ensure_ascii=False, indent=2))
+        return
+    click.echo("运行号\t类型\t期次\t时间\t新记录\t改变\t状态\t说明")
+    for r in runs:
+        state = (
+            f"已由第 {r.undone_by} 次撤销"
+            if r.undone_by
+            else {"done": "完成"}.get(r.state, r.state)
+        )
+        click.echo(
+            f"{r.id}\t{KIND_ZH.get(r.kind, r.kind)}\t{r.period}\t{r.started_at.replace('T', ' ')}\t"
+            f"{r.added}\t{r.changed}\t{state}\t{r.note or r.folder}"
+        )
 
 
 def _print_rows(rows: list[Any]) -> None:

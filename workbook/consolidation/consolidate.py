@@ -32,6 +32,7 @@ from workbook.core.submission import (
     Submission,
 )
 from workbook.core.text import printable, readable_name
+from workbook.ledger.journal import CONSOLIDATE
 from workbook.ledger.store import MEMORY, Ledger
 from workbook.returns.identify import evaluate
 from workbook.returns.pool import ReaderPool
@@ -97,6 +98,8 @@ def consolidate(
     if refuse:  # before the ledger sees anything: a slip leaves it as it was
         raise InputError(notice)
     ledger = ledger or Ledger(MEMORY)
+    ledger.begin()
+    ledger.begin_run(CONSOLIDATE, cat.catalogue_id, period.code, str(root))
     touched = ledger.merge(cat.catalogue_id, cat.version, period.code, subs)
     touched |= ledger.decide(cat.catalogue_id, period.code)
     result = Consolidation(

@@ -15,7 +15,14 @@ from workbook.core import problems as codes
 from workbook.core.findings import Problem
 
 ACCEPTED, REJECTED, SUPERSEDED, SKIPPED = "accepted", "rejected", "superseded", "skipped"
-STATUS_ZH = {ACCEPTED: "采用", REJECTED: "退回", SUPERSEDED: "已被替代", SKIPPED: "跳过"}
+WITHDRAWN = "withdrawn"  # taken back by the office (shishi ledger withdraw): does not count
+STATUS_ZH = {
+    ACCEPTED: "采用",
+    REJECTED: "退回",
+    SUPERSEDED: "已被替代",
+    SKIPPED: "跳过",
+    WITHDRAWN: "作废",
+}
 DUPLICATE_RULE = (
     "只有可用的填报表参与比较（本目录本期次的模板、已填写；空白模板、其他期次或无法读取的文件不替代任何文件）。"
     "同一单位同一期报送多份时（无论是同一次还是不同次汇总收到的），采用文件修改时间最新的一份；"

@@ -44,7 +44,8 @@ class LedgerReads:
         out = []
         for r in self.db.execute(
             "SELECT id, file_path, file_name, size, sha256, file_time, unit, template_period, "
-            "template_version, status, decision, eligible, problems_json, signature_json "
+            "template_version, status, decision, eligible, problems_json, signature_json, "
+            "withdrawn_at "
             "FROM submissions WHERE catalogue_id=? AND period=? ORDER BY id",
             (catalogue_id, period),
         ):
@@ -59,7 +60,7 @@ class LedgerReads:
                 template_version=r[8],
                 status=r[9],
                 decision=r[10],
-                eligible=bool(r[11]),
+                eligible=bool(r[11]) and r[14] is None,  # a withdrawn file never counts
                 found=[Problem(**p) for p in json.loads(r[12])],
                 signature=json.loads(r[13]),
                 ledger_id=r[0],

@@ -10,7 +10,9 @@ from workbook.core.errors import FileIOError
 # 1: the first release. 2: files keyed by content and name, values with their cells.
 # 3: the base of a stock (submission_values.base); a schema-2 ledger written before that
 # column existed is brought up by adding it.
-SCHEMA_VERSION = 3
+# 4: decisions taken back: a file withdrawn (作废) by the office, runs of every kind with the
+# changes each made (so that one can be undone).
+SCHEMA_VERSION = 4
 APP = "shishi"
 APP = "shishi"
 
@@ -38,6 +40,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     problems_json TEXT NOT NULL DEFAULT '[]',
     signature_json TEXT NOT NULL DEFAULT '{}',
     file_path TEXT NOT NULL DEFAULT '',
+    withdrawn_at TEXT,               -- the office took the file back (作废): it does not count
+    withdrawn_reason TEXT NOT NULL DEFAULT '',
     UNIQUE (catalogue_id, period, sha256, file_name)
 );
 CREATE TABLE IF NOT EXISTS submission_values (
@@ -61,8 +65,21 @@ CREATE TABLE IF NOT EXISTS runs (
     folder TEXT NOT NULL,
     started_at TEXT NOT NULL,
     state TEXT NOT NULL,             -- 'publishing' until its outputs are in place, then 'done'
-    outputs_json TEXT NOT NULL
+    outputs_json TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'consolidate',  -- or withdraw, restore, undo
+    note TEXT NOT NULL DEFAULT '',   -- the office's reason (withdraw, restore, undo)
+    undone_by INTEGER                -- the run that undid this one
 );
+CREATE TABLE IF NOT EXISTS changes (  -- what each run changed, so that it can be undone
+    n INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    tbl TEXT NOT NULL,
+    op TEXT NOT NULL,                -- insert, update, delete
+    row_id INTEGER NOT NULL,         -- submissions.id (for submission_values: its submission)
+    old_json TEXT,                   -- the row before (update, delete)
+    new_json TEXT                    -- the row after (insert, update)
+);
+CREATE INDEX IF NOT EXISTS changes_run ON changes (run_id);
 CREATE INDEX IF NOT EXISTS submissions_unit ON submissions (catalogue_id, unit, period);
 CREATE INDEX IF NOT EXISTS submissions_sha ON submissions (catalogue_id, period, sha256);
 """
@@ -98,6 +115,8 @@ def upgrade(db: sqlite3.Connection, version: int) -> None:
     """Create the tables, migrating from ``version``; run inside the caller's transaction."""
     if version == 1:
         _migrate_v1(db)
+    if 1 <= version <= 3:
+        _migrate_v3(db)  # before the tables: the new ones need none of these columns
     _create_tables(db)
     if version == 2:
         _migrate_v2(db)
@@ -131,6 +150,27 @@ def _migrate_v1(db: sqlite3.Connection) -> None:
     )
     db.execute("DROP TABLE submission_values_v1")
     db.execute("DROP TABLE submissions_v1")
+
+
+def _migrate_v3(db: sqlite3.Connection) -> None:
+    """Schema 3 had no way to take a decision back: add the withdrawal columns and the run's
+    kind, note and undoer (the changes table is created with the others)."""
+    added = {
+        "submissions": ("withdrawn_at TEXT", "withdrawn_reason TEXT NOT NULL DEFAULT ''"),
+        "runs": (
+            "kind TEXT NOT NULL DEFAULT 'consolidate'",
+            "note TEXT NOT NULL DEFAULT ''",
+            "undone_by INTEGER",
+        ),
+    }
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    for table, columns in added.items():
+        if table not in tables:
+            continue
+        have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column.split()[0] not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 def _migrate_v2(db: sqlite3.Connection) -> None:

@@ -15,7 +15,6 @@ the outputs a committed run still has to put in place, replayed by ``recover`` a
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,9 +22,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbook.core.errors import FileIOError
+from workbook.core.errors import FileIOError, InputError
 from workbook.core.submission import (
     SKIPPED,
+    STATUS_ZH,
+    SUPERSEDED,
+    WITHDRAWN,
     Submission,
     ValueRecord,
     decide,
@@ -33,6 +35,7 @@ from workbook.core.submission import (
     reject_blank,
 )
 from workbook.ledger import schema
+from workbook.ledger.journal import RESTORE, WITHDRAW, RunJournal
 from workbook.ledger.queries import LedgerReads
 
 # Bump when the checks of a return change: stored files are then re-checked when seen again.
@@ -72,7 +75,7 @@ def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class Ledger(LedgerReads):
+class Ledger(LedgerReads, RunJournal):
     """A connection to the ledger file (or an in-memory one); created on first use."""
 
     def __init__(self, path: Path | str) -> None:
@@ -88,8 +91,10 @@ class Ledger(LedgerReads):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
             version = schema.found_version(self.db, self.path)
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS shishi_run (id INTEGER)")
             with self.transaction():
                 schema.upgrade(self.db, version)
+            self._install_triggers()
         except sqlite3.OperationalError as exc:
             raise FileIOError(
                 f"无法打开或写入报送台账 {self.path}：{exc}。请检查该文件夹是否可写、"
@@ -132,6 +137,7 @@ class Ledger(LedgerReads):
     def commit(self) -> None:
         self._stored.clear()
         if self.db.in_transaction:
+            self.db.execute("DELETE FROM temp.shishi_run")  # the run is over: stop recording
             self.db.execute("COMMIT")
 
     def rollback(self) -> None:
@@ -257,6 +263,11 @@ class Ledger(LedgerReads):
         """Apply the supersede rule over every stored file of the period; returns changed ids."""
         self.begin()
         healed = self._reject_stored_blanks(catalogue_id, period)
+        self.db.execute(  # a withdrawn file keeps its status whatever re-checked it since
+            "UPDATE submissions SET status=? WHERE catalogue_id=? AND period=? "
+            "AND withdrawn_at IS NOT NULL AND status<>?",
+            (WITHDRAWN, catalogue_id, period, WITHDRAWN),
+        )
         subs = self.submissions(catalogue_id, period, with_values=False)
         before = {s.ledger_id: (s.status, s.decision) for s in subs}
         decide(subs)
@@ -308,33 +319,73 @@ class Ledger(LedgerReads):
                 healed.add(int(sub.ledger_id or 0))
         return healed
 
-    # --- the run journal ------------------------------------------------------------------
+    # --- the office takes a decision back ---------------------------------------------------
 
-    def journal(
-        self, catalogue_id: str, period: str, folder: str, outputs: list[tuple[str, str]]
-    ) -> int:
-        """Note, in the open transaction, the (temporary, final) renames the run will make."""
-        self.begin()
-        cur = self.db.execute(
-            "INSERT INTO runs (catalogue_id, period, folder, started_at, state, outputs_json) "
-            "VALUES (?,?,?,?,?,?)",
-            (catalogue_id, period, folder, _now(), "publishing", json.dumps(outputs)),
+    def find_stored(self, catalogue_id: str, period: str, which: str) -> Submission:
+        """The stored file of ``period`` named ``which`` (its name, its path, or at least 8
+        characters of its sha256); refused, listing them, when none or several match."""
+        subs = self.submissions(catalogue_id, period, with_values=False)
+        w = which.strip().replace("\\", "/")
+        found = [
+            s
+            for s in subs
+            if w in (s.name, s.path.replace("\\", "/"))
+            or (s.path.replace("\\", "/").endswith("/" + w))
+            or (len(w) >= 8 and s.sha256.startswith(w.lower()))
+        ]
+        if len(found) == 1:
+            return found[0]
+        listed = "；".join(
+            f"{s.name}（{s.sha256[:12]}，{STATUS_ZH.get(s.status, s.status)}）"
+            for s in found or subs
         )
-        return int(cur.lastrowid or 0)
+        if not found:
+            raise InputError(f"报送台账中{period}没有文件“{which}”。台账中的文件：{listed or '无'}")
+        raise InputError(f"“{which}”对应多份文件，请改用 sha256 指明：{listed}")
 
-    def finish_run(self, run_id: int) -> None:
-        self.db.execute("UPDATE runs SET state='done' WHERE id=?", (run_id,))
+    def withdraw(self, catalogue_id: str, period: str, which: str, reason: str = "") -> Submission:
+        """Mark a stored return as withdrawn by the office (作废), as a run of its own in the
+        open transaction: it no longer counts, and the unit's current return is chosen again
+        by the usual rule. Only a file that counts, or could count, can be withdrawn."""
+        self.begin()
+        sub = self.find_stored(catalogue_id, period, which)
+        if sub.status == WITHDRAWN:
+            raise InputError(f"“{sub.name}”已于此前作废。")
+        if not sub.eligible:
+            raise InputError(
+                f"“{sub.name}”本来就不计入（{STATUS_ZH.get(sub.status, sub.status)}：{sub.decision}），无需作废。"
+            )
+        run = self.begin_run(WITHDRAW, catalogue_id, period, note=reason or f"作废 {sub.name}")
+        self.db.execute(
+            "UPDATE submissions SET status=?, decision=?, withdrawn_at=?, withdrawn_reason=?, "
+            "recorded_at=? WHERE id=?",
+            (
+                WITHDRAWN,
+                f"已由市局作废：{reason or '未说明原因'}",
+                _now(),
+                reason,
+                _now(),
+                sub.ledger_id,
+            ),
+        )
+        self.decide(catalogue_id, period)
+        self.finish_run(run)
+        return sub
 
-    def recover(self) -> int:
-        """Put in place the outputs of a committed run that was stopped while publishing them;
-        returns how many runs were completed."""
-        pending = self.db.execute(
-            "SELECT id, outputs_json FROM runs WHERE state='publishing' ORDER BY id"
-        ).fetchall()
-        for run_id, outputs in pending:
-            for src, dst in json.loads(outputs):
-                if os.path.exists(src):
-                    Path(dst).parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(src, dst)
-            self.db.execute("UPDATE runs SET state='done (recovered)' WHERE id=?", (run_id,))
-        return len(pending)
+    def restore(self, catalogue_id: str, period: str, which: str, reason: str = "") -> Submission:
+        """Take a withdrawal back: the file counts again by the usual rule."""
+        self.begin()
+        sub = self.find_stored(catalogue_id, period, which)
+        if sub.status != WITHDRAWN:
+            raise InputError(
+                f"“{sub.name}”没有作废（{STATUS_ZH.get(sub.status, sub.status)}），无需恢复。"
+            )
+        run = self.begin_run(RESTORE, catalogue_id, period, note=reason or f"恢复 {sub.name}")
+        self.db.execute(
+            "UPDATE submissions SET status=?, decision='', withdrawn_at=NULL, "
+            "withdrawn_reason='', recorded_at=? WHERE id=?",
+            (SUPERSEDED, _now(), sub.ledger_id),
+        )
+        self.decide(catalogue_id, period)
+        self.finish_run(run)
+        return sub

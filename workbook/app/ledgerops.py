@@ -1,0 +1,97 @@
+"""The office's own changes to the ledger: withdraw a stored return, restore it, undo a run.
+
+Each is one transaction under the same lock as a consolidation (``runlock``), and is itself a
+run in the ledger's journal (``ledger.journal``), so ``shishi history --runs`` shows it and
+``undo-run`` can take it back too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from workbook.app.runlock import RunLock, lock_path_for
+from workbook.core.errors import InputError
+from workbook.core.settings import Settings, user_data_dir
+from workbook.core.submission import ACCEPTED, STATUS_ZH, Submission
+from workbook.ledger.store import Ledger
+
+T = TypeVar("T")
+
+
+@dataclass
+class Change:
+    """What an office change did: the file, and each unit's current return after it."""
+
+    file: Submission | None
+    current: dict[str, str]  # unit -> the file that counts now ('' when none)
+    run_id: int
+
+
+def _change(ledger_path: Path, settings: Settings, op: Callable[[Ledger], T]) -> T:
+    if not ledger_path.exists():
+        raise InputError(f"报送台账不存在：{ledger_path}（还没有做过汇总？）")
+    lock = lock_path_for(ledger_path, ledger_path, user_data_dir())
+    with (
+        RunLock(lock, settings.lock_wait_seconds),
+        Ledger(ledger_path) as ledger,
+        ledger.transaction(),
+    ):
+        return op(ledger)
+
+
+def _current(ledger: Ledger, catalogue_id: str, period: str) -> dict[str, str]:
+    subs = ledger.submissions(catalogue_id, period, with_values=False)
+    units = sorted({s.unit for s in subs if s.unit})
+    accepted = {s.unit: s.name for s in subs if s.status == ACCEPTED}
+    return {u: accepted.get(u, "") for u in units}
+
+
+def withdraw(
+    ledger_path: Path, settings: Settings, catalogue_id: str, period: str, which: str, reason: str
+) -> Change:
+    """Withdraw (作废) the stored file ``which`` of ``period``."""
+
+    def op(ledger: Ledger) -> Change:
+        sub = ledger.withdraw(catalogue_id, period, which, reason)
+        run = ledger.current_run() or 0
+        return Change(sub, _current(ledger, catalogue_id, period), run)
+
+    return _change(ledger_path, settings, op)
+
+
+def restore(
+    ledger_path: Path, settings: Settings, catalogue_id: str, period: str, which: str, reason: str
+) -> Change:
+    """Take a withdrawal back."""
+
+    def op(ledger: Ledger) -> Change:
+        sub = ledger.restore(catalogue_id, period, which, reason)
+        run = ledger.current_run() or 0
+        return Change(sub, _current(ledger, catalogue_id, period), run)
+
+    return _change(ledger_path, settings, op)
+
+
+def undo_run(ledger_path: Path, settings: Settings, run_id: int, reason: str) -> Change:
+    """Undo run ``run_id`` exactly (refused while a later run of its period is in force)."""
+
+    def op(ledger: Ledger) -> Change:
+        undo = ledger.undo_run(run_id, reason)
+        row = next(r for r in ledger.runs() if r.id == run_id)
+        return Change(None, _current(ledger, row.catalogue_id, row.period), undo)
+
+    return _change(ledger_path, settings, op)
+
+
+def describe(change: Change) -> list[str]:
+    """The change in Chinese lines, for the command line."""
+    lines = []
+    if change.file is not None:
+        was = STATUS_ZH.get(change.file.status, change.file.status)
+        lines.append(f"文件：{change.file.name}（此前：{was}）")
+    lines += [f"  {u}：现采用 {f or '（无，未报送）'}" for u, f in change.current.items()]
+    lines.append(f"台账第 {change.run_id} 次运行。请重新汇总，汇总表和通报才会随之更新。")
+    return lines

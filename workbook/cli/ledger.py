@@ -1,0 +1,100 @@
+"""``shishi ledger``: the office takes a decision back (withdraw, restore, undo-run).
+
+As in ``commands``, each command imports what it uses inside its function (start-up time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workbook.cli.base import catalogue_option, ledger_option, period_arg, settings_option
+
+LEDGER_HELP = "报送台账文件（默认：设置中的 ledger_path）。"
+
+
+@click.group("ledger")
+def ledger_group() -> None:
+    """报送台账：作废或恢复某份报送、撤销某次运行。"""
+
+
+@ledger_group.command("withdraw")
+@click.argument("which", metavar="文件或SHA256")
+@click.option("--period", required=True, help="期次，如 2024Q2、2024年第二季度。")
+@click.option("--reason", default="", help="作废的原因（记入台账）。")
+@ledger_option(LEDGER_HELP)
+@catalogue_option
+@settings_option
+def withdraw_cmd(
+    which: str,
+    period: str,
+    reason: str,
+    ledger_path: Path | None,
+    cat_path: Path | None,
+    settings_path: Path | None,
+) -> None:
+    """作废一份已记录的报送（按文件名、路径或 sha256 前 8 位以上指明）：它不再计入，
+    该单位改按规则采用其余文件中最新的一份。原因和时间记入台账。"""
+    from workbook.app.ledgerops import describe, withdraw
+
+    cat, settings, lpath = _setup(cat_path, settings_path, ledger_path)
+    p = period_arg(period)
+    change = withdraw(lpath, settings, cat.catalogue_id, p.code, which, reason)
+    click.echo(f"报送台账：{lpath}\n已作废。" + "\n".join(["", *describe(change)]))
+
+
+@ledger_group.command("restore")
+@click.argument("which", metavar="文件或SHA256")
+@click.option("--period", required=True, help="期次，如 2024Q2、2024年第二季度。")
+@click.option("--reason", default="", help="恢复的原因（记入台账）。")
+@ledger_option(LEDGER_HELP)
+@catalogue_option
+@settings_option
+def restore_cmd(
+    which: str,
+    period: str,
+    reason: str,
+    ledger_path: Path | None,
+    cat_path: Path | None,
+    settings_path: Path | None,
+) -> None:
+    """恢复一份此前作废的报送：它重新按规则参与采用。"""
+    from workbook.app.ledgerops import describe, restore
+
+    cat, settings, lpath = _setup(cat_path, settings_path, ledger_path)
+    p = period_arg(period)
+    change = restore(lpath, settings, cat.catalogue_id, p.code, which, reason)
+    click.echo(f"报送台账：{lpath}\n已恢复。" + "\n".join(["", *describe(change)]))
+
+
+@ledger_group.command("undo-run")
+@click.argument("run_id", metavar="运行号", type=int)
+@click.option("--reason", default="", help="撤销的原因（记入台账）。")
+@ledger_option(LEDGER_HELP)
+@settings_option
+def undo_run_cmd(
+    run_id: int, reason: str, ledger_path: Path | None, settings_path: Path | None
+) -> None:
+    """撤销台账中的某次运行（汇总、作废或恢复），台账回到该次运行之前的样子。
+    运行号见 shishi history --runs；同一期次之后还有运行时，须从最后一次起依次撤销。"""
+    from workbook.app.ledgerops import describe, undo_run
+    from workbook.core.settings import ledger_location, load_settings
+
+    settings = load_settings(settings_path)
+    lpath = ledger_location(settings, ledger_path)
+    change = undo_run(lpath, settings, run_id, reason)
+    click.echo(
+        f"报送台账：{lpath}\n已撤销第 {run_id} 次运行。" + "\n".join(["", *describe(change)])
+    )
+
+
+def _setup(
+    cat_path: Path | None, settings_path: Path | None, ledger_path: Path | None
+) -> tuple[Any, Any, Path]:
+    """The catalogue, the settings and the ledger a command uses."""
+    from workbook.catalogue import model as catalogue
+    from workbook.core.settings import ledger_location, load_settings
+
+    settings = load_settings(settings_path)
+    return catalogue.load(cat_path), settings, ledger_location(settings, ledger_path)

@@ -21,6 +21,7 @@ from shishi_demo.samples import explain, fill_return, sample_values
 from workbook.app.generate import generate_period
 from workbook.app.run import Outcome, run_consolidation
 from workbook.catalogue.model import Catalogue, reporting_rows
+from workbook.core.files import check_folder
 from workbook.core.period import Period
 from workbook.core.settings import Settings, load_settings
 from workbook.template.build import COL, FIRST_DATA_ROW
@@ -77,7 +78,7 @@ def run_demo(
     cat: Catalogue, period: Period, out_dir: Path | str, settings: Settings | None = None
 ) -> DemoResult:
     """Run the whole job in ``out_dir``; returns where everything is."""
-    out = Path(out_dir)
+    out = check_folder(out_dir, "演示的输出文件夹")
     tdir = out / "templates" / period.code
     rdir = out / "returns" / period.code
     ledger = out / "ledger.sqlite3"

@@ -86,6 +86,13 @@ BAD = [
     (["history", "--year", "abc"], "不是有效的"),
     (["nosuch"], "没有命令"),
     (["generate", "--period", "2024Q2", "--colour"], "没有选项"),
+    # an output whose suffix is not what is written
+    (["consolidate", ".", "--period", "2024Q2", "-o", "s.csv"], "汇总表应是 .xlsx 文件"),
+    (["consolidate", ".", "--period", "2024Q2", "-o", "s.xlsx", "--json", "r.txt"], "应是 .json"),
+    (["catalogue", "export", "--format", "xlsx", "-o", "t.csv"], "应是 .xlsx 文件"),
+    # a Windows drive path on Linux would become a folder named 'D:'
+    (["city-workbook", "-o", "D:/十件实事/汇总工具"], "是 Windows 的路径"),
+    (["generate", "--period", "2024Q2", "--out", "D:\\模板"], "是 Windows 的路径"),
 ]
 
 
@@ -108,8 +115,15 @@ def test_file_system_failures_are_one_chinese_line(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("x")
     cases = [
-        # an output folder inside a file: the OS refuses to create it
-        (["generate", "--period", "2024Q1", "--unit", "定海", "--out", blocker / "out"], "无法"),
+        # an output folder inside a file: said before anything is written
+        (
+            ["generate", "--period", "2024Q1", "--unit", "定海", "--out", blocker / "out"],
+            "是一个文件，不是文件夹",
+        ),
+        (
+            ["consolidate", tmp_path, "--period", "2024Q1", "-o", blocker / "s.xlsx"],
+            "是一个文件，不是文件夹",
+        ),
         # an export target that is a folder
         (["catalogue", "export", "--format", "xlsx", "-o", tmp_path], "是文件夹"),
         # a settings file that is not JSON
@@ -171,3 +185,14 @@ def test_long_unit_lists_are_cut_on_the_terminal():
     assert "共 1000 个" in line and len(line) < 300
     assert _listed(names[:3]) == "单位0001、单位0002、单位0003"
     assert _listed([]) == "无"
+
+
+def test_catalogue_import_says_what_it_wrote_and_refuses_a_misnamed_year(tmp_path):
+    table = tmp_path / "table.xlsx"
+    assert shishi("catalogue", "export", "--format", "xlsx", "-o", table).returncode == 0
+    r = shishi("catalogue", "import", table, "-o", tmp_path / "catalogue_2025.json")
+    assert r.returncode == 2 and "写的是 2025 年，而导入的目录是 2024 年的" in r.stderr
+    assert not (tmp_path / "catalogue_2025.json").exists()
+    r = shishi("catalogue", "import", table, "-o", tmp_path / "catalogue_2024b.json")
+    assert r.returncode == 0, r.stderr
+    assert "（2024 年，版本 2024.1，81 项指标，11 个单位）" in r.stdout

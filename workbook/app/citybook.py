@@ -18,7 +18,7 @@ from typing import Any
 
 import workbook
 from workbook.core.errors import FileIOError, InputError
-from workbook.core.files import atomic_write
+from workbook.core.files import atomic_write, check_folder
 from workbook.core.layout import (
     CITY_RESULTS,
     CITY_SETTINGS,
@@ -80,7 +80,7 @@ def build_city_workbook(
     ledger: str = "",
 ) -> CityFiles:
     """Write shishi_city.xlsm, shishi_city.py, 一键汇总.bat, 一键汇总.sh and 使用说明.txt."""
-    out = Path(out_dir)
+    out = check_folder(out_dir, "市局汇总工作簿的文件夹")
     out.mkdir(parents=True, exist_ok=True)
     vba = xlwings_vba_project()
     console, windowless = interpreters()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.catalogue.model import Catalogue, check_period_year
+from workbook.core.files import check_folder
 from workbook.core.period import Period
 from workbook.core.settings import Settings, load_settings
 from workbook.ledger.store import Ledger
@@ -48,6 +49,7 @@ def generate_period(
     nothing (the first period, or a new office). Refuses a period outside the catalogue's
     year before anything is read or written."""
     check_period_year(cat, period)
+    check_folder(out_dir, "模板的输出文件夹")
     settings = settings or load_settings()
     result = Generated([], ledger_path)
     if ledger_path is not None and ledger_path.exists():

@@ -21,7 +21,7 @@ from workbook.app.staging import Staging, interrupts_held, remove_stale
 from workbook.catalogue.model import Catalogue, check_period_year
 from workbook.consolidation.consolidate import consolidate, start_reading
 from workbook.consolidation.result import Consolidation
-from workbook.core.errors import InputError
+from workbook.core.files import check_folder, check_output
 from workbook.core.period import Period
 from workbook.core.settings import Settings, user_data_dir
 from workbook.core.submission import ACCEPTED, REJECTED
@@ -199,9 +199,16 @@ def run_consolidation(
     completed by the next run (``Ledger.recover``). Without ``ledger_path`` an in-memory
     ledger is used: the run sees only this folder and records nothing.
     """
-    out = Path(output)
-    if out.is_dir():
-        raise InputError(f"汇总表的位置 {out} 是一个文件夹，请写上文件名，如 {out / '汇总.xlsx'}。")
+    out = check_output(output, (".xlsx",), "汇总表")
+    for path, suffix, what in (
+        (json_path, ".json", "JSON 报告"),
+        (csv_path, ".csv", "明细 CSV"),
+        (bulletin_path, ".docx", "通报"),
+    ):
+        if path:
+            check_output(path, (suffix,), what)
+    if feedback_dir:
+        check_folder(feedback_dir, "退回修改清单的文件夹")
     loaded = cat if isinstance(cat, Catalogue) else None
     with start_reading(returns_dir, period, settings, workers, loaded) as reading:
         if not isinstance(cat, Catalogue):

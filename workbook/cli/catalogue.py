@@ -5,12 +5,13 @@ As in ``commands``, each command imports what it uses inside its function (start
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from workbook.cli.base import ChineseGroup, catalogue_option
+from workbook.cli.base import CannotRun, ChineseGroup, catalogue_option
 
 
 @click.group("catalogue", cls=ChineseGroup)
@@ -54,8 +55,11 @@ def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> No
     """按任务分解表的格式导出目录。"""
     from workbook.catalogue import model as catalogue
     from workbook.catalogue.table import export as tablefile
+    from workbook.core.files import check_output
 
     cat = catalogue.load(cat_path)
+    if output is not None:
+        check_output(output, (f".{fmt}",), f"导出的任务分解表（--format {fmt}）")
     if fmt == "csv":
         if output is None:
             sys.stdout.write(tablefile.export_csv(cat))
@@ -94,8 +98,9 @@ def catalogue_import(
     from workbook.catalogue import check as lint
     from workbook.catalogue import model as catalogue
     from workbook.catalogue.table import importer as tableimport
-    from workbook.core.files import atomic_write
+    from workbook.core.files import atomic_write, check_output
 
+    check_output(output, (".json",), "目录文件")
     base_cat = None
     if file.suffix.lower() == ".csv":
         base_cat = catalogue.load(base)
@@ -105,6 +110,18 @@ def catalogue_import(
     click.echo(lint.render_text(report))
     if data is None:
         sys.exit(1)
-    text = catalogue.from_dict(data).to_json()
+    made = catalogue.from_dict(data)
+    named = re.search(r"(?<!\d)(20\d\d)(?!\d)", output.name)
+    if named and int(named.group(1)) != made.year:
+        raise CannotRun(
+            f"输出文件名“{output.name}”写的是 {named.group(1)} 年，而导入的目录是 {made.year} 年的"
+            f"（版本 {made.version}）。如要做 {named.group(1)} 年的目录，请在表的“目录信息”中把年度"
+            f"改为 {named.group(1)}（csv 导入用 --year {named.group(1)}）；如确是 {made.year} 年的目录，"
+            "请换一个文件名。没有写入任何文件。"
+        )
+    text = made.to_json()
     atomic_write(output, lambda p: p.write_text(text, encoding="utf-8"))
-    click.echo(f"已写入目录：{output}")
+    click.echo(
+        f"已写入目录：{output}（{made.year} 年，版本 {made.version}，"
+        f"{len(made.indicators)} 项指标，{len(made.unit_ids)} 个单位）"
+    )

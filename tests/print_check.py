@@ -27,6 +27,12 @@ _WORD = re.compile(
 class Page:
     number: int
     words: list[tuple[float, float, float, float, str]] = field(default_factory=list)
+    width: float = 0.0  # points: A4 landscape 842, A3 landscape 1191
+    height: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return " ".join(w[4] for w in self.words)
 
     @property
     def median_height(self) -> float:
@@ -56,7 +62,8 @@ def pages(pdf: Path) -> list[Page]:
     ).stdout
     out = []
     for k, chunk in enumerate(html.split("<page ")[1:], start=1):
-        page = Page(k)
+        size = re.match(r'width="([\d.]+)" height="([\d.]+)"', chunk)
+        page = Page(k, width=float(size.group(1)), height=float(size.group(2))) if size else Page(k)
         for m in _WORD.finditer(chunk):
             x0, y0, x1, y1 = (float(m.group(i)) for i in range(1, 5))
             page.words.append((x0, y0, x1, y1, unescape(m.group(5))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 import shutil
 from datetime import date
 
@@ -60,6 +61,70 @@ def test_every_page_people_read_prints_legibly(demo):
     assert checked >= 10
 
 
+INTERNAL = re.compile(r"设置文件|ranking|zhoushan-shishi|\d{4}-\d\d-\d\dT\d\d:")
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_what_a_leader_signs_reads_as_signed(demo):
+    """Printed through LibreOffice: the 通报 ends with the issuing office and the date on the
+    right (GB/T 9704); neither it nor the summary carries an internal word or an ISO time;
+    the wide 全市汇总 prints at 8 pt or more (word boxes of 10 pt and more; 10-point text
+    fitted on one page measured 6.1) with 序号 and 目标名称 on every page."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    _out, res = demo
+    bulletin = report(res.outcome.bulletin)
+    last = bulletin[-1]
+    body = [w for w in last.words if w[3] < last.height * 0.9]  # not the page number
+    lines: dict[int, list] = {}
+    for w in body:
+        lines.setdefault(round(w[1]), []).append(w)
+    *_, issuer_line, date_line = (sorted(lines[y]) for y in sorted(lines))
+    assert "".join(w[4] for w in issuer_line) == load_settings().bulletin.issuer
+    assert re.fullmatch(r"\d{4}年\d+月\d+日", "".join(w[4] for w in date_line))
+    assert all(w[0] > last.width / 2 for w in issuer_line + date_line)  # on the right
+    summary = report(res.outcome.summary)
+    for page in bulletin + summary:
+        assert not INTERNAL.search(page.text), (page.number, INTERNAL.search(page.text))
+    assert not any("【催报】" in p.text for p in bulletin)
+    city = [p for p in summary if p.width > 1100 and "目标名称" in p.text and "实事名称" in p.text]
+    assert len(city) >= 2  # across pages, the identifying columns repeated
+    assert all(p.median_height >= 10 for p in city), [p.median_height for p in city]
+
+
+def test_the_chart_legend_stays_below_the_bars(demo):
+    from workbook.outputs.charts import action_figure
+
+    _out, res = demo
+    plt, fig, ax = action_figure(res.outcome.result)
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= ax.get_window_extent(renderer).y0  # wholly under the axes
+    plt.close(fig)
+
+
+def test_generate_flags_placeholder_contacts(tmp_path):
+    r = shishi("generate", "--period", "2024Q2", "--unit", "定海", "--out", tmp_path / "a")
+    assert r.returncode == 0 and "电话“0580-0000000”" in r.stderr and "像是示例" in r.stderr
+    real = json.loads(resources.default_settings_path().read_text("utf-8"))
+    real["contact"] = {"name": "综合科 王五", "phone": "0580-2022345", "email": "shishi@zs.gov.cn"}
+    mine = tmp_path / "settings.json"
+    mine.write_text(json.dumps(real, ensure_ascii=False), encoding="utf-8")
+    r = shishi(
+        "generate",
+        "--period",
+        "2024Q2",
+        "--unit",
+        "定海",
+        "--out",
+        tmp_path / "b",
+        "--settings",
+        mine,
+    )
+    assert r.returncode == 0 and "像是示例" not in r.stderr
+
+
 def test_the_bulletin_states_what_the_report_says(demo):
     _out, res = demo
     report_json = json.loads(res.outcome.json.read_text(encoding="utf-8"))
@@ -70,7 +135,8 @@ def test_the_bulletin_states_what_the_report_says(demo):
     for status, n in counts.items():
         assert f"{status} {n} 项" in sentence, (status, n, sentence)
     assert report_json["missing_units"] == ["洋山"]
-    assert "洋山未报送本期填报表" in text and "【催报】洋山分局" in text
+    assert "洋山（已逾期" in text and "未报送本期填报表，已另行催报" in text
+    assert "【催报】" not in text  # the message itself stays in the summary's 催报 sheet
     # the lagging items quote each unit's own 存在问题及下步措施
     lag = next(r for r in report_json["values"] if r["进度状态"] == "滞后")
     assert f"序号 {lag['序号']} {lag['目标名称']}" in text

@@ -7,6 +7,7 @@ the tests call ``generate_period``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ class Generated:
     # unit -> 序号 -> (period code, value): the 上期累计 each template carries
     previous: dict[str, dict[int, tuple[str, float | str]]] = field(default_factory=dict)
     bases: dict[str, dict[int, float]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # settings to fill before sending
 
     @property
     def carried_periods(self) -> list[str]:
@@ -60,4 +62,26 @@ def generate_period(
     result.paths = generate(
         cat, period, out_dir, units, settings, result.previous, bases=result.bases
     )
+    result.notices = placeholder_settings(settings)
     return result
+
+
+_PLACEHOLDER = re.compile(r"0{5,}|example|\.invalid$|^$|xxx", re.IGNORECASE)
+
+
+def placeholder_settings(settings: Settings) -> list[str]:
+    """The contact details the templates show that still look like the shipped examples
+    (0580-0000000, an example.invalid address, an empty name): to fill in before sending."""
+    where = settings.path or "templates/settings.json"
+    c = settings.contact
+    odd = [
+        f"{label}“{value}”"
+        for label, value in (("联系人", c.name), ("电话", c.phone), ("邮箱", c.email))
+        if _PLACEHOLDER.search(value.strip())
+    ]
+    if not odd:
+        return []
+    return [
+        f"注意：模板的填报说明显示市局联系方式，而设置中的{'、'.join(odd)}像是示例或空白。"
+        f"请在 {where} 的 contact 中填写后重新生成，再下发模板。"
+    ]

@@ -72,6 +72,8 @@ def generate_cmd(
     lpath = ledger_location(settings, ledger_path)
     out = out_dir or Path("dist") / p.code
     done = generate_period(cat, p, out, units or None, settings, lpath)
+    for notice in done.notices:
+        click.echo(notice, err=True)
     click.echo(f"报送台账：{lpath}" + ("" if done.ledger_found else "（尚不存在，上期累计为空）"))
     for path in done.paths:
         click.echo(str(path))

@@ -51,7 +51,7 @@ def formula_text(settings: Settings | None) -> str:
     return (
         f"得分 = ({' + '.join(parts)}) ÷ 本单位应报指标数 × 100"
         + (f"；{'、'.join(zero)}计 0 分" if zero else "")
-        + f"。分档：{bands}。权重和分档在设置文件 ranking 中。"
+        + f"。分档：{bands}。"
     )
 
 

@@ -227,12 +227,27 @@ class CellWriter:
                 ws.write_string(r, c, str(v), fmt)
 
 
-def print_setup(ws: Any, repeat: int | None = None, paper: int = 9) -> None:
-    """A4 (9) or A3 (8) landscape, one page wide, rows over as many pages as needed, header
-    rows repeated, page numbers in the footer."""
+MIN_PRINT_SCALE = 80  # 10-point text printed at 8 points at least
+
+
+def print_setup(
+    ws: Any,
+    repeat: int | None = None,
+    paper: int = 9,
+    repeat_columns: tuple[int, int] | None = None,
+) -> None:
+    """A4 (9) or A3 (8) landscape, rows over as many pages as needed, header rows repeated,
+    page numbers in the footer; one page wide, or, for a table too wide to stay legible that
+    way, at ``MIN_PRINT_SCALE`` across as many pages as needed with ``repeat_columns`` (the
+    columns that say which row it is) on each, page by page across, then down."""
     ws.set_landscape()
     ws.set_paper(paper)
-    ws.fit_to_pages(1, 0)
+    if repeat_columns is None:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(MIN_PRINT_SCALE)
+        ws.repeat_columns(*repeat_columns)
+        ws.print_across()
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.set_footer("&C第 &P 页，共 &N 页")
     if repeat is not None:

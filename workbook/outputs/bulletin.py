@@ -192,8 +192,6 @@ def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
     d = _Doc(dict(settings.bulletin.fonts))
     period = result.period
     d.para(facts.title, "title", 22, "center", indent=False)
-    issuer = settings.bulletin.issuer
-    d.para(f"（{issuer}　{_zh_date(facts.date)}）", "body", 16, "center", indent=False)
     d.para("各县（区）局、功能区分局，市局各处室：", "body", 16, "left", indent=False)
     d.para(
         f"现将{period.label}助企惠民“十件实事”推进情况通报如下（数据截至"
@@ -211,13 +209,19 @@ def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
     _units_and_lagging(d, result, facts)
     d.para("四、未报送单位", "heading")
     if facts.missing_units:
-        d.para(f"截至汇总时，{'、'.join(facts.missing_units)}未报送本期填报表。")
-        for c in result.chase:
-            d.para(c.message)
+        overdue = {c.unit: c.overdue_days for c in result.chase}
+        named = [
+            f"{u}（已逾期 {overdue[u]} 天）" if overdue.get(u) else u for u in facts.missing_units
+        ]
+        d.para(f"截至汇总时，{'、'.join(named)}未报送本期填报表，已另行催报。")
     else:
         d.para("各单位均已按期报送。")
     d.para("五、下步工作", "heading")
     d.para("（请办公室补充下步工作要求。）")
+    # 发文机关署名 and 成文日期 at the end, right-aligned four characters in (GB/T 9704)
+    d.para("", "body", 16, "left", indent=False)
+    d.para(settings.bulletin.issuer + "　" * 4, "body", 16, "right", indent=False)
+    d.para(_zh_date(facts.date) + "　" * 4, "body", 16, "right", indent=False)
     if font_missing:
         d.para("（注：生成本通报的电脑未安装中文字体，图表中的文字可能无法显示。）")
     d.save(tmp)

@@ -58,13 +58,19 @@ def _figure(height: float) -> tuple[Any, Any, Any]:
 def _png(plt: Any, fig: Any) -> bytes:
     buf = io.BytesIO()
     fig.tight_layout()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", bbox_inches="tight")  # the legend below the axes too
     plt.close(fig)
     return buf.getvalue()
 
 
 def action_chart(result: Consolidation) -> bytes:
     """Stacked bars: per action, how many of its indicators are in each city status."""
+    plt, fig, _ax = action_figure(result)
+    return _png(plt, fig)
+
+
+def action_figure(result: Consolidation) -> tuple[Any, Any, Any]:
+    """The figure of ``action_chart`` (pyplot, figure, axes), before it becomes a picture."""
     counts = action_counts(result)
     plt, fig, ax = _figure(0.45 * len(counts) + 1.2)
     labels = [label for label, _, _ in counts][::-1]
@@ -77,9 +83,10 @@ def action_chart(result: Consolidation) -> bytes:
         left = [a + b for a, b in zip(left, vals, strict=True)]
     ax.set_xlabel("指标数（全市口径）")
     ax.set_title(f"{result.period.label}各项实事指标进度")
-    ax.legend(loc="lower right", fontsize=7, ncol=3)
+    # below the plot, never over a bar
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=7, ncol=6, frameon=False)
     ax.tick_params(axis="y", labelsize=8)
-    return _png(plt, fig)
+    return plt, fig, ax
 
 
 def ranking_chart(result: Consolidation) -> bytes:

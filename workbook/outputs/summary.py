@@ -62,8 +62,8 @@ def _overview(wb: Any, w: CellWriter, result: Consolidation) -> None:
         0, 0, f"{cat.title.replace('任务分解表', '完成情况汇总')}（{period.label}）", w.title
     )
     lines = [
-        f"汇总时间：{result.generated_at}　　回收文件夹：{result.folder}",
-        f"序时进度：{period.share * 100:.0f}%　　目录：{cat.catalogue_id} {cat.version}",
+        f"汇总时间：{result.generated_at.replace('T', ' ')}　　回收文件夹：{result.folder}",
+        f"序时进度：{period.share * 100:.0f}%　　目录版本：{cat.version}",
         f"已报送单位：{len(accepted)} 个；未报送：{'、'.join(result.missing_units) or '无'}",
         f"发现问题：{len(result.problems)} 个（错误 {sum(p.severity == 'error' for p in result.problems)} 个），详见“问题清单”。",
         f"多份报送规则：{DUPLICATE_RULE}",
@@ -194,7 +194,9 @@ def _city_table(wb: Any, w: CellWriter, result: Consolidation) -> None:
     w.widths(ws, [5, 14, 30, 7, 14, 10, 10, 10, 22], rest=9)
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, len(cat.indicators), len(top) - 1)
-    print_setup(ws, repeat=0, paper=8)  # A3: every unit's target and figure side by side
+    # A3, every unit's target and figure side by side: too wide for one legible page, so it
+    # runs across pages with 序号, 实事名称 and 目标名称 on each
+    print_setup(ws, repeat=0, paper=8, repeat_columns=(0, 2))
 
 
 def _lagging(wb: Any, w: CellWriter, result: Consolidation) -> None:

@@ -37,7 +37,7 @@ def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
             [
                 s.unit or "（无法识别）",
                 s.name,
-                s.mtime,
+                s.mtime.replace("T", " "),
                 s.size,
                 s.sha256,
                 s.template_version,

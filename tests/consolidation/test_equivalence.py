@@ -88,7 +88,7 @@ def _cells(path: Path, out: Path) -> dict[str, list]:
     def mask(v):
         if not isinstance(v, str):
             return v
-        return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", "<时间>", v.replace(str(out), "<输出>"))
+        return re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d", "<时间>", v.replace(str(out), "<输出>"))
 
     return {
         s: [[mask(v) for v in row] for row in wb.get_sheet_by_name(s).to_python()]

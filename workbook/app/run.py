@@ -199,16 +199,7 @@ def run_consolidation(
     completed by the next run (``Ledger.recover``). Without ``ledger_path`` an in-memory
     ledger is used: the run sees only this folder and records nothing.
     """
-    out = check_output(output, (".xlsx",), "汇总表")
-    for path, suffix, what in (
-        (json_path, ".json", "JSON 报告"),
-        (csv_path, ".csv", "明细 CSV"),
-        (bulletin_path, ".docx", "通报"),
-    ):
-        if path:
-            check_output(path, (suffix,), what)
-    if feedback_dir:
-        check_folder(feedback_dir, "退回修改清单的文件夹")
+    out = _check_outputs(output, json_path, csv_path, bulletin_path, feedback_dir)
     loaded = cat if isinstance(cat, Catalogue) else None
     with start_reading(returns_dir, period, settings, workers, loaded) as reading:
         if not isinstance(cat, Catalogue):
@@ -240,6 +231,28 @@ def run_consolidation(
                 )
             finally:
                 ledger.close()
+
+
+def _check_outputs(
+    output: Path | str,
+    json_path: Path | str | None,
+    csv_path: Path | str | None,
+    bulletin_path: Path | str | None,
+    feedback_dir: Path | str | None,
+) -> Path:
+    """Every place the run will write, checked before anything is read (``core.files``);
+    returns the summary's path."""
+    out = check_output(output, (".xlsx",), "汇总表")
+    for path, suffix, what in (
+        (json_path, ".json", "JSON 报告"),
+        (csv_path, ".csv", "明细 CSV"),
+        (bulletin_path, ".docx", "通报"),
+    ):
+        if path:
+            check_output(path, (suffix,), what)
+    if feedback_dir:
+        check_folder(feedback_dir, "退回修改清单的文件夹")
+    return out
 
 
 @contextlib.contextmanager

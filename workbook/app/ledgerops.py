@@ -53,22 +53,30 @@ def withdraw(
     ledger_path: Path, settings: Settings, catalogue_id: str, period: str, which: str, reason: str
 ) -> Change:
     """Withdraw (作废) the stored file ``which`` of ``period``."""
-
-    def op(ledger: Ledger) -> Change:
-        sub = ledger.withdraw(catalogue_id, period, which, reason)
-        run = ledger.current_run() or 0
-        return Change(sub, _current(ledger, catalogue_id, period), run)
-
-    return _change(ledger_path, settings, op)
+    return _file_change(ledger_path, settings, catalogue_id, period, which, reason, "withdraw")
 
 
 def restore(
     ledger_path: Path, settings: Settings, catalogue_id: str, period: str, which: str, reason: str
 ) -> Change:
     """Take a withdrawal back."""
+    return _file_change(ledger_path, settings, catalogue_id, period, which, reason, "restore")
+
+
+def _file_change(
+    ledger_path: Path,
+    settings: Settings,
+    catalogue_id: str,
+    period: str,
+    which: str,
+    reason: str,
+    method: str,
+) -> Change:
+    """``Ledger.withdraw`` or ``Ledger.restore`` on one file, with each unit's current return
+    after it."""
 
     def op(ledger: Ledger) -> Change:
-        sub = ledger.restore(catalogue_id, period, which, reason)
+        sub = getattr(ledger, method)(catalogue_id, period, which, reason)
         run = ledger.current_run() or 0
         return Change(sub, _current(ledger, catalogue_id, period), run)
 

@@ -19,53 +19,39 @@ def ledger_group() -> None:
     """报送台账：作废或恢复某份报送、撤销某次运行。"""
 
 
-@ledger_group.command("withdraw")
-@click.argument("which", metavar="文件或SHA256")
-@click.option("--period", required=True, help="期次，如 2024Q2、2024年第二季度。")
-@click.option("--reason", default="", help="作废的原因（记入台账）。")
-@ledger_option(LEDGER_HELP)
-@catalogue_option
-@settings_option
-def withdraw_cmd(
-    which: str,
-    period: str,
-    reason: str,
-    ledger_path: Path | None,
-    cat_path: Path | None,
-    settings_path: Path | None,
-) -> None:
-    """作废一份已记录的报送（按文件名、路径或 sha256 前 8 位以上指明）：它不再计入，
-    该单位改按规则采用其余文件中最新的一份。原因和时间记入台账。"""
-    from workbook.app.ledgerops import describe, withdraw
+def _file_command(name: str, verb: str, help_text: str) -> None:
+    """``shishi ledger withdraw`` and ``restore``: the same arguments, one operation each."""
 
-    cat, settings, lpath = _setup(cat_path, settings_path, ledger_path)
-    p = period_arg(period)
-    change = withdraw(lpath, settings, cat.catalogue_id, p.code, which, reason)
-    click.echo(f"报送台账：{lpath}\n已作废。" + "\n".join(["", *describe(change)]))
+    @ledger_group.command(name, help=help_text)
+    @click.argument("which", metavar="文件或SHA256")
+    @click.option("--period", required=True, help="期次，如 2024Q2、2024年第二季度。")
+    @click.option("--reason", default="", help=f"{verb}的原因（记入台账）。")
+    @ledger_option(LEDGER_HELP)
+    @catalogue_option
+    @settings_option
+    def command(
+        which: str,
+        period: str,
+        reason: str,
+        ledger_path: Path | None,
+        cat_path: Path | None,
+        settings_path: Path | None,
+    ) -> None:
+        from workbook.app import ledgerops
+
+        cat, settings, lpath = _setup(cat_path, settings_path, ledger_path)
+        p = period_arg(period)
+        change = getattr(ledgerops, name)(lpath, settings, cat.catalogue_id, p.code, which, reason)
+        click.echo(f"报送台账：{lpath}\n已{verb}。" + "\n".join(["", *ledgerops.describe(change)]))
 
 
-@ledger_group.command("restore")
-@click.argument("which", metavar="文件或SHA256")
-@click.option("--period", required=True, help="期次，如 2024Q2、2024年第二季度。")
-@click.option("--reason", default="", help="恢复的原因（记入台账）。")
-@ledger_option(LEDGER_HELP)
-@catalogue_option
-@settings_option
-def restore_cmd(
-    which: str,
-    period: str,
-    reason: str,
-    ledger_path: Path | None,
-    cat_path: Path | None,
-    settings_path: Path | None,
-) -> None:
-    """恢复一份此前作废的报送：它重新按规则参与采用。"""
-    from workbook.app.ledgerops import describe, restore
-
-    cat, settings, lpath = _setup(cat_path, settings_path, ledger_path)
-    p = period_arg(period)
-    change = restore(lpath, settings, cat.catalogue_id, p.code, which, reason)
-    click.echo(f"报送台账：{lpath}\n已恢复。" + "\n".join(["", *describe(change)]))
+_file_command(
+    "withdraw",
+    "作废",
+    "作废一份已记录的报送（按文件名、路径或 sha256 前 8 位以上指明）：它不再计入，"
+    "该单位改按规则采用其余文件中最新的一份。原因和时间记入台账。",
+)
+_file_command("restore", "恢复", "恢复一份此前作废的报送：它重新按规则参与采用。")
 
 
 @ledger_group.command("undo-run")

@@ -355,21 +355,11 @@ class Ledger(LedgerReads, RunJournal):
             raise InputError(
                 f"“{sub.name}”本来就不计入（{STATUS_ZH.get(sub.status, sub.status)}：{sub.decision}），无需作废。"
             )
-        run = self.begin_run(WITHDRAW, catalogue_id, period, note=reason or f"作废 {sub.name}")
-        self.db.execute(
-            "UPDATE submissions SET status=?, decision=?, withdrawn_at=?, withdrawn_reason=?, "
-            "recorded_at=? WHERE id=?",
-            (
-                WITHDRAWN,
-                f"已由市局作废：{reason or '未说明原因'}",
-                _now(),
-                reason,
-                _now(),
-                sub.ledger_id,
-            ),
+        note = reason or f"作废 {sub.name}"
+        decision = f"已由市局作废：{reason or '未说明原因'}"
+        self._set_withdrawn(
+            WITHDRAW, catalogue_id, period, sub, (WITHDRAWN, decision, _now(), reason), note
         )
-        self.decide(catalogue_id, period)
-        self.finish_run(run)
         return sub
 
     def restore(self, catalogue_id: str, period: str, which: str, reason: str = "") -> Submission:
@@ -380,12 +370,26 @@ class Ledger(LedgerReads, RunJournal):
             raise InputError(
                 f"“{sub.name}”没有作废（{STATUS_ZH.get(sub.status, sub.status)}），无需恢复。"
             )
-        run = self.begin_run(RESTORE, catalogue_id, period, note=reason or f"恢复 {sub.name}")
+        note = reason or f"恢复 {sub.name}"
+        self._set_withdrawn(RESTORE, catalogue_id, period, sub, (SUPERSEDED, "", None, ""), note)
+        return sub
+
+    def _set_withdrawn(
+        self,
+        kind: str,
+        catalogue_id: str,
+        period: str,
+        sub: Submission,
+        values: tuple[str, str, str | None, str],
+        note: str,
+    ) -> None:
+        """One file's (status, decision, withdrawn_at, withdrawn_reason), as a run of its own,
+        then the supersede rule again over the period."""
+        run = self.begin_run(kind, catalogue_id, period, note=note)
         self.db.execute(
-            "UPDATE submissions SET status=?, decision='', withdrawn_at=NULL, "
-            "withdrawn_reason='', recorded_at=? WHERE id=?",
-            (SUPERSEDED, _now(), sub.ledger_id),
+            "UPDATE submissions SET status=?, decision=?, withdrawn_at=?, withdrawn_reason=?, "
+            "recorded_at=? WHERE id=?",
+            (*values, _now(), sub.ledger_id),
         )
         self.decide(catalogue_id, period)
         self.finish_run(run)
-        return sub

@@ -201,14 +201,19 @@ def run_consolidation(
     """
     out = _check_outputs(output, json_path, csv_path, bulletin_path, feedback_dir)
     loaded = cat if isinstance(cat, Catalogue) else None
-    with start_reading(returns_dir, period, settings, workers, loaded) as reading:
+    fb_dir = Path(feedback_dir) if feedback_dir else out.parent / "退回修改"
+    ledger_file = Path(ledger_path) if ledger_path else None
+    lock = lock_path_for(ledger_file, out, user_data_dir())
+    # the lock first, then the readers: a run that has to wait starts no worker processes
+    # meanwhile (forked beside another run's pool in the same process, they can hold its pipes)
+    with (
+        RunLock(lock, settings.lock_wait_seconds),
+        start_reading(returns_dir, period, settings, workers, loaded) as reading,
+    ):
         if not isinstance(cat, Catalogue):
-            cat = cat()
+            cat = cat()  # loads while the readers read
         check_period_year(cat, period)
-        fb_dir = Path(feedback_dir) if feedback_dir else out.parent / "退回修改"
-        ledger_file = Path(ledger_path) if ledger_path else None
-        lock = lock_path_for(ledger_file, out, user_data_dir())
-        with RunLock(lock, settings.lock_wait_seconds), _few_collections():
+        with _few_collections():
             ledger = Ledger(ledger_file or MEMORY)
             try:
                 ledger.recover()

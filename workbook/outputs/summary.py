@@ -16,6 +16,7 @@ from workbook.core.files import Writer, atomic_write
 from workbook.core.measures import measure
 from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK, PARTIAL
 from workbook.core.submission import ACCEPTED, DUPLICATE_RULE
+from workbook.excel.cells import fit_height
 from workbook.excel.writer import BulkSheet, CellWriter, new_workbook, print_setup
 from workbook.outputs.summarylists import (
     chase_sheet,
@@ -66,11 +67,14 @@ def _overview(wb: Any, w: CellWriter, result: Consolidation) -> None:
         f"序时进度：{period.share * 100:.0f}%　　目录版本：{cat.version}",
         f"已报送单位：{len(accepted)} 个；未报送：{'、'.join(result.missing_units) or '无'}",
         f"发现问题：{len(result.problems)} 个（错误 {sum(p.severity == 'error' for p in result.problems)} 个），详见“问题清单”。",
-        f"多份报送规则：{DUPLICATE_RULE}",
     ]
     for i, line in enumerate(lines, start=1):
         ws.write_string(i, 0, line, w.line)
-    r = len(lines) + 2
+    # the rule is long: wrapped across the table's width, so it does not widen the page
+    rule, at = f"多份报送规则：{DUPLICATE_RULE}", len(lines) + 1
+    ws.merge_range(at, 0, at, len(_OVERVIEW_WIDTHS) - 1, rule, w.note)
+    ws.set_row(at, fit_height([(rule, sum(_OVERVIEW_WIDTHS))]))
+    r = at + 2
     ws.write_string(r, 0, "一、按实事统计（全市口径，指标数）", w.title)
     head = ["实事名称", "指标数", *STATUS_ORDER]
     w.header(ws, r + 1, head)
@@ -101,9 +105,12 @@ def _overview(wb: Any, w: CellWriter, result: Consolidation) -> None:
     ws.set_h_pagebreaks([r + units + 3])  # the chart prints whole, on a page of its own
     ws.bulk_row(r + units + 3, ["三、各项实事指标进度（图）"], [w.title])
     ws.insert_chart(r + units + 4, 0, chart)  # below the tables: the page stays one table wide
-    w.widths(ws, [26, 11, 11, 11, 11, 11, 11, 11, 11, 11])
+    w.widths(ws, _OVERVIEW_WIDTHS)
     print_setup(ws)
     ws.activate()
+
+
+_OVERVIEW_WIDTHS: list[float] = [26, 11, 11, 11, 11, 11, 11, 11, 11, 11]
 
 
 # the bars of the 总览 chart, one colour per status

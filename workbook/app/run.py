@@ -214,28 +214,56 @@ def run_consolidation(
             cat = cat()  # loads while the readers read
         check_period_year(cat, period)
         with _few_collections():
-            ledger = Ledger(ledger_file or MEMORY)
-            try:
-                ledger.recover()
-                extra = (json_path, csv_path, bulletin_path)
-                folders = [out.parent, fb_dir, *(Path(p).parent for p in extra if p)]
-                remove_stale(folders)
-                return _run(
-                    ledger,
-                    returns_dir,
-                    reading,
-                    period,
-                    out,
-                    cat,
-                    settings,
-                    fb_dir,
-                    json_path,
-                    csv_path,
-                    bulletin_path,
-                    progress,
-                )
-            finally:
-                ledger.close()
+            return _in_ledger(
+                ledger_file,
+                returns_dir,
+                reading,
+                period,
+                out,
+                cat,
+                settings,
+                fb_dir,
+                (json_path, csv_path, bulletin_path),
+                progress,
+            )
+
+
+def _in_ledger(
+    ledger_file: Path | None,
+    returns_dir: Path | str,
+    reading: ReaderPool,
+    period: Period,
+    out: Path,
+    cat: Catalogue,
+    settings: Settings,
+    fb_dir: Path,
+    extra: tuple[Path | str | None, Path | str | None, Path | str | None],
+    progress: Callable[[int, int], None] | None,
+) -> Outcome:
+    """The run with its ledger open (an in-memory one without ``ledger_file``): a crashed
+    run's outputs put in place first, stale temporary files removed, then ``_run``."""
+    ledger = Ledger(ledger_file or MEMORY)
+    try:
+        ledger.recover()
+        folders = [out.parent, fb_dir, *(Path(p).parent for p in extra if p)]
+        remove_stale(folders)
+        json_path, csv_path, bulletin_path = extra
+        return _run(
+            ledger,
+            returns_dir,
+            reading,
+            period,
+            out,
+            cat,
+            settings,
+            fb_dir,
+            json_path,
+            csv_path,
+            bulletin_path,
+            progress,
+        )
+    finally:
+        ledger.close()
 
 
 def _check_outputs(

@@ -213,9 +213,11 @@ def run_consolidation(
         if not isinstance(cat, Catalogue):
             cat = cat()  # loads while the readers read
         check_period_year(cat, period)
-        with _few_collections():
-            return _in_ledger(
-                ledger_file,
+        extra = (json_path, csv_path, bulletin_path)
+        folders = [out.parent, fb_dir, *(Path(p).parent for p in extra if p)]
+        with _few_collections(), _open_ledger(ledger_file, folders) as ledger:
+            return _run(
+                ledger,
                 returns_dir,
                 reading,
                 period,
@@ -223,45 +225,22 @@ def run_consolidation(
                 cat,
                 settings,
                 fb_dir,
-                (json_path, csv_path, bulletin_path),
+                json_path,
+                csv_path,
+                bulletin_path,
                 progress,
             )
 
 
-def _in_ledger(
-    ledger_file: Path | None,
-    returns_dir: Path | str,
-    reading: ReaderPool,
-    period: Period,
-    out: Path,
-    cat: Catalogue,
-    settings: Settings,
-    fb_dir: Path,
-    extra: tuple[Path | str | None, Path | str | None, Path | str | None],
-    progress: Callable[[int, int], None] | None,
-) -> Outcome:
-    """The run with its ledger open (an in-memory one without ``ledger_file``): a crashed
-    run's outputs put in place first, stale temporary files removed, then ``_run``."""
+@contextlib.contextmanager
+def _open_ledger(ledger_file: Path | None, folders: list[Path]) -> Iterator[Ledger]:
+    """The run's ledger (an in-memory one without ``ledger_file``), once a crashed run's
+    outputs are put in place and stale temporary files in ``folders`` removed; closed after."""
     ledger = Ledger(ledger_file or MEMORY)
     try:
         ledger.recover()
-        folders = [out.parent, fb_dir, *(Path(p).parent for p in extra if p)]
         remove_stale(folders)
-        json_path, csv_path, bulletin_path = extra
-        return _run(
-            ledger,
-            returns_dir,
-            reading,
-            period,
-            out,
-            cat,
-            settings,
-            fb_dir,
-            json_path,
-            csv_path,
-            bulletin_path,
-            progress,
-        )
+        yield ledger
     finally:
         ledger.close()
 

@@ -115,9 +115,9 @@ def _workbook_part(z: zipfile.ZipFile) -> str:
     return "xl/workbook.xml"
 
 
-def _sheet_xml_name(z: zipfile.ZipFile, sheet: str) -> str | None:
-    """The part name of worksheet ``sheet`` in an xlsx, via the workbook part and its rels."""
-    book = _workbook_part(z)
+def _sheet_xml_name(z: zipfile.ZipFile, book: str, sheet: str) -> str | None:
+    """The part name of worksheet ``sheet`` in an xlsx, via the workbook part ``book`` and
+    its rels."""
     wb = z.read(book).decode("utf-8", "replace")
     m = re.search(r'<sheet\b[^>]*\bname="' + re.escape(sheet) + r'"[^>]*?r:id="([^"]+)"', wb)
     if not m:
@@ -131,23 +131,23 @@ def _sheet_xml_name(z: zipfile.ZipFile, sheet: str) -> str | None:
     return target
 
 
-def styles_part(z: zipfile.ZipFile) -> str:
-    """The styles part the workbook names (xl/styles.xml as a rule)."""
-    for kind, target in _rel_targets(z, _workbook_part(z)).values():
+def styles_part(z: zipfile.ZipFile, book: str) -> str:
+    """The styles part the workbook part ``book`` names (xl/styles.xml as a rule)."""
+    for kind, target in _rel_targets(z, book).values():
         if kind.endswith("/styles"):
             return target
     return "xl/styles.xml"
 
 
 def _xml_facts(
-    z: zipfile.ZipFile, xml: str | None, columns: set[str]
+    z: zipfile.ZipFile, book: str, xml: str | None, columns: set[str]
 ) -> tuple[list[str], bool | None, dict[str, str] | None]:
     """The cells of ``columns`` holding formulas, whether the sheet is protected, and the
     number formats of the cells in ``columns``, from the sheet's XML."""
     if xml is None:
         return [], None, None
     protected = bool(re.search(r'<sheetProtection\b[^>]*\bsheet="(1|true)"', xml))
-    formats, formulas = xlsx_cell_facts(xml, xlsx_styles(z, styles_part(z)), columns)
+    formats, formulas = xlsx_cell_facts(xml, xlsx_styles(z, styles_part(z, book)), columns)
     return formulas, protected, formats
 
 
@@ -216,6 +216,7 @@ def read_file(path_str: str) -> RawReturn:
     suffix = path.suffix.lower()
     text = template_text()
     sheet_xml: str | None = None
+    book = "xl/workbook.xml"
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = wb.sheet_names
@@ -229,7 +230,8 @@ def read_file(path_str: str) -> RawReturn:
         if sheet:
             raw.report_sheet = sheet
             if z is not None:
-                sheet_xml, cut_copy = _bounded_sheet(z, sheet, raw)
+                book = _workbook_part(z)  # once per file: the sheet's and styles' parts
+                sheet_xml, cut_copy = _bounded_sheet(z, book, sheet, raw)
                 if cut_copy is not None:  # far cells were cut: read the cut copy
                     wb.close()
                     wb = CalamineWorkbook.from_filelike(io.BytesIO(cut_copy))
@@ -244,7 +246,7 @@ def read_file(path_str: str) -> RawReturn:
     if z is not None and raw.report_sheet:
         try:
             letters = {_col_letter(c) for c in figure_cols}
-            raw.formula_cells, raw.protected, formats = _xml_facts(z, sheet_xml, letters)
+            raw.formula_cells, raw.protected, formats = _xml_facts(z, book, sheet_xml, letters)
             raw.error_cells = xlsx_error_cells(sheet_xml or "", letters)
             if formats is not None:
                 raw.formats, raw.formats_known = formats, True
@@ -262,12 +264,12 @@ def read_file(path_str: str) -> RawReturn:
 
 
 def _bounded_sheet(
-    z: zipfile.ZipFile, sheet: str, raw: RawReturn
+    z: zipfile.ZipFile, book: str, sheet: str, raw: RawReturn
 ) -> tuple[str | None, bytes | None]:
     """The reporting sheet's XML (inflated once), and a package to read instead of the file
     when cells far outside the template's table had to be cut (``sheetbounds``)."""
     try:
-        part = _sheet_xml_name(z, sheet)
+        part = _sheet_xml_name(z, book, sheet)
         if part is None or part not in z.NameToInfo:
             return None, None
         xml = z.read(part).decode("utf-8", "replace")

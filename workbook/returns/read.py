@@ -242,6 +242,20 @@ def read_file(path_str: str) -> RawReturn:
         raw.error = f"文件无法打开（已损坏或不是电子表格）：{type(exc).__name__}: {str(exc)[:200]}"
         return raw
     raw.header_row, raw.columns = find_header(raw.grid, text["headers"])
+    _figure_cell_facts(raw, z, data, suffix, book, sheet_xml)
+    return raw
+
+
+def _figure_cell_facts(
+    raw: RawReturn,
+    z: zipfile.ZipFile | None,
+    data: bytes,
+    suffix: str,
+    book: str,
+    sheet_xml: str | None,
+) -> None:
+    """What the file says about its figure cells (累计完成, 年初基数): their number formats,
+    which hold a formula or an error value, and whether the sheet is protected."""
     figure_cols = {raw.columns[k] for k in ("value", "base") if k in raw.columns}
     if z is not None and raw.report_sheet:
         try:
@@ -260,7 +274,6 @@ def read_file(path_str: str) -> RawReturn:
                     raw.formats_known = True
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError):
             raw.formats_known = False
-    return raw
 
 
 def _bounded_sheet(

@@ -79,8 +79,10 @@ def _check_measure(
         )
         return
     milestones = (ind.progress or {}).get("milestones")
-    if ind.measure != default or milestones:
+    if ind.measure != default or milestones or ind.single_item:
         how = measure(ind.measure).label
+        if ind.single_item:
+            how += "，单项交付（年内未完成为推进中）"
         if milestones:
             steps = "、".join(
                 f"{m}月末 {v * 100:g}%"

@@ -78,6 +78,10 @@ class Target:
         return out
 
 
+# how the exported table's 时间表 column says ``Indicator.single_item``
+SINGLE_ITEM = "单项交付"
+
+
 @dataclass(frozen=True)
 class Indicator:
     seq: int
@@ -105,6 +109,12 @@ class Indicator:
     def additive(self) -> bool:
         """Cumulative quantities whose unit targets add up to the city target."""
         return self.city.type == "quantity"
+
+    @property
+    def single_item(self) -> bool:
+        """The target is one item delivered whole (one service area): short of it before the
+        year ends is 推进中, as for a count of 1."""
+        return bool((self.progress or {}).get("single_item"))
 
     def expected_share(self, months: int) -> float:
         """序时进度 of this indicator after ``months`` months: the catalogue's milestone for the

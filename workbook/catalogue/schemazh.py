@@ -39,6 +39,7 @@ FIELD_ZH = {
     "progress": "进度规则",
     "reason": "依据",
     "milestones": "时间表",
+    "single_item": "单项交付",
     "text": "文字",
     "merged": "合并标记",
     "type": "类型",

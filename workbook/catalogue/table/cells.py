@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from workbook.catalogue.model import SINGLE_ITEM
 from workbook.catalogue.table.grid import Grid
 from workbook.core import problems as codes
 from workbook.core.findings import Findings
@@ -146,19 +147,29 @@ class CellReader:
             return None
         return int(f) if f.is_integer() else f
 
+    def single_item(self, g: Grid, r: int, extras: dict[str, int]) -> bool:
+        """Whether the 时间表 cell says 单项交付 (one item delivered whole)."""
+        if "时间表" not in extras:
+            return False
+        parts = g.text(r, extras["时间表"]).replace("；", ";").split(";")
+        return SINGLE_ITEM in (p.strip() for p in parts)
+
     def milestones(self, g: Grid, r: int, extras: dict[str, int]) -> dict[str, float]:
         if "时间表" not in extras or not g.text(r, extras["时间表"]):
             return {}
         text = g.text(r, extras["时间表"])
         out = {}
         for part in text.replace("；", ";").replace("：", ":").split(";"):
+            if part.strip() == SINGLE_ITEM:
+                continue
             m = re.fullmatch(r"\s*(\d{1,2})\s*:\s*(\d+(?:\.\d+)?)\s*%\s*", part)
             if not m or not 1 <= int(m.group(1)) <= 12 or float(m.group(2)) > 100:
                 msg = f"时间表“{text}”中“{part}”不是“月份:比例%”。"
                 act = "写成如 3:20%;6:50%;9:80%（月末累计应完成全年目标的比例）。"
                 self.error(g, r, extras["时间表"], msg, act, codes.PROGRESS_MILESTONES)
                 return {}
-            out[str(int(m.group(1)))] = round(float(m.group(2)) / 100, 6)
+            share = round(float(m.group(2)) / 100, 6)
+            out[str(int(m.group(1)))] = int(share) if share.is_integer() else share
         return out
 
 

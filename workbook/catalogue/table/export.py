@@ -73,16 +73,19 @@ def table_rows(cat: catmod.Catalogue) -> list[list[str]]:
                 "\n".join(ind.notes),
                 KIND_ZH[ind.measure],
                 (ind.progress or {}).get("reason", ""),
-                _milestones_text((ind.progress or {}).get("milestones")),
+                _schedule_text(ind),
             ]
         )
     return rows
 
 
-def _milestones_text(milestones: dict[str, float] | None) -> str:
-    """Quarterly milestones as "3:20%;6:50%" (month: share of the annual target)."""
-    items = sorted((milestones or {}).items(), key=lambda kv: int(kv[0]))
-    return ";".join(f"{m}:{v * 100:g}%" for m, v in items)
+def _schedule_text(ind: catmod.Indicator) -> str:
+    """The 时间表 cell: "单项交付" when the target is one item delivered whole, then quarterly
+    milestones as "3:20%;6:50%" (month: share of the annual target)."""
+    milestones = (ind.progress or {}).get("milestones") or {}
+    items = sorted(milestones.items(), key=lambda kv: int(kv[0]))
+    parts = [catmod.SINGLE_ITEM] if ind.single_item else []
+    return ";".join(parts + [f"{m}:{v * 100:g}%" for m, v in items])
 
 
 def export_csv(cat: catmod.Catalogue) -> str:

@@ -245,6 +245,7 @@ class Importer(CellReader):
         self.phrase_gaps(g, r, units)
         plan_value = self.plan_value(g, r, extras)
         milestones = self.milestones(g, r, extras)
+        single = self.single_item(g, r, extras)
         if len(self.report.errors) > bad or seq is None or kind is None or city is None:
             return None
         self.record_cells(g, r, path, extras)
@@ -265,10 +266,12 @@ class Importer(CellReader):
             ind["plan"] = {"text": extra("方案原文"), "value": plan_value}
         if extra("整理说明"):
             ind["notes"] = extra("整理说明").split("\n")
-        if extra("进度依据") or milestones:
+        if extra("进度依据") or milestones or single:
             ind["progress"] = {"reason": extra("进度依据")}
             if milestones:
                 ind["progress"]["milestones"] = milestones
+            if single:
+                ind["progress"]["single_item"] = True
         return ind
 
 

@@ -195,4 +195,4 @@ def test_catalogue_import_says_what_it_wrote_and_refuses_a_misnamed_year(tmp_pat
     assert not (tmp_path / "catalogue_2025.json").exists()
     r = shishi("catalogue", "import", table, "-o", tmp_path / "catalogue_2024b.json")
     assert r.returncode == 0, r.stderr
-    assert "（2024 年，版本 2024.1，81 项指标，11 个单位）" in r.stdout
+    assert "（2024 年，版本 2024.2，81 项指标，11 个单位）" in r.stdout

@@ -114,8 +114,10 @@ def test_rate_validation_says_what_to_type(cat, generated):
     ws = wb["填报表"]
     cell = f"{xl_col_to_name(COL['value'])}4"  # 序号 2, a rate
     dv = next(d for d in ws.data_validations.dataValidation if cell in str(d.sqref))
-    assert dv.type == "decimal" and (dv.formula1, dv.formula2) == ("0", "1")  # 0%..100%
-    assert "如 85%" in dv.prompt and "8500%" in dv.error
+    # 0%..100%, or 无 (no cases this period)
+    assert dv.type == "custom"
+    assert dv.formula1 == f'OR(AND(ISNUMBER({cell}),{cell}>=0,{cell}<=1),{cell}="无")'
+    assert "如 85%" in dv.prompt and "8500%" in dv.error and "无" in dv.prompt
     assert ws[cell].number_format == "0.0%"
     qual = [d for d in ws.data_validations.dataValidation if d.type == "list"]
     assert not qual  # 定海 has no qualitative rows

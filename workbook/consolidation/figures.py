@@ -14,6 +14,7 @@ from workbook.core.status import (
     IN_PROGRESS,
     LAGGING,
     MISSING,
+    NO_CASES,
     NOT_APPLICABLE,
     ON_TRACK,
     PARTIAL,
@@ -86,7 +87,9 @@ def compute_figures(
                 uv.base = carried.get(seq)
             numeric = uv.value if isinstance(uv.value, float | int) else None
             uv.completion = completion(ind.measure, t.value, numeric, uv.base)
-            uv.status = status(ind.measure, t.op, t.value, uv.value, shares[seq], uv.base)
+            uv.status = status(
+                ind.measure, t.op, t.value, uv.value, shares[seq], uv.base, ind.single_item
+            )
             unit_values[(unit, seq)] = uv
     by_seq: dict[int, list[UnitValue]] = {}
     for uv in unit_values.values():
@@ -105,7 +108,8 @@ def _names(uvs: list[UnitValue]) -> str:
 def _city_value(ind: Indicator, mine: list[UnitValue], share: float) -> CityValue:
     """The city row: 市局's own figure for city-only rows; the sum for additive rows (with
     未报齐 while units are missing, the reported part judged against its own targets); for
-    per-unit targets, met when every unit meets its own target."""
+    per-unit targets, met when every unit meets its own target. Never 滞后 unless a unit is
+    (or, at the year's end, the decomposition itself falls short of the city target)."""
     cv = CityValue(seq=ind.seq, expected=len(mine))
     cv.reporting = sum(1 for uv in mine if uv.value is not None)
     if not mine:
@@ -122,6 +126,22 @@ def _city_value(ind: Indicator, mine: list[UnitValue], share: float) -> CityValu
     else:
         _city_per_unit(ind, mine, cv)
     return cv
+
+
+def _sum_status(
+    ind: Indicator, target: float, total: float, share: float, base: float | None, judged: list
+) -> tuple[str, str]:
+    """The status of a sum and what explains it: a sum short of its pace while no unit is
+    滞后 is 推进中 (each unit's shortfall is under one item, the city adds them up)."""
+    st = status(ind.measure, ">=", target, total, share, base, ind.single_item)
+    if st != LAGGING or any(uv.status == LAGGING for uv in judged):
+        return st, ""
+    if share < 1:
+        return (
+            IN_PROGRESS,
+            "各单位均未滞后，合计与序时进度的差距是各单位不足 1 个单位的零头之和，按推进中",
+        )
+    return st, "各单位均已完成本单位目标，合计仍未达全市目标：差额来自分解表本身"
 
 
 def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue) -> None:
@@ -149,7 +169,7 @@ def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue
     elif missing:
         part_target = sum(uv.target.value or 0 for uv in judged)
         part_base = sum(uv.base or 0 for uv in judged) if m.base else None
-        part = status(kind, ">=", part_target, total, share, part_base)
+        part, why = _sum_status(ind, part_target, total, share, part_base, judged)
         cv.status = PARTIAL
         cv.completion = completion(kind, city.value, total)
         notes.insert(
@@ -157,45 +177,73 @@ def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue
             f"未报齐：{_names(missing)}未报送"
             + ("或缺年初基数" if m.base else "")
             + f"；已报 {len(judged)}/{len(mine)} 个单位合计 {total:g}，"
-            f"其目标合计 {part_target:g}，按序时进度{part}",
+            f"其目标合计 {part_target:g}，按序时进度{part}" + (f"（{why}）" if why else ""),
         )
     else:
         base = round(sum(uv.base or 0 for uv in judged), 6) if m.base else None
         cv.completion = completion(kind, city.value, total, base)
-        cv.status = status(kind, city.op, city.value, total, share, base)
+        cv.status, why = _sum_status(ind, city.value or 0.0, total, share, base, judged)
+        if why:
+            notes.insert(0, why)
         if base is not None:
             notes.insert(0, f"年初基数合计 {base:g}")
+    lagging = [uv for uv in judged if uv.status == LAGGING]
+    if lagging:
+        notes.append(f"滞后：{_names(lagging)}")
     cv.note = "；".join(notes)
 
 
+def _per_unit_status(mine: list[UnitValue]) -> str:
+    """Met when every unit meets its own target; units with no cases do not count."""
+    judged = [uv for uv in mine if uv.status != NO_CASES]
+    states = {uv.status for uv in judged}
+    if not judged:
+        return NO_CASES
+    if LAGGING in states:
+        return LAGGING
+    if states == {MISSING}:
+        return MISSING
+    if MISSING in states:
+        return PARTIAL
+    if IN_PROGRESS in states:
+        return IN_PROGRESS
+    return DONE if states == {DONE} else ON_TRACK
+
+
+def _worst(ind: Indicator, mine: list[UnitValue]) -> UnitValue | None:
+    """The unit furthest from its own target (lowest 完成率); on a tie the one whose target
+    is the city's, so the figure shown reads against the target printed beside it."""
+    numeric = [uv for uv in mine if isinstance(uv.value, float | int)]
+    if not numeric:
+        return None
+
+    def key(uv: UnitValue) -> tuple[float, bool]:
+        c = uv.completion if uv.completion is not None else float("inf")
+        return (c, uv.target.value != ind.city.value)
+
+    return min(numeric, key=key)
+
+
 def _city_per_unit(ind: Indicator, mine: list[UnitValue], cv: CityValue) -> None:
-    city = ind.city
     lagging = [uv for uv in mine if uv.status == LAGGING]
-    stepping = [uv for uv in mine if uv.status == IN_PROGRESS]
     missing = [uv for uv in mine if uv.status == MISSING]
+    none = [uv for uv in mine if uv.status == NO_CASES]
     cv.reached = sum(1 for uv in mine if uv.status in (DONE, ON_TRACK))
-    if lagging:
-        cv.status = LAGGING
-    elif len(missing) == len(mine):
-        cv.status = MISSING
-    elif missing:
-        cv.status = PARTIAL
-    elif stepping:
-        cv.status = IN_PROGRESS
-    elif all(uv.status == DONE for uv in mine):
-        cv.status = DONE
-    else:
-        cv.status = ON_TRACK
-    notes = [f"{cv.reached}/{len(mine)} 个单位达到本单位目标"]
+    cv.status = _per_unit_status(mine)
+    notes = [f"{cv.reached}/{len(mine) - len(none)} 个单位达到本单位目标"]
+    if none:
+        notes.append(f"本期无此类事项：{_names(none)}（不计入）")
     if lagging:
         notes.append(f"滞后：{_names(lagging)}")
     if missing:
         notes.append(f"未报送：{_names(missing)}")
-    nums = [float(uv.value) for uv in mine if isinstance(uv.value, float | int)]
-    if nums and city.op is not None and city.value is not None:
-        worst = min(nums) if city.op == ">=" else max(nums)
-        cv.value = worst
-        cv.completion = completion(ind.measure, city.value, worst)
-        shown = f"{worst:g}{'%' if measure(ind.measure).percent else ind.measure_unit}"
-        notes.append(f"全市值取各单位中最差的 {shown}（方案未给出分母，不计算加权比率）")
+    worst = _worst(ind, mine)
+    if worst is not None and worst.value is not None:
+        cv.value, cv.completion = worst.value, worst.completion
+        unit = "%" if measure(ind.measure).percent else ind.measure_unit
+        notes.append(
+            f"全市值取完成本单位目标最差的{worst.unit}：{float(worst.value):g}{unit}"
+            f"（本单位目标 {worst.target.text}），完成率按其本单位目标计算"
+            "（方案未给出分母，不计算加权比率）"
+        )
     cv.note = "；".join(notes)

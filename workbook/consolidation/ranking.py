@@ -13,7 +13,7 @@ from typing import Any
 
 from workbook.consolidation.result import Consolidation
 from workbook.core.settings import Settings
-from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK
+from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, NO_CASES, ON_TRACK
 
 STATUSES = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING)
 
@@ -49,7 +49,7 @@ def formula_text(settings: Settings | None) -> str:
     zero = [s for s in STATUSES if not weights.get(s, 0)]
     bands = "，".join(f"{b.label}（≥ {b.min:g} 分）" for b in sorted(r.bands, key=lambda b: -b.min))
     return (
-        f"得分 = ({' + '.join(parts)}) ÷ 本单位应报指标数 × 100"
+        f"得分 = ({' + '.join(parts)}) ÷ 本单位应报指标数（不含填“无”的无此类事项）× 100"
         + (f"；{'、'.join(zero)}计 0 分" if zero else "")
         + f"。分档：{bands}。"
     )
@@ -63,6 +63,8 @@ def rank_units(result: Consolidation, settings: Settings | None = None) -> list[
     scores: dict[str, UnitScore] = {}
     for uv in result.unit_values.values():
         us = scores.setdefault(uv.unit, UnitScore(uv.unit, 0, dict.fromkeys(STATUSES, 0)))
+        if uv.status == NO_CASES:  # nothing happened to judge: not in the denominator
+            continue
         us.indicators += 1
         if uv.status in us.counts:
             us.counts[uv.status] += 1

@@ -34,6 +34,7 @@ class Measure:
     steps: bool  # a whole-number target: a shortfall under one item is 推进中, not 滞后
     rule: str  # the progress rule in Chinese, for the docs and the summary
     wan: bool = False  # a figure may be typed with 万 (0.9万 = 9000)
+    no_cases: bool = False  # 无 may be typed: nothing of the kind happened in the period
 
     @property
     def scale(self) -> float:
@@ -116,11 +117,12 @@ MEASURES: dict[str, Measure] = {
             False,
             False,
             False,
-            "每期都应达到的水平：达到目标为符合序时进度（第四季度为已完成）；否则滞后",
+            "每期都应达到的水平：达到目标为符合序时进度（第四季度为已完成）；否则滞后。本期没有发生此类事项填“无”",
+            no_cases=True,
         ),
         Measure(
             "time_limit",
-            "时限（越短越好）",
+            "时限（本年累计平均，越短越好）",
             False,
             False,
             0,
@@ -130,7 +132,9 @@ MEASURES: dict[str, Measure] = {
             False,
             False,
             False,
-            "每期平均时限不超过目标为符合序时进度（第四季度为已完成）；否则滞后",
+            "本年累计平均时限（1月1日至期末全部办件的平均）不超过目标为符合序时进度（第四季度为已完成）；否则滞后。"
+            "本年没有办件填“无”",
+            no_cases=True,
         ),
         Measure(
             "change",
@@ -145,7 +149,8 @@ MEASURES: dict[str, Measure] = {
             False,
             False,
             "与上年同期相比的变化达到目标（下降目标：降幅不小于目标）为符合序时进度（第四季度为已完成）；"
-            "否则滞后",
+            "否则滞后。本年与上年同期均没有发生填“无”",
+            no_cases=True,
         ),
         Measure(
             "qualitative",

@@ -169,6 +169,9 @@ VALUE_CHOICE = _declare("value.choice", _E, "cell", "不是可选的状态（未
 VALUE_NOT_APPLICABLE_MARK = _declare("value.not_applicable_mark", _E, "cell", "填了“/”等不适用标记")
 VALUE_UNIT = _declare("value.unit", _E, "cell", "单位或百分号与指标不符")
 VALUE_PERCENT_AMBIGUOUS = _declare("value.percent_ambiguous", _E, "cell", "百分比可能有两种读法")
+VALUE_PERCENT_UNSIGNED = _declare(
+    "value.percent_unsigned", _W, "cell", "比率为 100% 的整数倍且远高于目标：可能漏输了 % 号"
+)
 VALUE_FORMAT_UNKNOWN = _declare(
     "value.format_unknown", _E, "cell", "文件不说明单元格格式（.xls），比率无法确定"
 )

@@ -22,6 +22,9 @@ DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING, NOT_APPLICABLE = (
     "未报送",
     "不适用",
 )
+# a unit typed 无 for a rate, time limit or change: nothing of the kind happened in the period
+# (no applications, no incidents), so there is nothing to judge. Not missing, not lagging.
+NO_CASES, NO_CASES_MARK = "无此类事项", "无"
 PARTIAL = "未报齐"  # city rows only: some units have not reported yet
 QUAL_NOT_STARTED, QUAL_IN_PROGRESS, QUAL_DONE = "未启动", "推进中", "已完成"
 QUALITATIVE_CHOICES = (QUAL_NOT_STARTED, QUAL_IN_PROGRESS, QUAL_DONE)
@@ -51,16 +54,21 @@ def status(
     value: float | str | None,
     share: float,
     base: float | None = None,
+    single: bool = False,
 ) -> str:
     """The 进度状态 of one reported value against its target (the rules of ``measures``).
 
     ``share`` is the indicator's 序时进度 for the period; ``base`` the start-of-year figure of
     a stock (None: not known, so the figure cannot be judged and counts as not reported).
-    ``value`` None means not reported. The template's formulas state the same rules.
+    ``value`` None means not reported; 无 (``NO_CASES_MARK``) no cases, for kinds that allow
+    it. ``single``: the target is one item delivered whole (a coverage of one site), so
+    short of it before the year ends is 推进中. The template's formulas state the same rules.
     """
     if value is None or value == "":
         return MISSING
     m = measure(kind)
+    if value == NO_CASES_MARK and m.no_cases:
+        return NO_CASES
     if kind == "qualitative":
         return qualitative_status(str(value), share)
     if target is None or op is None:
@@ -74,6 +82,8 @@ def status(
             return DONE
         if meets(v, ">=", expected_value(target, share, b)):
             return ON_TRACK
+        if single and share < 1:
+            return IN_PROGRESS
         if m.steps and share < 1 and meets(v, ">=", b + math.floor((target - b) * share + EPS)):
             return IN_PROGRESS
         return LAGGING
@@ -85,21 +95,46 @@ def status(
 def completion(
     kind: str, target: float | None, value: float | None, base: float | None = None
 ) -> float | None:
-    """完成率 as a fraction: value / target; (value − base) / (target − base) for a stock;
-    target / value for time limits (lower is better)."""
+    """完成率 as a fraction: value / target; target / value for time limits (lower is better).
+
+    A stock's 完成率 is the share of the required increase it has made, (value − base) /
+    (target − base), never below 0 (a holding that fell below its base has made none); when
+    the base already reaches the target there is no increase to make, and it is the holding
+    ÷ target (docs/indicators.md)."""
     if value is None or target is None or kind == "qualitative":
         return None
     if kind == "time_limit":
         return None if value == 0 else target / value
     if measure(kind).base:
-        if base is None or target == base:
+        if base is None:
             return None
-        return (value - base) / (target - base)
-    return None if target == 0 else value / target
+        if target - base > EPS:
+            return max(0.0, (value - base) / (target - base))
+    if target == 0:
+        return None
+    # a change the wrong way (a rise against a fall target) has achieved none of it
+    return max(0.0, value / target) if kind == "change" else value / target
+
+
+def shown_completion(c: float | None) -> float | None:
+    """完成率 as printed to 0.1%: rounded down while under 100%, so that a figure short of its
+    target (99.95%) never reads 100.0% beside 滞后."""
+    if c is None:
+        return None
+    if c >= 1 - EPS:
+        return round(max(c, 1.0), 3)
+    return math.floor(c * 1000 + EPS) / 1000
 
 
 def status_formula(
-    kind: str, op: str | None, share: float, share_expr: str, v: str, g: str, b: str | None
+    kind: str,
+    op: str | None,
+    share: float,
+    share_expr: str,
+    v: str,
+    g: str,
+    b: str | None,
+    single: bool = False,
 ) -> str:
     """The template's 进度状态 formula: ``status`` written for a spreadsheet.
 
@@ -116,28 +151,41 @@ def status_formula(
             f'"{in_progress}","{not_started}")))'
         )
     missing = f"NOT(ISNUMBER({v}))" + (f",NOT(ISNUMBER({b}))" if m.base else "")
-    head = f'=IF(OR({missing}),"{MISSING}",'
+    head = f'IF(OR({missing}),"{MISSING}",'
     if m.cumulative and op == ">=":
         base = b if m.base else "0"
         expected = f"{base}+({g}-{base})*{share_expr}"
         tail = f'"{LAGGING}"'
-        if m.steps and not year_end:
+        if single and not year_end:
+            tail = f'"{IN_PROGRESS}"'
+        elif m.steps and not year_end:
             step = f"{base}+INT(({g}-{base})*{share_expr}+{EPS:g})"
             tail = f'IF({v}>={step}-{EPS:g},"{IN_PROGRESS}","{LAGGING}")'
-        return (
+        body = (
             f'{head}IF({v}>={g}-{EPS:g},"{DONE}",IF({v}>={expected}-{EPS:g},"{ON_TRACK}",{tail})))'
         )
-    ok = DONE if year_end else ON_TRACK
-    cmp = f"{v}>={g}-{EPS:g}" if op == ">=" else f"{v}<={g}+{EPS:g}"
-    return f'{head}IF({cmp},"{ok}","{LAGGING}"))'
+    else:
+        ok = DONE if year_end else ON_TRACK
+        cmp = f"{v}>={g}-{EPS:g}" if op == ">=" else f"{v}<={g}+{EPS:g}"
+        body = f'{head}IF({cmp},"{ok}","{LAGGING}"))'
+    if m.no_cases:
+        return f'=IF({v}="{NO_CASES_MARK}","{NO_CASES}",{body})'
+    return "=" + body
 
 
 def completion_formula(kind: str, v: str, g: str, b: str | None) -> str | None:
-    """The template's 完成率 formula: ``completion`` written for a spreadsheet."""
+    """The template's 完成率 formula: ``completion`` then ``shown_completion``, written for a
+    spreadsheet."""
     if kind == "qualitative":
         return None
     if kind == "time_limit":
-        return f'=IF(AND(ISNUMBER({v}),{v}<>0),{g}/{v},"")'
-    if measure(kind).base:
-        return f'=IF(AND(ISNUMBER({v}),ISNUMBER({b}),{g}<>{b}),({v}-{b})/({g}-{b}),"")'
-    return f'=IF(AND(ISNUMBER({v}),{g}<>0),{v}/{g},"")'
+        cond, x = f"AND(ISNUMBER({v}),{v}<>0)", f"{g}/{v}"
+    elif measure(kind).base:
+        cond = f"AND(ISNUMBER({v}),ISNUMBER({b}),{g}<>0)"
+        x = f"IF({g}-{b}>{EPS:g},MAX(0,({v}-{b})/({g}-{b})),{v}/{g})"
+    else:
+        cond, x = f"AND(ISNUMBER({v}),{g}<>0)", f"{v}/{g}"
+        if kind == "change":
+            x = f"MAX(0,{x})"
+    shown = f"IF({x}>=1-{EPS:g},ROUND(MAX({x},1),3),ROUNDDOWN({x}*1000+{EPS:g},0)/1000)"
+    return f'=IF({cond},{shown},"")'

@@ -21,6 +21,7 @@ from workbook.core.status import (
     IN_PROGRESS,
     LAGGING,
     MISSING,
+    NO_CASES,
     NOT_APPLICABLE,
     ON_TRACK,
     PARTIAL,
@@ -55,6 +56,7 @@ STATUS_COLORS = {
     LAGGING: "#FFC7CE",
     PARTIAL: "#EDEDED",
     MISSING: "#FFEB9C",
+    NO_CASES: "#F2F2F2",
 }
 
 

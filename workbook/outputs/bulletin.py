@@ -29,6 +29,7 @@ from docx.shared import Mm, Pt
 from workbook.consolidation.result import Consolidation
 from workbook.core.files import Writer, atomic_write
 from workbook.core.settings import Settings
+from workbook.core.status import shown_completion
 from workbook.core.text import printable
 from workbook.outputs.charts import action_chart, chinese_font, ranking_chart
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
@@ -255,7 +256,8 @@ def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts) -> 
     for k, (unit, items) in enumerate(facts.lagging_by_unit.items(), start=1):
         d.para(f"（{_cn_number(k)}）{unit}（{len(items)} 项）", "subheading")
         for it in items:
-            rate = "" if it["completion"] is None else f"，完成率 {it['completion'] * 100:.0f}%"
+            shown = shown_completion(it["completion"])
+            rate = "" if shown is None else f"，完成率 {shown * 100:.1f}%"
             said = f"单位说明：“{it['problems']}”" if it["problems"] else "单位未说明原因。"
             d.para(
                 f"序号 {it['seq']} {it['name']}：目标 {it['target']}，累计完成 "

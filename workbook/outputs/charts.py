@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 from workbook.consolidation.result import Consolidation
-from workbook.outputs.tallies import STATUS_ORDER, action_counts
+from workbook.outputs.tallies import BAR_COLORS, STATUS_ORDER, action_counts
 
 CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -22,14 +22,6 @@ CJK_FONTS = (
     "WenQuanYi Micro Hei",
     "Noto Serif CJK SC",
 )
-COLORS = {
-    "已完成": "#70AD47",
-    "符合序时进度": "#5B9BD5",
-    "推进中": "#F4B183",
-    "滞后": "#C00000",
-    "未报齐": "#A5A5A5",
-    "未报送": "#FFC000",
-}
 
 
 def chinese_font() -> str | None:
@@ -79,7 +71,7 @@ def action_figure(result: Consolidation) -> tuple[Any, Any, Any]:
         vals = [c[status] for _, _, c in counts][::-1]
         if not any(vals):
             continue
-        ax.barh(labels, vals, left=left, color=COLORS[status], label=status)
+        ax.barh(labels, vals, left=left, color=BAR_COLORS[status], label=status)
         left = [a + b for a, b in zip(left, vals, strict=True)]
     ax.set_xlabel("指标数（全市口径）")
     ax.set_title(f"{result.period.label}各项实事指标进度")

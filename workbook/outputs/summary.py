@@ -14,7 +14,9 @@ from workbook.consolidation.figures import CityValue
 from workbook.consolidation.result import Consolidation
 from workbook.core.files import Writer, atomic_write
 from workbook.core.measures import measure
-from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK, PARTIAL
+from workbook.core.status import (
+    shown_completion,
+)
 from workbook.core.submission import ACCEPTED, DUPLICATE_RULE
 from workbook.excel.cells import fit_height
 from workbook.excel.writer import BulkSheet, CellWriter, new_workbook, print_setup
@@ -25,6 +27,7 @@ from workbook.outputs.summarylists import (
     submissions_sheet,
 )
 from workbook.outputs.tallies import (
+    BAR_COLORS,
     RANK_STATUSES,
     STATUS_ORDER,
     action_counts,
@@ -114,16 +117,6 @@ _OVERVIEW_WIDTHS: list[float] = [26, 11, 11, 11, 11, 11, 11, 11, 11, 11]
 
 
 # the bars of the 总览 chart, one colour per status
-_BAR_COLORS = {
-    DONE: "#70AD47",
-    ON_TRACK: "#5B9BD5",
-    IN_PROGRESS: "#F4B183",
-    LAGGING: "#C00000",
-    PARTIAL: "#A5A5A5",
-    MISSING: "#FFC000",
-}
-
-
 def _action_chart(wb: Any, result: Consolidation, first: int, last: int) -> Any:
     """Stacked bars of the statuses per action, from the 总览 table's rows first..last."""
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
@@ -133,7 +126,7 @@ def _action_chart(wb: Any, result: Consolidation, first: int, last: int) -> Any:
                 "name": s,
                 "categories": ["总览", first, 0, last, 0],
                 "values": ["总览", first, 2 + k, last, 2 + k],
-                "fill": {"color": _BAR_COLORS[s]},
+                "fill": {"color": BAR_COLORS[s]},
             }
         )
     chart.set_title(
@@ -176,7 +169,7 @@ def _city_table(wb: Any, w: CellWriter, result: Consolidation) -> None:
             ind.measure_unit,
             ind.city.text,
             city_value,
-            cv.completion,
+            shown_completion(cv.completion),
             cv.status,
             cv.note,
         ]
@@ -226,7 +219,8 @@ def _lagging(wb: Any, w: CellWriter, result: Consolidation) -> None:
     for i, uv in enumerate(items, start=1):
         ind = cat.indicator(uv.seq)
         share = ind.expected_share(result.period.months)
-        expected = f"{share * 100:.0f}%" if measure(ind.measure).cumulative else "达标"
+        # a level to hold (rate, time limit, change) has no pace: it is due every period
+        expected = f"{share * 100:.0f}%" if measure(ind.measure).cumulative else "每期应达目标"
         shown, fmt = w.figure(ind.measure, uv.value)
         w.row(
             ws,
@@ -237,7 +231,7 @@ def _lagging(wb: Any, w: CellWriter, result: Consolidation) -> None:
                 ind.name,
                 uv.target.text,
                 shown,
-                uv.completion,
+                shown_completion(uv.completion),
                 expected,
                 uv.progress,
                 uv.problems,

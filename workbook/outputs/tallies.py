@@ -8,17 +8,37 @@ from typing import Any
 
 from workbook.consolidation.result import Consolidation
 from workbook.core.period import parse_period
-from workbook.core.status import DONE, IN_PROGRESS, LAGGING, MISSING, ON_TRACK, PARTIAL
+from workbook.core.status import (
+    DONE,
+    IN_PROGRESS,
+    LAGGING,
+    MISSING,
+    NO_CASES,
+    ON_TRACK,
+    PARTIAL,
+    shown_completion,
+)
 from workbook.core.submission import DUPLICATE_RULE
 
 RANK_STATUSES = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING)
 
 
-STATUS_ORDER = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, PARTIAL, MISSING)
+STATUS_ORDER = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, PARTIAL, MISSING, NO_CASES)
+# the bar colour of each city status, in the summary's chart and the 通报's alike
+BAR_COLORS = {
+    DONE: "#70AD47",
+    ON_TRACK: "#5B9BD5",
+    IN_PROGRESS: "#F4B183",
+    LAGGING: "#C00000",
+    PARTIAL: "#A5A5A5",
+    MISSING: "#FFC000",
+    NO_CASES: "#D9D9D9",
+}
 
 
 def _pct(x: float | None) -> str:
-    return "" if x is None else f"{x * 100:.1f}%"
+    shown = shown_completion(x)
+    return "" if shown is None else f"{shown * 100:.1f}%"
 
 
 def _value_text(v: float | str | None) -> str:

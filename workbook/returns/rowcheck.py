@@ -170,6 +170,7 @@ def _check_value(
         rec.valid = False
         return rec
     rec.value = parsed.value
+    _check_unsigned_percent(row, raw_value, parsed, vcell, add)
     if parsed.value is None:
         add(
             codes.VALUE_MISSING,
@@ -179,6 +180,29 @@ def _check_value(
             seq=ind.seq,
         )
     return rec
+
+
+def _check_unsigned_percent(row: Row, raw: Any, parsed: ParsedValue, cell: str, add: Any) -> None:
+    """A percent typed without its sign in LibreOffice ("1" in a percent cell is stored 1 and
+    shown 100%) passes every range check; when the figure is a whole multiple of 100% and at
+    least four times its target, ask the unit to confirm it."""
+    ind, t = row.indicator, row.target.value
+    if not measure(ind.measure).percent or t is None or type(raw) not in (int, float):
+        return
+    v = parsed.value
+    if not isinstance(v, float | int) or v == 0 or abs(v) < 100 or not float(raw).is_integer():
+        return
+    if abs(v) < 4 * abs(t):
+        return
+    add(
+        codes.VALUE_PERCENT_UNSIGNED,
+        f"序号 {ind.seq}（{ind.name}）的累计完成显示为 {v:g}%，目标为“{row.target.text}”："
+        f"是否应为 {float(raw):g}%？在 LibreOffice 中输入 {float(raw):g} 而不带 % 号会显示为 {v:g}%。",
+        f"如确为 {v:g}%，请在“备注”中说明；否则请输入 {float(raw):g}%（带 % 号）后重新报送。",
+        cell=cell,
+        seq=ind.seq,
+        found=f"{v:g}%",
+    )
 
 
 class _Figure:

@@ -16,7 +16,7 @@ from typing import Any
 
 from workbook.core import problems as codes
 from workbook.core.measures import Measure, is_percent_format, measure
-from workbook.core.status import QUALITATIVE_CHOICES
+from workbook.core.status import NO_CASES_MARK, QUALITATIVE_CHOICES
 from workbook.core.text import visible
 
 NOT_APPLICABLE_MARKS = {"/", "无", "-", "—", "－", "——", "n/a", "N/A", "不适用"}
@@ -85,11 +85,14 @@ def _from_text(raw: Any, m: Measure, kind: str, unit: str) -> ParsedValue:
             codes.VALUE_SEVERAL_NUMBERS,
         )
     text = _clean(str(raw))
+    if m.no_cases and text == NO_CASES_MARK:
+        return ParsedValue(NO_CASES_MARK, True)
     if text in NOT_APPLICABLE_MARKS:
+        instead = "本期没有发生此类事项请填“无”" if m.no_cases else "没有发生请填 0"
         return ParsedValue(
             None,
             False,
-            f"填了“{raw}”。本单位有此项目标，没有发生请填 0。",
+            f"填了“{raw}”。本单位有此项目标，{instead}。",
             codes.VALUE_NOT_APPLICABLE_MARK,
         )
     text = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", text)  # 1,234 -> 1234

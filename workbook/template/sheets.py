@@ -91,7 +91,7 @@ class TemplateFormats:
             {**base, "text_wrap": True, "align": "center", "bg_color": "#F2F2F2"}
         )
         self.pct = wb.add_format(
-            {**base, "num_format": "0%", "align": "center", "bg_color": "#F2F2F2"}
+            {**base, "num_format": "0.0%", "align": "center", "bg_color": "#F2F2F2"}
         )
         self.lagging = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.input_text = wb.add_format({**base, "locked": False, "text_wrap": True})
@@ -366,8 +366,8 @@ def _row_figures(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
     _row_given(ws, sheet, row, r)
     ws.write_blank(r, COL["value"], None, f.input_num[k])
     vctx = {**ctx, "unit": ind.measure_unit}
-    ws.data_validation(r, COL["value"], r, COL["value"], figure_validation(k, vctx, text))
     v = xl_col_to_name(COL["value"]) + str(r + 1)
+    ws.data_validation(r, COL["value"], r, COL["value"], figure_validation(k, vctx, text, cell=v))
     g = xl_col_to_name(COL["target_value"]) + str(r + 1)
     b = xl_col_to_name(COL["base"]) + str(r + 1)
     comp = completion_formula(k, v, g, b)
@@ -383,7 +383,7 @@ def _row_figures(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
     ws.write_formula(
         r,
         COL["status"],
-        status_formula(k, row.target.op, share, share_expr, v, g, b),
+        status_formula(k, row.target.op, share, share_expr, v, g, b, ind.single_item),
         f.locked_center,
         "未报送",
     )

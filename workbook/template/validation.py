@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from workbook.core.measures import measure
+from workbook.core.status import NO_CASES_MARK
 
 
 def fill(template: str, ctx: Mapping[str, str]) -> str:
@@ -37,15 +38,26 @@ def _messages(
 
 
 def figure_validation(
-    measure_kind: str, ctx: Mapping[str, str], text: dict[str, Any], prompt: str = ""
+    measure_kind: str,
+    ctx: Mapping[str, str],
+    text: dict[str, Any],
+    prompt: str = "",
+    cell: str = "",
 ) -> dict[str, Any]:
     """The data validation of a value cell, from the measure's range (percent kinds store a
-    fraction: 85% is 0.85); ``prompt`` names other wording (the base of a stock)."""
+    fraction: 85% is 0.85); ``prompt`` names other wording (the base of a stock). A kind that
+    takes 无 (no cases) for its value ``cell`` accepts that word or a number in range."""
     messages = _messages(prompt or measure_kind, text, ctx)
     if measure_kind == "qualitative":
         return {"validate": "list", "source": list(text["qualitative_choices"]), **messages}
     m = measure(measure_kind)
     lo, hi = (int(x) if float(x).is_integer() else x for x in (m.lo / m.scale, m.hi / m.scale))
+    if m.no_cases and cell and not prompt:
+        return {
+            "validate": "custom",
+            "value": f'=OR(AND(ISNUMBER({cell}),{cell}>={lo},{cell}<={hi}),{cell}="{NO_CASES_MARK}")',
+            **messages,
+        }
     return {
         "validate": "integer" if m.integer else "decimal",
         "criteria": "between",

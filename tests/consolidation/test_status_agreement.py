@@ -24,6 +24,7 @@ from workbook.consolidation.consolidate import consolidate
 from workbook.core.measures import measure
 from workbook.core.period import parse_period
 from workbook.core.settings import load_settings
+from workbook.core.status import shown_completion
 from workbook.template.build import COL, FIRST_DATA_ROW, generate
 
 CAT = catalogue.load()
@@ -106,6 +107,11 @@ def test_libreoffice_status_equals_the_consolidation(tmp_path_factory, period_te
                 grid[FIRST_DATA_ROW + i][COL["value"]],
                 ours.value,
             )
+            sheet_completion = grid[FIRST_DATA_ROW + i][COL["completion"]]
+            if isinstance(sheet_completion, float):  # the sheet rounds as the summary prints
+                assert sheet_completion == pytest.approx(shown_completion(ours.completion))
+            else:
+                assert ours.completion is None or row.indicator.measure == "qualitative"
             compared += 1
     assert compared == sum(len(reporting_rows(CAT, u)) for u in UNITS)
     assert not [p for p in result.problems if p.code.startswith("value.") and p.severity == "error"]

@@ -123,7 +123,8 @@ def _show(book: Book, outcome: Any) -> None:
     book.set("shishi_lagging_count", len(lagging))
     book.set("shishi_summary_path", str(outcome.summary))
     book.set("shishi_feedback_dir", str(outcome.feedback[0].parent) if outcome.feedback else "无")
-    book.set("shishi_bulletin", str(outcome.bulletin or "无"))
+    charts_note = "" if outcome.bulletin_charts else "（未插入图表：本机无法加载绘图组件）"
+    book.set("shishi_bulletin", str(outcome.bulletin or "无") + charts_note)
     book.set(
         "shishi_chase",
         "\n".join(c.message for c in r.chase) if r.chase else "无（各单位均已报送）",
@@ -168,10 +169,10 @@ class OpenpyxlBook:
     """
 
     def __init__(self, path: Path | str, read_only: bool = False) -> None:
-        import openpyxl
+        from workbook.core.imports import openpyxl_without_numpy
 
         self.path = Path(path)
-        self.wb = openpyxl.load_workbook(self.path, keep_vba=True)
+        self.wb = openpyxl_without_numpy().load_workbook(self.path, keep_vba=True)
         self.read_only = read_only
         self.alerts: list[tuple[str, str]] = []
 

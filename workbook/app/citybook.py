@@ -132,8 +132,11 @@ def bat_text(python: str, source_root: str | None = None) -> str:
         'cd /d "%~dp0"',
         f'set "PYTHONPATH={root};%PYTHONPATH%"',
         f'{_quote_bat(python)} -m macros_py.city "%~dp0{BOOK_NAME}.xlsm"',
+        'set "RC=%errorlevel%"',
         "echo.",
-        "pause",
+        "rem 设置了 SHISHI_NO_PAUSE 时不暂停（无人值守运行）；退出码即汇总的结果。",
+        "if not defined SHISHI_NO_PAUSE pause",
+        "exit /b %RC%",
         "",
     ]
     return "\n".join(lines)

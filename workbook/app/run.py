@@ -26,8 +26,8 @@ from workbook.core.period import Period
 from workbook.core.settings import Settings, user_data_dir
 from workbook.core.submission import ACCEPTED, REJECTED
 from workbook.ledger.store import MEMORY, Ledger
+from workbook.outputs import charts, feedback, summary
 from workbook.outputs import data as dataout
-from workbook.outputs import feedback, summary
 from workbook.outputs.tallies import long_rows
 from workbook.returns.pool import ReaderPool
 
@@ -45,6 +45,7 @@ class Outcome:
     recorded: int = 0
     archived: list[Path] = field(default_factory=list)
     bulletin: Path | None = None
+    bulletin_charts: bool = True  # False: the chart stack would not load, 通报 without charts
 
     @property
     def accepted_units(self) -> list[str]:
@@ -81,6 +82,8 @@ class Outcome:
             )
         if self.bulletin:
             lines.append(f"通报（Word）：{self.bulletin}")
+            if not self.bulletin_charts:
+                lines.append(charts.NO_CHARTS)
         if self.json:
             lines.append(f"JSON 报告：{self.json}")
         if self.csv:
@@ -283,6 +286,24 @@ def _few_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _bulletin(
+    outcome: Outcome,
+    path: Path | str,
+    settings: Settings,
+    staging: Staging,
+    probe: charts.ChartProbe,
+) -> None:
+    """The 通报, with its charts when the chart stack loads here (the probe's answer)."""
+    # python-docx loads only when a 通报 is asked for (start-up time); matplotlib only when
+    # the probe's child process has shown it loads here (under Wine 8, NumPy 2 aborts)
+    from workbook.outputs.bulletin import write_bulletin
+
+    outcome.bulletin_charts = probe.loads()
+    outcome.bulletin = write_bulletin(
+        outcome.result, path, settings, staging.stage, outcome.bulletin_charts
+    )
+
+
 def _run(
     ledger: Ledger,
     returns_dir: Path | str,
@@ -299,6 +320,7 @@ def _run(
 ) -> Outcome:
     staging = Staging()
     committed = False
+    probe = charts.ChartProbe() if bulletin_path else None  # tries the chart stack meanwhile
     try:
         result = consolidate(
             returns_dir, cat, period, settings, ledger=ledger, progress=progress, reading=reading
@@ -306,11 +328,8 @@ def _run(
         side = _SideOutputs(result, staging, fb_dir, json_path, csv_path)
         side.start()  # JSON, CSV and feedback in a second process while this one writes
         outcome = Outcome(result, summary.write_summary(result, out, staging.stage))
-        if bulletin_path:
-            # python-docx and matplotlib load only when a 通报 is asked for (start-up time)
-            from workbook.outputs.bulletin import write_bulletin
-
-            outcome.bulletin = write_bulletin(result, bulletin_path, settings, staging.stage)
+        if bulletin_path and probe:
+            _bulletin(outcome, bulletin_path, settings, staging, probe)
         side.finish()
         outcome.feedback = [
             Path(final)
@@ -331,6 +350,8 @@ def _run(
             staging.publish()
             ledger.finish_run(run_id)
     except BaseException:
+        if probe:
+            probe.close()
         if not committed:
             ledger.rollback()
             staging.discard()

@@ -31,7 +31,7 @@ from workbook.core.files import Writer, atomic_write
 from workbook.core.settings import Settings
 from workbook.core.status import shown_completion
 from workbook.core.text import printable
-from workbook.outputs.charts import action_chart, chinese_font, ranking_chart
+from workbook.outputs.charts import action_chart, chart_stack_loads, chinese_font, ranking_chart
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
 
 
@@ -188,7 +188,7 @@ def _value(v: Any, unit: str) -> str:
     return "" if v is None else str(v)
 
 
-def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
+def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -> None:
     facts = bulletin_facts(result, settings)
     d = _Doc(dict(settings.bulletin.fonts))
     period = result.period
@@ -205,9 +205,10 @@ def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
     )
     for label, n, counts in facts.actions:
         d.para(f"{label}：共 {n} 项，{_status_sentence(counts) or '暂无数据'}。")
-    font_missing = chinese_font() is None
-    d.picture(action_chart(result))
-    _units_and_lagging(d, result, facts)
+    font_missing = charts and chinese_font() is None
+    if charts:
+        d.picture(action_chart(result))
+    _units_and_lagging(d, result, facts, charts)
     d.para("四、未报送单位", "heading")
     if facts.missing_units:
         overdue = {c.unit: c.overdue_days for c in result.chase}
@@ -225,10 +226,14 @@ def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
     d.para(_zh_date(facts.date) + "　" * 4, "body", 16, "right", indent=False)
     if font_missing:
         d.para("（注：生成本通报的电脑未安装中文字体，图表中的文字可能无法显示。）")
+    if not charts:
+        d.para(
+            "（注：生成本通报的电脑无法加载绘图组件，本通报未插入图表；各项数字见正文和汇总表。）"
+        )
     d.save(tmp)
 
 
-def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts) -> None:
+def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts, charts: bool) -> None:
     """二、各单位情况 (the ranking table and chart) and 三、滞后事项 (each unit's lagging rows
     with its own explanation)."""
     d.para("二、各单位情况", "heading")
@@ -249,7 +254,8 @@ def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts) -> 
         ],
         [14, 24, 20, 18, 14, 16, 18],
     )
-    d.picture(ranking_chart(result), 130)
+    if charts:
+        d.picture(ranking_chart(result), 130)
     d.para("三、滞后事项", "heading")
     if not facts.lagging_by_unit:
         d.para("本期没有滞后事项。")
@@ -271,7 +277,13 @@ def _cn_number(n: int) -> str:
 
 
 def write_bulletin(
-    result: Consolidation, out: Path | str, settings: Settings, write: Writer = atomic_write
+    result: Consolidation,
+    out: Path | str,
+    settings: Settings,
+    write: Writer = atomic_write,
+    charts: bool | None = None,
 ) -> Path:
-    """Write the 通报 to ``out`` (atomically, or staged); returns the path."""
-    return write(out, lambda tmp: _build(result, settings, tmp))
+    """Write the 通报 to ``out`` (atomically, or staged); returns the path. ``charts``: draw
+    the two charts (None: when the chart stack loads here, ``chart_stack_loads``)."""
+    with_charts = chart_stack_loads() if charts is None else charts
+    return write(out, lambda tmp: _build(result, settings, tmp, with_charts))

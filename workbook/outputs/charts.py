@@ -8,6 +8,8 @@ drawn and ``ChartFontMissing`` tells the caller, so the 通报 can say so instea
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from typing import Any
 
 from workbook.consolidation.result import Consolidation
@@ -22,6 +24,55 @@ CJK_FONTS = (
     "WenQuanYi Micro Hei",
     "Noto Serif CJK SC",
 )
+
+
+# the run's one line when the 通报 was written without its charts
+NO_CHARTS = "通报未插入图表：本机无法加载绘图组件（matplotlib/NumPy），其余内容照常写出。"
+# what the 通报 needs of the chart stack, tried in a child process first
+_PROBE = "import matplotlib; matplotlib.use('Agg'); from matplotlib import pyplot"
+
+
+class ChartProbe:
+    """Whether matplotlib (and NumPy below it) can be loaded here, tried in a child process
+    started at once, so it runs while the consolidation reads. Where it cannot (NumPy 2 under
+    Wine 8 aborts the interpreter, it does not raise) the consolidation must not die with it.
+    Already loaded in this process: yes, without asking."""
+
+    def __init__(self) -> None:
+        self.answer: bool | None = True if "matplotlib.pyplot" in sys.modules else None
+        self.proc: subprocess.Popen[bytes] | None = None
+        if self.answer is None:
+            try:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-c", _PROBE],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    # no console window flashing up when the Excel button runs it
+                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                )
+            except OSError:
+                self.answer = False
+
+    def loads(self, timeout: float = 120) -> bool:
+        if self.answer is None and self.proc is not None:
+            try:
+                self.answer = self.proc.wait(timeout) == 0
+            except subprocess.TimeoutExpired:
+                self.answer = False
+                self.close()
+        return bool(self.answer)
+
+    def close(self) -> None:
+        """End the child if it is still trying (a run stopped early)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def chart_stack_loads() -> bool:
+    """``ChartProbe`` asked and answered at once."""
+    return ChartProbe().loads()
 
 
 def chinese_font() -> str | None:

@@ -37,6 +37,7 @@ from workbook.excel.formats import (
     xlsx_styles,
 )
 from workbook.returns import bounds as sheetbounds
+from workbook.returns.slowgrid import calamine_or_fallback
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
 ZIP_SUFFIXES = {".xlsx", ".xlsm"}
@@ -205,7 +206,7 @@ def read_file(path_str: str) -> RawReturn:
     The file is read from disk once: its bytes give the sha256, the zip directory (zip-bomb
     guard, custom properties, the sheet's XML) and calamine's workbook.
     """
-    from python_calamine import CalamineWorkbook  # in the reading workers only
+    CalamineWorkbook = calamine_or_fallback()  # noqa: N806 - the class, or its stand-in
 
     path = Path(path_str)
     raw = RawReturn(path=path_str)

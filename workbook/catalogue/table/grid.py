@@ -15,6 +15,7 @@ from typing import Any
 
 from workbook.catalogue.table.export import INFO_SHEET, TABLE_SHEET
 from workbook.core.errors import InputError
+from workbook.core.imports import openpyxl_without_numpy
 from workbook.core.measures import is_percent_format
 from workbook.excel.cells import cell_text, unsafe_text
 from workbook.excel.formats import col_letter
@@ -57,8 +58,7 @@ def read_grids(path: Path) -> tuple[Grid, Grid | None]:
         return _read_csv(path), None
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(f"{path} 不是 .xlsx 或 .csv 文件；请在 Excel/WPS 中另存为 .xlsx 再导入。")
-    import openpyxl  # start-up: only an xlsx table needs it (0.2 s)
-
+    openpyxl = openpyxl_without_numpy()  # only an xlsx table needs it (0.2 s of start-up)
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:

@@ -88,6 +88,7 @@ def run_button(book: Book) -> Any:
             json_path=output.with_suffix(".json"),
             csv_path=output.with_suffix(".csv"),
             bulletin_path=output.with_name(f"{output.stem}_通报.docx"),
+            digest_path=output.with_name(f"{output.stem}_信息汇编.docx"),
             ledger_path=ledger_location(settings, s["shishi_ledger"] or None),
         )
     except ShishiError as exc:

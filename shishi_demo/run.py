@@ -17,7 +17,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from shishi_demo.samples import explain, fill_return, sample_values
+from shishi_demo.samples import explain, fill_return, sample_items, sample_values
 from workbook.app.generate import generate_period
 from workbook.app.run import Outcome, run_consolidation
 from workbook.catalogue.model import Catalogue, reporting_rows
@@ -74,6 +74,37 @@ def mistakes(
     return out, cells
 
 
+# 信息报送 of two units: what the 信息汇编 compiles
+DEMO_INFO = {
+    "定海": [
+        {"kind": "工作亮点", "about": "56", "title": "中小学示范食堂“一校一档”全覆盖",
+         "text": "定海区局联合教育部门对辖区中小学食堂逐校建档，示范食堂创建做到标准统一、过程留痕、验收公开。"},
+        {"kind": "问题建议", "about": "知识产权", "title": "高价值专利培育需要更多服务资源",
+         "text": "部分企业对专利导航认识不足，建议市局统筹专利代理机构开展上门服务。"},
+    ],
+    "普陀": [
+        {"kind": "经验做法", "about": "42", "title": "守合同重信用企业申报“一对一”辅导",
+         "text": "普陀区局梳理符合条件的企业名单，由专人一对一辅导申报材料，提高申报成功率。"},
+    ],
+}  # fmt: skip
+
+
+def demo_items(unit: str, values: dict[int, Any]) -> dict[int, list[dict[str, str]]]:
+    """The demo's lists with their two mistakes: 普陀 lists one of 定海's enterprises under
+    序号42 (counted twice), 岱山 gives one code a wrong check character."""
+    out: dict[int, list[dict[str, str]]] = {}
+    n42 = values.get(42)
+    if unit == TWICE_UNIT and isinstance(n42, int | float) and n42 >= 1:
+        shared = sample_items("定海", 42, 1)[0] | {"name": "示例单位42-1（定海、普陀都列了）"}
+        out[42] = [shared] + sample_items(unit, 42, int(n42))[1:]
+    if unit == MISTAKES_UNIT and isinstance(n42, int | float) and n42 >= 1:
+        items = sample_items(unit, 42, int(n42))
+        code = items[0]["code"]
+        items[0] = items[0] | {"code": code[:17] + ("0" if code[17] != "0" else "1")}
+        out[42] = items
+    return out
+
+
 def run_demo(
     cat: Catalogue, period: Period, out_dir: Path | str, settings: Settings | None = None
 ) -> DemoResult:
@@ -106,7 +137,15 @@ def run_demo(
             early = rdir / "初稿" / f"{unit}_初稿.xlsx"
             fill_return(by_unit[unit], early, first, texts)
             os.utime(early, (base, base))
-        fill_return(by_unit[unit], target, values, texts, cells)
+        fill_return(
+            by_unit[unit],
+            target,
+            values,
+            texts,
+            cells,
+            items=demo_items(unit, values),
+            info=DEMO_INFO.get(unit),
+        )
         os.utime(target, (base + 60 * (k + 1), base + 60 * (k + 1)))
     (rdir / "会议通知.docx").write_bytes(b"PK\x03\x04 not really a document")
     sdir = out / "summary"
@@ -121,5 +160,6 @@ def run_demo(
         feedback_dir=sdir / "退回修改",
         ledger_path=ledger,
         bulletin_path=sdir / f"{period.code}_通报.docx",
+        digest_path=sdir / f"{period.code}_信息汇编.docx",
     )
     return DemoResult(templates, rdir, outcome)

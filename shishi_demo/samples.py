@@ -7,6 +7,7 @@ program; the template itself is not changed.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Mapping
 from datetime import date
@@ -17,6 +18,7 @@ import openpyxl
 
 from workbook.catalogue.model import Catalogue, Row, reporting_rows
 from workbook.core.files import atomic_write
+from workbook.core.items import INFO_SHEET, ITEM_SHEET, credit_code_check
 from workbook.core.measures import is_percent_format, measure
 from workbook.core.period import Period
 from workbook.core.settings import template_text
@@ -70,6 +72,8 @@ def fill_return(
     cells: Mapping[str, Any] | None = None,
     reporter: str = "张三",
     bases: Mapping[int, Any] | None = None,
+    items: Mapping[int, list[dict[str, str]]] | None = None,
+    info: list[dict[str, str]] | None = None,
 ) -> Path:
     """Copy ``template`` to ``out`` with ``values`` (序号 → value) typed in.
 
@@ -77,7 +81,10 @@ def fill_return(
     stored 0.85), as a person typing "85%" does. ``bases`` fills a stock's 年初基数 where the
     copy leaves it open (its first period); None types 85% of the row's 目标值 there. ``texts`` maps 序号 to (工作进展情况, 存在问题及下步
     措施); ``cells`` writes raw values to other addresses of the reporting sheet (to simulate
-    mistakes, e.g. a changed target or a raw number in a percent cell).
+    mistakes, e.g. a changed target or a raw number in a percent cell). ``items`` maps 序号 to
+    the rows typed into 明细台账 (名称, code, address, date); where it does not say, an
+    itemised row gets as many plausible items (valid codes) as its figure needs beyond those
+    carried from earlier periods. ``info``: the 信息报送 rows (kind, about, title, text).
     """
     wb = openpyxl.load_workbook(template)
     ws = wb[template_text()["sheet_report"]]
@@ -102,6 +109,10 @@ def fill_return(
     for seq, (progress, problems) in (texts or {}).items():
         ws.cell(rows_by_seq[seq], COL["progress"] + 1).value = progress
         ws.cell(rows_by_seq[seq], COL["problems"] + 1).value = problems
+    if ITEM_SHEET in wb.sheetnames:
+        ident = {row[0]: row[1] for row in wb[IDENTITY_SHEET].iter_rows(values_only=True)}
+        _fill_items(wb[ITEM_SHEET], str(ident.get("unit", "")), values, items or {})
+    _fill_info(wb, info or [])
     for addr, v in (cells or {}).items():
         ws[addr].value = v
     sig = r + 1  # one blank row, then the signature block
@@ -112,6 +123,69 @@ def fill_return(
     assert IDENTITY_SHEET in wb.sheetnames
     atomic_write(out, lambda p: wb.save(p))
     return out
+
+
+def sample_code(*parts: object) -> str:
+    """A valid unified social credit code (GB 32100 check character), reproducible from
+    ``parts``: 91 (an enterprise), 330900 (舟山), then digits."""
+    digits = str(abs(hash_text("-".join(map(str, parts)))))[:9].rjust(9, "0")
+    head = f"91330900{digits}"
+    return head + credit_code_check(head)
+
+
+def _fill_info(wb: Any, info: list[dict[str, str]]) -> None:
+    """Type the 信息报送 rows from row 4."""
+    if INFO_SHEET not in wb.sheetnames:
+        return
+    for i, entry in enumerate(info, start=4):
+        for c, key in enumerate(("kind", "about", "title", "text"), start=1):
+            wb[INFO_SHEET].cell(i, c).value = entry.get(key, "")
+
+
+def sample_items(unit: str, seq: int, n: int) -> list[dict[str, str]]:
+    """``n`` plausible items of ``unit`` for ``seq``, as ``fill_return`` makes them."""
+    return [
+        {"name": f"示例单位{seq}-{k + 1}", "code": sample_code(unit, seq, k), "date": "2024-01-15"}
+        for k in range(n)
+    ]
+
+
+def hash_text(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+def _fill_items(
+    sheet: Any,
+    unit: str,
+    values: Mapping[int, Any],
+    items: Mapping[int, list[dict[str, str]]],
+) -> None:
+    """Type 明细台账 below its carried (locked) rows: the given items, else enough made-up
+    ones for each itemised figure."""
+    itemised = {int(c.value) for c in sheet["J"][3:] if isinstance(c.value, int | float)}
+    carried: dict[int, int] = {}
+    r = 4
+    while sheet.cell(r, 1).value not in (None, ""):
+        carried[int(sheet.cell(r, 1).value)] = carried.get(int(sheet.cell(r, 1).value), 0) + 1
+        r += 1
+    for seq in sorted(itemised):
+        rows = items.get(seq)
+        if rows is None:
+            figure = values.get(seq)
+            need = int(figure) - carried.get(seq, 0) if isinstance(figure, int | float) else 0
+            rows = [
+                {"name": f"示例单位{seq}-{carried.get(seq, 0) + k + 1}",
+                 "code": sample_code(unit, seq, carried.get(seq, 0) + k), "date": "2024-01-15"}
+                for k in range(max(0, need))
+            ]  # fmt: skip
+        for it in rows:
+            sheet.cell(r, 1).value = seq
+            sheet.cell(r, 3).value = it.get("name", "")
+            code = sheet.cell(r, 4)
+            code.value, code.data_type = it.get("code", ""), "s"
+            sheet.cell(r, 5).value = it.get("address", "")
+            sheet.cell(r, 6).value = date.fromisoformat(it["date"]) if it.get("date") else None
+            r += 1
 
 
 def explain(value: float | str, row: Row) -> tuple[str, str]:

@@ -31,12 +31,16 @@ def count_seqs(cat: Catalogue, unit: str) -> list[int]:
 
 
 def full_values(cat: Catalogue, unit: str, base: float) -> dict[int, Any]:
-    """A valid value for every row of ``unit``; the k-th count row gets ``base`` + k."""
+    """A valid value for every row of ``unit``; the k-th count row gets ``base`` + k, except
+    the itemised ones (明细台账), which get 2: two items each, the same every period, so a
+    year of files does not carry hundreds of made-up items."""
     out: dict[int, Any] = {}
     k = 0
     for i, row in enumerate(reporting_rows(cat, unit)):
         m, t = row.indicator.measure, row.target.value
-        if m == "count":
+        if m == "count" and row.indicator.items:
+            out[row.indicator.seq] = 2.0
+        elif m == "count":
             out[row.indicator.seq] = float(base + k)
             k += 1
         elif m == "amount":

@@ -382,6 +382,7 @@ def test_summary_json_csv_and_feedback(cat, templates, tmp_path):
         "滞后事项",
         "报送情况",
         "问题清单",
+        "明细台账",
         "晾晒排名",
         "催报",
     ]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbook.catalogue.model import Catalogue, check_period_year
 from workbook.core.files import check_folder
@@ -54,13 +55,15 @@ def generate_period(
     check_folder(out_dir, "模板的输出文件夹")
     settings = settings or load_settings()
     result = Generated([], ledger_path)
+    items: dict[str, list[dict[str, Any]]] = {}  # 明细台账 items carried forward (locked)
     if ledger_path is not None and ledger_path.exists():
         result.ledger_found = True
         with Ledger(ledger_path) as ledger:
             result.previous = ledger.latest_before(cat.catalogue_id, period)
             result.bases = ledger.bases(cat.catalogue_id, period.year, before=period)
+            items = ledger.items_before(cat.catalogue_id, period)
     result.paths = generate(
-        cat, period, out_dir, units, settings, result.previous, bases=result.bases
+        cat, period, out_dir, units, settings, result.previous, bases=result.bases, items=items
     )
     result.notices = placeholder_settings(settings)
     return result

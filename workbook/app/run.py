@@ -46,6 +46,7 @@ class Outcome:
     archived: list[Path] = field(default_factory=list)
     bulletin: Path | None = None
     bulletin_charts: bool = True  # False: the chart stack would not load, 通报 without charts
+    digest: Path | None = None  # 信息汇编 (信息报送 compiled)
 
     @property
     def accepted_units(self) -> list[str]:
@@ -84,6 +85,8 @@ class Outcome:
             lines.append(f"通报（Word）：{self.bulletin}")
             if not self.bulletin_charts:
                 lines.append(charts.NO_CHARTS)
+        if self.digest:
+            lines.append(f"信息汇编（Word）：{self.digest}")
         if self.json:
             lines.append(f"JSON 报告：{self.json}")
         if self.csv:
@@ -190,6 +193,7 @@ def run_consolidation(
     workers: int | None = None,
     bulletin_path: Path | str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    digest_path: Path | str | None = None,
 ) -> Outcome:
     """Consolidate ``returns_dir`` and write every output, all or nothing.
 
@@ -202,7 +206,7 @@ def run_consolidation(
     completed by the next run (``Ledger.recover``). Without ``ledger_path`` an in-memory
     ledger is used: the run sees only this folder and records nothing.
     """
-    out = _check_outputs(output, json_path, csv_path, bulletin_path, feedback_dir)
+    out = _check_outputs(output, json_path, csv_path, bulletin_path, feedback_dir, digest_path)
     loaded = cat if isinstance(cat, Catalogue) else None
     fb_dir = Path(feedback_dir) if feedback_dir else out.parent / "退回修改"
     ledger_file = Path(ledger_path) if ledger_path else None
@@ -216,7 +220,7 @@ def run_consolidation(
         if not isinstance(cat, Catalogue):
             cat = cat()  # loads while the readers read
         check_period_year(cat, period)
-        extra = (json_path, csv_path, bulletin_path)
+        extra = (json_path, csv_path, bulletin_path, digest_path)
         folders = [out.parent, fb_dir, *(Path(p).parent for p in extra if p)]
         with _few_collections(), _open_ledger(ledger_file, folders) as ledger:
             return _run(
@@ -232,6 +236,7 @@ def run_consolidation(
                 csv_path,
                 bulletin_path,
                 progress,
+                digest_path,
             )
 
 
@@ -254,6 +259,7 @@ def _check_outputs(
     csv_path: Path | str | None,
     bulletin_path: Path | str | None,
     feedback_dir: Path | str | None,
+    digest_path: Path | str | None = None,
 ) -> Path:
     """Every place the run will write, checked before anything is read (``core.files``);
     returns the summary's path."""
@@ -262,6 +268,7 @@ def _check_outputs(
         (json_path, ".json", "JSON 报告"),
         (csv_path, ".csv", "明细 CSV"),
         (bulletin_path, ".docx", "通报"),
+        (digest_path, ".docx", "信息汇编"),
     ):
         if path:
             check_output(path, (suffix,), what)
@@ -317,6 +324,7 @@ def _run(
     csv_path: Path | str | None,
     bulletin_path: Path | str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    digest_path: Path | str | None = None,
 ) -> Outcome:
     staging = Staging()
     committed = False
@@ -330,6 +338,10 @@ def _run(
         outcome = Outcome(result, summary.write_summary(result, out, staging.stage))
         if bulletin_path and probe:
             _bulletin(outcome, bulletin_path, settings, staging, probe)
+        if digest_path:
+            from workbook.outputs.digest import write_digest  # python-docx: only when asked
+
+            outcome.digest = write_digest(result, digest_path, settings, staging.stage)
         side.finish()
         outcome.feedback = [
             Path(final)

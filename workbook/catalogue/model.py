@@ -99,6 +99,8 @@ class Indicator:
     notes: tuple[str, ...] = ()
     # why the measure differs from the default for its target, and quarterly milestones
     progress: dict[str, Any] | None = None
+    # an itemised figure: the columns of its list beyond 名称 (code, address) and why
+    items: dict[str, Any] | None = None
 
     @cached_property
     def city_only(self) -> bool:
@@ -147,6 +149,8 @@ class Indicator:
             out["notes"] = list(self.notes)
         if self.progress is not None:
             out["progress"] = dict(self.progress)
+        if self.items is not None:
+            out["items"] = dict(self.items)
         return out
 
 
@@ -330,6 +334,7 @@ def from_dict(
                 plan=i.get("plan"),
                 notes=tuple(i.get("notes", ())),
                 progress=i.get("progress"),
+                items=i.get("items"),
             )
             for i in data["indicators"]
         ],

@@ -40,6 +40,8 @@ FIELD_ZH = {
     "reason": "依据",
     "milestones": "时间表",
     "single_item": "单项交付",
+    "items": "明细台账",
+    "columns": "列",
     "text": "文字",
     "merged": "合并标记",
     "type": "类型",

@@ -115,6 +115,12 @@ def generate_cmd(
     help="同时写出本期通报（Word .docx）。",
 )
 @click.option(
+    "--digest",
+    "digest_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="同时把各单位的信息报送汇编成信息汇编（Word .docx）。",
+)
+@click.option(
     "--feedback-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="退回修改清单的文件夹（默认：汇总表旁的 退回修改/）。",
@@ -130,6 +136,7 @@ def consolidate_cmd(
     json_path: Path | None,
     csv_path: Path | None,
     bulletin_path: Path | None,
+    digest_path: Path | None,
     feedback_dir: Path | None,
     cat_path: Path | None,
     settings_path: Path | None,
@@ -158,6 +165,7 @@ def consolidate_cmd(
             ledger_path=None if no_ledger else ledger_location(settings, ledger_path),
             bulletin_path=bulletin_path,
             progress=shown,
+            digest_path=digest_path,
         )
     finally:
         if shown is not None:

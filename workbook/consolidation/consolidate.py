@@ -18,6 +18,7 @@ from pathlib import Path
 from workbook.catalogue.model import Catalogue, check_period_year, reporting_rows
 from workbook.consolidation.chase import chase_list
 from workbook.consolidation.figures import compute_figures
+from workbook.consolidation.itemcheck import item_problems
 from workbook.consolidation.ranking import formula_text, rank_units
 from workbook.consolidation.result import Consolidation
 from workbook.core import problems as codes
@@ -179,6 +180,10 @@ def _derive(result: Consolidation, ledger: Ledger) -> None:
     result.previous = ledger.latest_before(cat.catalogue_id, period)
     result.bases = ledger.bases(cat.catalogue_id, period.year)
     decreased = _decreases(result)
+    for unit, found in item_problems(
+        cat, period, result.accepted, ledger.items_before(cat.catalogue_id, period)
+    ).items():
+        decreased.setdefault(unit, []).extend(found)
     for sub in result.submissions:
         current = result.accepted.get(sub.unit)
         if sub.status == SUPERSEDED or (

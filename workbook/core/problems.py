@@ -169,6 +169,29 @@ VALUE_CHOICE = _declare("value.choice", _E, "cell", "不是可选的状态（未
 VALUE_NOT_APPLICABLE_MARK = _declare("value.not_applicable_mark", _E, "cell", "填了“/”等不适用标记")
 VALUE_UNIT = _declare("value.unit", _E, "cell", "单位或百分号与指标不符")
 VALUE_PERCENT_AMBIGUOUS = _declare("value.percent_ambiguous", _E, "cell", "百分比可能有两种读法")
+# 明细台账 (the items behind an itemised figure) and 信息报送
+ITEMS_CODE_INVALID = _declare(
+    "items.code_invalid", _E, "cell", "统一社会信用代码不符合 GB 32100-2015（位数、字符或校验码）"
+)
+ITEMS_NO_NAME = _declare("items.no_name", _W, "cell", "明细没有名称")
+ITEMS_NO_CODE = _declare("items.no_code", _W, "cell", "企业或组织的明细没有统一社会信用代码")
+ITEMS_SEQ = _declare("items.seq", _W, "cell", "明细的序号不是本单位需要列明细的指标")
+ITEMS_DATE = _declare("items.date", _W, "cell", "完成（认定）日期不是日期，或不在本年内、晚于期末")
+ITEMS_DUPLICATE = _declare(
+    "items.duplicate", _W, "cell", "同一单位同一序号把同一代码列了两次：重复计数"
+)
+ITEMS_COUNT_SHORT = _declare(
+    "items.count_short", _W, "file", "明细条数少于填报数：台账与填报数不符"
+)
+ITEMS_SHEET_UNREAD = _declare(
+    "items.sheet_unread", _W, "file", "明细台账或信息报送工作表有超出范围的内容，未读取"
+)
+ITEMS_DUPLICATE_UNITS = _declare(
+    "items.duplicate_units", _W, "run", "两个单位在同一序号下列了同一代码：重复计数"
+)
+ITEMS_DISAPPEARED = _declare("items.disappeared", _W, "run", "以前各期已确认的明细在本期不见了")
+INFO_KIND = _declare("info.kind", _W, "cell", "信息报送的类别不是可选的类别")
+INFO_TOO_LONG = _declare("info.too_long", _W, "cell", "信息报送的内容超过 1000 字")
 VALUE_PERCENT_UNSIGNED = _declare(
     "value.percent_unsigned", _W, "cell", "比率为 100% 的整数倍且远高于目标：可能漏输了 % 号"
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from workbook.core import problems as codes
 from workbook.core.findings import Problem
@@ -64,6 +65,8 @@ class Submission:
     values: dict[int, ValueRecord] = field(default_factory=dict)
     signature: dict[str, str] = field(default_factory=dict)
     ledger_id: int | None = None
+    items: list[dict[str, Any]] = field(default_factory=list)  # 明细台账 (core.items)
+    info: list[dict[str, Any]] = field(default_factory=list)  # 信息报送
 
     @property
     def problems(self) -> int:

@@ -45,7 +45,7 @@ class LedgerReads:
         for r in self.db.execute(
             "SELECT id, file_path, file_name, size, sha256, file_time, unit, template_period, "
             "template_version, status, decision, eligible, problems_json, signature_json, "
-            "withdrawn_at "
+            "withdrawn_at, extras_json "
             "FROM submissions WHERE catalogue_id=? AND period=? ORDER BY id",
             (catalogue_id, period),
         ):
@@ -65,6 +65,8 @@ class LedgerReads:
                 signature=json.loads(r[13]),
                 ledger_id=r[0],
             )
+            extras = json.loads(r[15] or "{}")
+            sub.items, sub.info = extras.get("items", []), extras.get("info", [])
             out.append(sub)
         if with_values:
             accepted = {sub.ledger_id: sub for sub in out if sub.status == ACCEPTED}
@@ -126,6 +128,24 @@ class LedgerReads:
         ):
             out.setdefault(unit, {})[seq] = num if num is not None else text
         return out
+
+    def items_before(self, catalogue_id: str, period: Period) -> dict[str, list[dict[str, Any]]]:
+        """Unit → the 明细台账 items of its latest accepted return of an earlier period of the
+        same year (carried into the next template, locked; and what ``items.disappeared``
+        compares with)."""
+        best: dict[str, tuple[Period, list[dict[str, Any]]]] = {}
+        for code, unit, extras in self.db.execute(
+            "SELECT period, unit, extras_json FROM submissions "
+            "WHERE catalogue_id=? AND status='accepted'",
+            (catalogue_id,),
+        ):
+            p = parse_period(code)
+            if p.year != period.year or p.months >= period.months:
+                continue
+            if unit in best and best[unit][0] >= p:
+                continue
+            best[unit] = (p, json.loads(extras or "{}").get("items", []))
+        return {unit: [dict(it, carried=True) for it in items] for unit, (_, items) in best.items()}
 
     def latest_before(
         self, catalogue_id: str, period: Period

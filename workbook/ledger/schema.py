@@ -12,7 +12,9 @@ from workbook.core.errors import FileIOError
 # column existed is brought up by adding it.
 # 4: decisions taken back: a file withdrawn (作废) by the office, runs of every kind with the
 # changes each made (so that one can be undone).
-SCHEMA_VERSION = 4
+# 5: the 明细台账 items and 信息报送 entries of a file (submissions.extras_json), so they are
+# kept, superseded and undone with the file they came in.
+SCHEMA_VERSION = 5
 APP = "shishi"
 APP = "shishi"
 
@@ -39,6 +41,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     evaluated_with TEXT NOT NULL DEFAULT '',
     problems_json TEXT NOT NULL DEFAULT '[]',
     signature_json TEXT NOT NULL DEFAULT '{}',
+    extras_json TEXT NOT NULL DEFAULT '{}',  -- 明细台账 items and 信息报送 entries
     file_path TEXT NOT NULL DEFAULT '',
     withdrawn_at TEXT,               -- the office took the file back (作废): it does not count
     withdrawn_reason TEXT NOT NULL DEFAULT '',
@@ -117,6 +120,8 @@ def upgrade(db: sqlite3.Connection, version: int) -> None:
         _migrate_v1(db)
     if 1 <= version <= 3:
         _migrate_v3(db)  # before the tables: the new ones need none of these columns
+    if 1 <= version <= 4:
+        _migrate_v4(db)
     _create_tables(db)
     if version == 2:
         _migrate_v2(db)
@@ -171,6 +176,13 @@ def _migrate_v3(db: sqlite3.Connection) -> None:
         for column in columns:
             if column.split()[0] not in have:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+
+def _migrate_v4(db: sqlite3.Connection) -> None:
+    """Schema 4 kept no items or 信息报送 entries: add the column (empty for older files)."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(submissions)")}
+    if "extras_json" not in have:
+        db.execute("ALTER TABLE submissions ADD COLUMN extras_json TEXT NOT NULL DEFAULT '{}'")
 
 
 def _migrate_v2(db: sqlite3.Connection) -> None:

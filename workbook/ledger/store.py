@@ -41,12 +41,13 @@ from workbook.ledger.queries import LedgerReads
 # Bump when the checks of a return change: stored files are then re-checked when seen again.
 # 3: a file whose table cannot be found is rejected; 4: a blank template is rejected, digits
 # apart and error values are refused, a base is read as the figure is
-EVALUATOR_VERSION = "4"
+EVALUATOR_VERSION = "5"  # 5: 明细台账 and 信息报送 are read and checked
 MEMORY = ":memory:"
 
 _SUB_COLUMNS = (
     "catalogue_version, unit, template_period, file_time, size, status, decision, problems, "
-    "errors, template_version, eligible, evaluated_with, problems_json, signature_json, file_path"
+    "errors, template_version, eligible, evaluated_with, problems_json, signature_json, file_path, "
+    "extras_json"
 )
 
 
@@ -68,6 +69,7 @@ def _fields(sub: Submission, catalogue_version: str, evaluated_with: str) -> tup
         json.dumps([p.as_dict() for p in sub.found], ensure_ascii=False),
         json.dumps(sub.signature, ensure_ascii=False),
         sub.path,
+        json.dumps({"items": sub.items, "info": sub.info}, ensure_ascii=False),
     )
 
 
@@ -189,7 +191,7 @@ class Ledger(LedgerReads, RunJournal):
             if row is None:
                 cur = self.db.execute(
                     "INSERT INTO submissions (catalogue_id, period, sha256, file_name, "
-                    f"recorded_at, {_SUB_COLUMNS}) VALUES ({','.join('?' * 20)})",
+                    f"recorded_at, {_SUB_COLUMNS}) VALUES ({','.join('?' * 21)})",
                     (*key, now, *fields),
                 )
                 sub.ledger_id = int(cur.lastrowid or 0)

@@ -287,3 +287,9 @@ def write_bulletin(
     the two charts (None: when the chart stack loads here, ``chart_stack_loads``)."""
     with_charts = chart_stack_loads() if charts is None else charts
     return write(out, lambda tmp: _build(result, settings, tmp, with_charts))
+
+
+# for the other documents laid out like the 通报 (outputs.digest)
+OfficialDoc = _Doc
+cn_number = _cn_number
+zh_date = _zh_date

@@ -22,6 +22,7 @@ from workbook.excel.cells import fit_height
 from workbook.excel.writer import BulkSheet, CellWriter, new_workbook, print_setup
 from workbook.outputs.summarylists import (
     chase_sheet,
+    items_sheet,
     problems_sheet,
     ranking_sheet,
     submissions_sheet,
@@ -50,6 +51,7 @@ def _build_summary(result: Consolidation, tmp: Path) -> None:
     _lagging(wb, w, result)
     submissions_sheet(wb, w, result)
     problems_sheet(wb, w, result)
+    items_sheet(wb, w, result)
     ranking_sheet(wb, w, result)
     chase_sheet(wb, w, result)
     if len(result.history) > 1:  # one period only would repeat 全市汇总

@@ -159,3 +159,26 @@ def problems_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
     print_setup(ws, repeat=0, paper=8)
     if result.problems:
         ws.autofilter(0, 0, len(result.problems), len(head) - 1)
+
+
+def items_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
+    """明细台账: every item listed in the accepted returns (建设点位, 认定名单), by unit."""
+    ws = wb.add_worksheet("明细台账", worksheet_class=BulkSheet)
+    head = ["单位", "序号", "目标名称", "名称", "统一社会信用代码", "地址（点位）", "完成（认定）日期",
+            "佐证材料", "来源文件"]  # fmt: skip
+    w.header(ws, 0, head)
+    cat, i = result.catalogue, 0
+    for unit in cat.unit_ids:
+        sub = result.accepted.get(unit)
+        for it in sub.items if sub else []:
+            i += 1
+            name = cat.indicator(it["seq"]).name
+            row = [unit, it["seq"], name, it.get("name", ""), it.get("code", ""),
+                   it.get("address", ""), it.get("date", ""), it.get("evidence", ""),
+                   sub.name if sub else ""]  # fmt: skip
+            w.row(ws, i, row, bulk=True)
+    if i == 0:
+        ws.write_string(1, 0, "本期各单位没有列明细。", w.note)
+    w.widths(ws, [8, 6, 28, 28, 22, 28, 12, 24, 30])
+    ws.freeze_panes(1, 0)
+    print_setup(ws, repeat=0, paper=8)

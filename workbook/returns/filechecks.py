@@ -9,6 +9,7 @@ mean for its status.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,11 @@ from typing import Any
 from workbook.catalogue.model import Catalogue, Row, reporting_rows
 from workbook.core import problems as codes
 from workbook.core.findings import Problem
+from workbook.core.items import INFO_SHEET, ITEM_SHEET
+from workbook.core.period import parse_period
 from workbook.core.settings import template_text
 from workbook.excel.cells import cell_text
+from workbook.returns import extras
 from workbook.returns.read import CheckedReturn, RawReturn
 from workbook.returns.rowcheck import Columns, check_row
 from workbook.returns.rowcheck import cell_ref as _cell
@@ -49,6 +53,7 @@ class _Checker:
         self.cols: dict[str, int] = {}
         self.expected: dict[int, Row] = {}
         self.seen: dict[int, int] = {}  # 序号 -> the row it was found in
+        self.period_code = ""
 
     def add(
         self,
@@ -58,6 +63,7 @@ class _Checker:
         cell: str = "",
         seq: int | None = None,
         found: str = "",
+        sheet: str = "",
     ) -> None:
         self.out.problems.append(
             Problem(
@@ -66,7 +72,7 @@ class _Checker:
                 action=action,
                 unit=self.out.unit,
                 file=self.fname,
-                sheet=self.sheet if cell else "",
+                sheet=sheet or (self.sheet if cell else ""),
                 cell=cell,
                 seq=seq,
                 found=found,
@@ -83,6 +89,7 @@ def check_return(raw: RawReturn, cat: Catalogue, period_code: str) -> CheckedRet
     unusable: it is rejected, like a damaged file.
     """
     chk = _Checker(raw, cat)
+    chk.period_code = period_code
     for check in FILE_CHECKS:
         if check(chk) is False:
             chk.out.usable = False
@@ -222,6 +229,23 @@ def _far_cells(chk: _Checker) -> None:
 # The per-file checks of a return, in the order they run (``check_return``); the per-row
 # checks are ``rowcheck.check_row``'s; the per-folder ones (identity, duplicates, missing
 # units) are ``consolidate``'s.
+def _extras(chk: _Checker) -> None:
+    """明细台账 against the unit's figures, and 信息报送 (``returns.extras``)."""
+    for name, grid in chk.raw.extras.items():
+        if isinstance(grid, str):  # not read: cells far out
+            chk.add(codes.ITEMS_SHEET_UNREAD, grid, "请删去表格以外的内容后重新报送。", sheet=name)
+    items_grid = chk.raw.extras.get(ITEM_SHEET)
+    if isinstance(items_grid, list):
+        add = functools.partial(chk.add, sheet=ITEM_SHEET)
+        figures = {seq: rec.value for seq, rec in chk.out.values.items()}
+        items = extras.parse_items(items_grid, add)
+        period = parse_period(chk.raw.identity.get("period") or chk.period_code)
+        chk.out.items = extras.check_items(items, chk.cat, chk.out.unit, period, figures, add)
+    info_grid = chk.raw.extras.get(INFO_SHEET)
+    if isinstance(info_grid, list):
+        chk.out.info = extras.parse_info(info_grid, functools.partial(chk.add, sheet=INFO_SHEET))
+
+
 FILE_CHECKS: tuple[Callable[[_Checker], bool | None], ...] = (
     _report_sheet,
     _header,
@@ -230,4 +254,5 @@ FILE_CHECKS: tuple[Callable[[_Checker], bool | None], ...] = (
     _missing_rows,
     _far_cells,
     _signature,
+    _extras,
 )

@@ -168,6 +168,7 @@ def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Subm
         p.file = sub.name
     sub.found.extend(checked.problems)
     sub.values, sub.signature = checked.values, checked.signature
+    sub.items, sub.info = checked.items, checked.info
     if not checked.usable:  # the table could not be found: nothing to count, nothing to keep
         sub.status, sub.decision = REJECTED, checked.problems[-1].message
         return sub

@@ -37,6 +37,7 @@ from workbook.excel.formats import (
     xlsx_styles,
 )
 from workbook.returns import bounds as sheetbounds
+from workbook.returns.extras import read_extras
 from workbook.returns.slowgrid import calamine_or_fallback
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"}
@@ -69,6 +70,7 @@ class RawReturn:
     error_code: str = ""
     error: str = ""  # Chinese: why the file could not be read
     checked: CheckedReturn | None = None  # when the worker could already check the file
+    extras: dict[str, Any] = field(default_factory=dict)  # 明细台账, 信息报送: grid or reason
 
 
 def read_bytes(path: Path) -> tuple[bytes, str]:
@@ -221,6 +223,7 @@ def read_file(path_str: str) -> RawReturn:
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = wb.sheet_names
+        raw.extras = read_extras(wb, z, _workbook_part(z) if z else book, _sheet_xml_name)
         if IDENTITY_SHEET in names:
             for row in wb.get_sheet_by_name(IDENTITY_SHEET).to_python():
                 if len(row) >= 2 and isinstance(row[0], str):
@@ -380,6 +383,8 @@ class CheckedReturn:
     values: dict[int, ValueRecord] = field(default_factory=dict)
     signature: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)  # 明细台账
+    info: list[dict[str, Any]] = field(default_factory=list)  # 信息报送
     usable: bool = True  # False: the table could not be found, nothing was read from it
 
     @property

@@ -11,7 +11,7 @@ protection, which XlsxWriter does not offer, is added to workbook.xml afterwards
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +37,7 @@ from workbook.core.layout import (  # noqa: F401  (re-exported: the writer's lay
 from workbook.core.period import Period, parse_period
 from workbook.core.settings import Settings, deadline, load_settings, template_text
 from workbook.excel.writer import new_workbook
+from workbook.template.extras import info_sheet, item_sheet
 from workbook.template.sheets import TemplateFormats, instructions_sheet, main_period, report_sheet
 from workbook.template.validation import fill
 
@@ -169,6 +170,7 @@ def _write_template(
     ident: Identity,
     previous: Mapping[int, tuple[str, float | str]],
     bases: Mapping[int, float],
+    carried: Sequence[dict[str, Any]] = (),
 ) -> None:
     text = template_text()
     password = settings.sheet_password
@@ -186,6 +188,8 @@ def _write_template(
     f = TemplateFormats(wb)
     instructions_sheet(wb, f, text, ctx, password)
     report_sheet(wb, f, text, ctx, cat, rows, period, password, previous or {}, bases)
+    item_sheet(wb, f, rows, period, carried, password)
+    info_sheet(wb, f, period, password)
     ws = wb.add_worksheet(IDENTITY_SHEET)
     for r, (k, v) in enumerate(ident.pairs()):
         ws.write_string(r, 0, k)
@@ -208,11 +212,13 @@ def build_template(
     previous: Mapping[int, tuple[str, float | str]] | None = None,
     generated_at: str | None = None,
     bases: Mapping[int, float] | None = None,
+    carried: Sequence[dict[str, Any]] = (),
 ) -> Path:
     """Write the template of ``unit_id`` for ``period`` to ``out_path`` (atomically).
 
     ``previous`` maps 序号 to (period code, value): the unit's latest figure accepted for an
     earlier period of the year (上期累计); the sheet says which period it comes from.
+    ``carried``: the items of 明细台账 accepted in earlier periods (locked in the new sheet).
     Returns the path written.
     """
     settings = settings or load_settings()
@@ -225,7 +231,9 @@ def build_template(
     ctx = _context(cat, unit_id, period, settings, previous or {})
 
     def write(tmp: Path) -> None:
-        _write_template(tmp, cat, rows, period, settings, ctx, ident, previous or {}, bases)
+        _write_template(
+            tmp, cat, rows, period, settings, ctx, ident, previous or {}, bases, carried
+        )
 
     return atomic_write(out_path, write)
 
@@ -240,10 +248,17 @@ def _init_worker(
     previous: Mapping[str, Mapping[int, tuple[str, float | str]]],
     stamp: str,
     bases: Mapping[str, Mapping[int, float]],
+    items: Mapping[str, Sequence[dict[str, Any]]],
 ) -> None:
     """Receive the shared inputs once per worker process, not once per template."""
     _WORKER.update(
-        cat=cat, period=period, settings=settings, previous=previous, stamp=stamp, bases=bases
+        cat=cat,
+        period=period,
+        settings=settings,
+        previous=previous,
+        stamp=stamp,
+        bases=bases,
+        items=items,
     )
 
 
@@ -260,6 +275,7 @@ def _job(job: tuple[str, Path]) -> str:
             w["previous"].get(unit_id, {}),
             w["stamp"],
             w["bases"].get(unit_id, {}),
+            w["items"].get(unit_id, ()),
         )
     )
 
@@ -273,11 +289,13 @@ def generate(
     previous: Mapping[str, Mapping[int, tuple[str, float | str]]] | None = None,
     workers: int | None = None,
     bases: Mapping[str, Mapping[int, float]] | None = None,
+    items: Mapping[str, Sequence[dict[str, Any]]] | None = None,
 ) -> list[Path]:
     """Write one template per unit into ``out_dir``; returns the paths in unit order.
 
     ``previous``: unit → 序号 → (period code, value), as ``Ledger.latest_before`` gives it;
-    ``bases``: unit → 序号 → the start-of-year base of a stock already reported (locked).
+    ``bases``: unit → 序号 → the start-of-year base of a stock already reported (locked);
+    ``items``: unit → the 明细台账 items accepted in earlier periods (carried, locked).
     A period outside the catalogue's year is refused before anything is written.
 
     Uses a process pool when there are many units (pool start-up costs more than it saves
@@ -298,13 +316,21 @@ def generate(
         with ProcessPoolExecutor(
             max_workers=n_workers,
             initializer=_init_worker,
-            initargs=(cat, period, settings, previous, stamp, bases or {}),
+            initargs=(cat, period, settings, previous, stamp, bases or {}, items or {}),
         ) as pool:
             chunk = max(1, len(jobs) // (n_workers * 8))
             return [Path(p) for p in pool.map(_job, jobs, chunksize=chunk)]
     return [
         build_template(
-            cat, u, period, p, settings, previous.get(u, {}), stamp, (bases or {}).get(u, {})
+            cat,
+            u,
+            period,
+            p,
+            settings,
+            previous.get(u, {}),
+            stamp,
+            (bases or {}).get(u, {}),
+            (items or {}).get(u, ()),
         )
         for u, p in jobs
     ]

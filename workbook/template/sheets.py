@@ -95,6 +95,10 @@ class TemplateFormats:
         )
         self.lagging = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.input_text = wb.add_format({**base, "locked": False, "text_wrap": True})
+        # locked, one line (a long name is cut at the next cell, never over the row below)
+        self.locked_clip = wb.add_format({**base, "bg_color": "#F2F2F2", "shrink": True})
+        self.input_code = wb.add_format({**base, "locked": False, "num_format": "@"})
+        self.input_date = wb.add_format({**base, "locked": False, "num_format": "yyyy-mm-dd"})
         self.input_num = {
             m: wb.add_format({**base, "locked": False, "num_format": f, "align": "right"})
             for m, f in NUMBER_FORMATS.items()

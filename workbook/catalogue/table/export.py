@@ -30,6 +30,7 @@ EXTRA_HEADER = [
     "目标类型",
     "进度依据",
     "时间表",
+    "明细台账",
 ]
 INFO_SHEET = "目录信息"
 TABLE_SHEET = "任务分解表"
@@ -74,9 +75,31 @@ def table_rows(cat: catmod.Catalogue) -> list[list[str]]:
                 KIND_ZH[ind.measure],
                 (ind.progress or {}).get("reason", ""),
                 _schedule_text(ind),
+                items_text(ind.items),
             ]
         )
     return rows
+
+
+ITEM_COLUMN_ZH = {"code": "统一社会信用代码", "address": "地址（点位）"}
+
+
+def items_text(items: dict[str, Any] | None) -> str:
+    """The 明细台账 cell: "名称、统一社会信用代码｜why" (empty: not itemised)."""
+    if not items:
+        return ""
+    cols = "、".join(["名称", *(ITEM_COLUMN_ZH[c] for c in items["columns"])])
+    return f"{cols}｜{items['reason']}"
+
+
+def parse_items_text(text: str) -> dict[str, Any] | None:
+    """The 明细台账 cell back into ``items`` (see ``export.items_text``)."""
+    if not text.strip():
+        return None
+    cols, _, reason = text.partition("｜")
+    names = {v: k for k, v in ITEM_COLUMN_ZH.items()}
+    columns = [names[c.strip()] for c in cols.split("、") if c.strip() in names]
+    return {"columns": columns, "reason": reason.strip() or cols.strip()}
 
 
 def _schedule_text(ind: catmod.Indicator) -> str:

@@ -23,6 +23,7 @@ from workbook.catalogue.table.export import (
     INFO_SHEET,
     UNIT_KIND_EN,
     UNIT_KIND_ZH,
+    parse_items_text,
 )
 from workbook.catalogue.table.grid import Grid, read_grids
 from workbook.core import problems as codes
@@ -266,6 +267,9 @@ class Importer(CellReader):
             ind["plan"] = {"text": extra("方案原文"), "value": plan_value}
         if extra("整理说明"):
             ind["notes"] = extra("整理说明").split("\n")
+        items = parse_items_text(extra("明细台账"))
+        if items:
+            ind["items"] = items
         if extra("进度依据") or milestones or single:
             ind["progress"] = {"reason": extra("进度依据")}
             if milestones:

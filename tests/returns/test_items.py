@@ -1,0 +1,148 @@
+"""明细台账: typed in LibreOffice, checked at its cells, carried into next quarter's template,
+and checked across units and periods; the GB 32100 check character on published codes."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from conftest import needs_soffice
+from lo_helpers import lo_run
+from xlsxwriter.utility import xl_col_to_name
+from yearkit import Office, full_values
+
+from workbook.catalogue import model as catalogue
+from workbook.catalogue.model import reporting_rows
+from workbook.core.items import ITEM_SHEET, credit_code_check, credit_code_problem
+from workbook.core.measures import measure
+from workbook.template.build import COL, FIRST_DATA_ROW
+
+CAT = catalogue.load()
+# published on the national enterprise credit system; the check character recomputes
+PUBLISHED = ("91330100799655058B", "91440300708461136T", "914403001922038216")
+
+
+def test_published_codes_pass_and_every_mutation_of_one_character_fails():
+    for code in PUBLISHED:
+        assert credit_code_problem(code) == "", code
+        assert credit_code_check(code) == code[17]
+    code = PUBLISHED[0]
+    for i in range(18):
+        for ch in "0123456789ABCDEFGHJKLMNPQRTUWXY":
+            if ch != code[i]:
+                mutated = code[:i] + ch + code[i + 1 :]
+                assert credit_code_problem(mutated), mutated
+    assert "校验码应为“B”" in credit_code_problem(code[:17] + "C")
+    assert "18 位" in credit_code_problem(code[:17])
+    assert "不允许的字符：I" in credit_code_problem(code[:16] + "IB")
+
+
+def _cells(unit: str, values: dict[int, float | str]) -> dict[str, str]:
+    """What a person types into 填报表: percents with their sign."""
+    rows = [r.indicator.seq for r in reporting_rows(CAT, unit)]
+    vcol = xl_col_to_name(COL["value"])
+    out = {}
+    for s, v in values.items():
+        pct = measure(CAT.indicator(s).measure).percent
+        text = v if isinstance(v, str) else f"{v:g}" + ("%" if pct else "")
+        out[f"{vcol}{FIRST_DATA_ROW + 1 + rows.index(s)}"] = text
+    return out
+
+
+def _items(rows: list[tuple]) -> dict[str, dict[str, str]]:
+    """Rows typed from A4: 序号, (目标名称 is a formula), 名称, 代码, 地址, 日期. The code goes
+    in as text, as typing into its text-formatted cell does in the GUI (setFormula would
+    parse an all-digit code as a number, which is the pasted case below)."""
+    typed, text = {}, {}
+    for i, (seq, name, code, address, when) in enumerate(rows, start=4):
+        typed |= {f"A{i}": str(seq), f"C{i}": name, f"E{i}": address, f"F{i}": when}
+        text[f"D{i}"] = code
+    return {
+        "sheet": ITEM_SHEET,
+        "type": {k: v for k, v in typed.items() if v},
+        "text": {k: v for k, v in text.items() if v},
+    }
+
+
+def _no_items(unit: str) -> dict[int, float | str]:
+    """Valid figures, 0 on every itemised row (so only the rows under test need a list)."""
+    zero = {r.indicator.seq: 0.0 for r in reporting_rows(CAT, unit) if r.indicator.items}
+    return full_values(CAT, unit, 5) | zero
+
+
+@pytest.fixture
+def q2(tmp_path):
+    """定海, 普陀 and 岱山's Q2 returns typed in LibreOffice, consolidated."""
+    office = Office(tmp_path)
+    tpls = office.generate("2024Q2", ("定海", "普陀", "岱山"))
+    lists = {
+        "定海": [
+            (42, "舟山甲公司", PUBLISHED[0], "", "2024-03-01"),
+            (42, "舟山乙公司", PUBLISHED[1][:17] + "X", "", "2024-04-01"),  # wrong check char
+            (42, "舟山甲公司", PUBLISHED[0], "", "2024-03-01"),  # listed twice
+            (56, "定海一小食堂", PUBLISHED[2], "定海区解放路1号", "2024-05-20"),
+        ],
+        "普陀": [
+            (42, "舟山甲公司（普陀分公司）", PUBLISHED[0], "", "2024-02-01"),  # also 定海's
+            (42, "普陀丙公司", PUBLISHED[2], "", "2024-08-01"),  # after the period end
+        ],
+        "岱山": [(42, "岱山丁公司", PUBLISHED[1], "", "2024-06-30")],
+    }
+    figures = {"定海": {42: 3, 56: 2}, "普陀": {42: 2}, "岱山": {42: 1}}
+    jobs = []
+    pasted = {"普陀": {"A6": "42", "C6": "普陀戊公司", "D6": PUBLISHED[2]}}  # code as a number
+    for unit, tpl in tpls.items():
+        jobs.append(
+            {
+                "src": tpl,
+                "dst": office.returns_dir("2024Q2") / f"{unit}.xlsx",
+                "sheet": "填报表",
+                "type": _cells(unit, _no_items(unit) | figures[unit]),
+                "edits": [_items(lists[unit]), {"sheet": ITEM_SHEET, "type": pasted.get(unit, {})}],
+            }
+        )
+    lo_run(jobs, tmp_path)
+    return office, office.consolidate("2024Q2").result
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_each_item_check_fires_at_its_cell_and_a_clean_list_is_quiet(q2):
+    office, out = q2
+    got = {(p.unit, p.code, p.cell) for p in out.problems if p.code.startswith("items.")}
+    assert ("定海", "items.code_invalid", "D5") in got
+    bad = next(p for p in out.problems if p.code == "items.code_invalid")
+    assert bad.sheet == ITEM_SHEET and f"校验码应为“{PUBLISHED[1][17]}”" in bad.message
+    assert ("定海", "items.duplicate", "D6") in got
+    assert ("定海", "items.duplicate_units", "D4") in got
+    assert ("普陀", "items.duplicate_units", "D4") in got
+    assert ("普陀", "items.date", "F5") in got
+    lost = next(p for p in out.problems if p.unit == "普陀" and p.cell == "D6")
+    assert lost.code == "items.code_invalid" and "存成了数字" in lost.message
+    short = [p for p in out.problems if p.code == "items.count_short"]
+    assert [(p.unit, p.seq) for p in short] == [("定海", 56)]
+    assert "台账与填报数不符" in short[0].message
+    assert not [p for p in out.problems if p.unit == "岱山" and p.code.startswith("items.")]
+    # an 18-digit code typed into the text cell stays text (no digits lost)
+    huawei = [it for it in out.accepted["普陀"].items if it["name"] == "普陀丙公司"]
+    assert huawei[0]["code"] == PUBLISHED[2]
+    # the problems reach the unit's 退回修改 list
+    assert any(p.code == "items.code_invalid" for p in out.open_problems["定海"])
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_items_are_carried_locked_and_a_dropped_one_is_noticed(q2):
+    office, _ = q2
+    tpl = office.generate("2024Q3", ("岱山",))["岱山"]
+    ws = openpyxl.load_workbook(tpl)[ITEM_SHEET]
+    assert (ws["A4"].value, ws["C4"].value, ws["D4"].value) == (42, "岱山丁公司", PUBLISHED[1])
+    assert ws["C4"].protection.locked and not ws["C5"].protection.locked
+    assert ws.protection.sheet
+    # 岱山 deletes its carried row (protection taken off): Q3 says so
+    path = office.submit("2024Q3", "岱山", _no_items("岱山") | {42: 1})
+    wb = openpyxl.load_workbook(path)
+    wb[ITEM_SHEET]["A4"] = wb[ITEM_SHEET]["C4"] = wb[ITEM_SHEET]["D4"] = None
+    wb.save(path)
+    out = office.consolidate("2024Q3").result
+    gone = [p for p in out.problems if p.code == "items.disappeared"]
+    assert [(p.unit, p.seq) for p in gone] == [("岱山", 42)] and "岱山丁公司" in gone[0].message

@@ -206,11 +206,9 @@ def test_stocks_and_flows_follow_the_plan():
 
 
 def test_the_lagging_sheet_does_not_call_a_lagging_rate_met(office):
-    out = office.root / "s"
     unit = "定海"
     office.submit("2024Q2", unit, full_values(CAT, unit, 10) | {39: 50})  # 95% target
     run = office.consolidate("2024Q2")
-    del out
     grid = CalamineWorkbook.from_path(str(run.summary)).get_sheet_by_name("滞后事项").to_python()
     row = next(r for r in grid if r[1] == 39)
     assert row[6] == "每期应达目标" and "达标" not in row[6]

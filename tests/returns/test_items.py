@@ -146,3 +146,16 @@ def test_items_are_carried_locked_and_a_dropped_one_is_noticed(q2):
     out = office.consolidate("2024Q3").result
     gone = [p for p in out.problems if p.code == "items.disappeared"]
     assert [(p.unit, p.seq) for p in gone] == [("岱山", 42)] and "岱山丁公司" in gone[0].message
+
+
+def test_a_deleted_item_sheet_is_not_silent(tmp_path):
+    """A unit that deletes 明细台账 (or a client that drops it) listed nothing: each figure
+    that needs a list says so, instead of passing unchecked."""
+    office = Office(tmp_path)
+    path = office.submit("2024Q2", "岱山", _no_items("岱山") | {42: 3})
+    wb = openpyxl.load_workbook(path)
+    del wb[ITEM_SHEET]
+    wb.save(path)
+    out = office.consolidate("2024Q2").result
+    short = [p for p in out.problems if p.code == "items.count_short"]
+    assert [(p.unit, p.seq) for p in short] == [("岱山", 42)] and "只列了 0 条" in short[0].message

@@ -26,6 +26,8 @@ ITEM_COLUMNS = (
     ("remark", "备注"),
 )
 ITEM_KEYS = tuple(k for k, _ in ITEM_COLUMNS)
+# the optional columns an indicator's list may need (catalogue ``items.columns``), in Chinese
+ITEM_COLUMN_ZH = {"code": "统一社会信用代码", "address": "地址（点位）"}
 # the columns of 信息报送
 INFO_KINDS = ("工作亮点", "经验做法", "问题建议")
 INFO_COLUMNS = (

@@ -12,6 +12,7 @@ from typing import Any
 
 from workbook.catalogue.model import Catalogue
 from workbook.consolidation.result import Consolidation
+from workbook.core.errors import InputError
 from workbook.core.files import Writer, atomic_write
 from workbook.core.items import INFO_KINDS
 from workbook.core.settings import Settings
@@ -25,7 +26,7 @@ def action_of(cat: Catalogue, about: str) -> str:
     text = about.strip()
     try:
         return cat.action(cat.indicator(int(float(text))).action).name
-    except (ValueError, KeyError, LookupError):
+    except (ValueError, OverflowError, InputError):  # not a 序号 of the catalogue
         pass
     for a in cat.actions:
         if text and (text in a.name or a.name in text or text in a.label):

@@ -80,7 +80,7 @@ def parse_items(grid: list[list[Any]], add: Any) -> list[dict[str, Any]]:
         seq = cells["seq"]
         try:
             item["seq"] = int(float(_text(seq)))
-        except ValueError:
+        except (ValueError, OverflowError):  # text, nan, inf
             item["seq"] = None
         code = cells["code"]
         if isinstance(code, float):  # pasted as a number: the last digits are lost

@@ -234,7 +234,7 @@ def _extras(chk: _Checker) -> None:
     for name, grid in chk.raw.extras.items():
         if isinstance(grid, str):  # not read: cells far out
             chk.add(codes.ITEMS_SHEET_UNREAD, grid, "请删去表格以外的内容后重新报送。", sheet=name)
-    items_grid = chk.raw.extras.get(ITEM_SHEET)
+    items_grid = chk.raw.extras.get(ITEM_SHEET, [])  # deleted or renamed: no items listed
     if isinstance(items_grid, list):
         add = functools.partial(chk.add, sheet=ITEM_SHEET)
         figures = {seq: rec.value for seq, rec in chk.out.values.items()}

@@ -219,11 +219,12 @@ def read_file(path_str: str) -> RawReturn:
     suffix = path.suffix.lower()
     text = template_text()
     sheet_xml: str | None = None
-    book = "xl/workbook.xml"
+    # once per file: the sheets' and styles' parts (明细台账, 信息报送, 填报表)
+    book = _workbook_part(z) if z is not None else "xl/workbook.xml"
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = wb.sheet_names
-        raw.extras = read_extras(wb, z, _workbook_part(z) if z else book, _sheet_xml_name)
+        raw.extras = read_extras(wb, z, book, _sheet_xml_name)
         if IDENTITY_SHEET in names:
             for row in wb.get_sheet_by_name(IDENTITY_SHEET).to_python():
                 if len(row) >= 2 and isinstance(row[0], str):
@@ -234,7 +235,6 @@ def read_file(path_str: str) -> RawReturn:
         if sheet:
             raw.report_sheet = sheet
             if z is not None:
-                book = _workbook_part(z)  # once per file: the sheet's and styles' parts
                 sheet_xml, cut_copy = _bounded_sheet(z, book, sheet, raw)
                 if cut_copy is not None:  # far cells were cut: read the cut copy
                     wb.close()

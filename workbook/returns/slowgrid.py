@@ -10,6 +10,7 @@ sheet's width from A1 (``skip_empty_area=False``).
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import datetime, time
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from workbook.core.imports import openpyxl_without_numpy
 
 
+@functools.cache  # a failed import is not cached by Python: try the DLL once per process
 def calamine_or_fallback() -> Any:
     """``CalamineWorkbook`` when python-calamine loads here, else ``SlowWorkbook``."""
     try:

@@ -20,6 +20,7 @@ from workbook.core.items import (
     INFO_KINDS,
     INFO_SHEET,
     INFO_TEXT_LIMIT,
+    ITEM_COLUMN_ZH,
     ITEM_COLUMNS,
     ITEM_KEYS,
     ITEM_SHEET,
@@ -178,10 +179,7 @@ def _lookup_table(ws: Any, f: Any, itemised: Sequence[Row], col: int) -> str:
     ws.write_string(ITEM_HEADER_ROW, col + 2, "本指标的明细应填的列", f.header)
     for i, row in enumerate(itemised, start=ITEM_HEADER_ROW + 1):
         ind = row.indicator
-        cols = ["名称"] + [
-            {"code": "统一社会信用代码", "address": "地址（点位）"}[c]
-            for c in (ind.items or {}).get("columns", [])
-        ]
+        cols = ["名称"] + [ITEM_COLUMN_ZH[c] for c in (ind.items or {}).get("columns", [])]
         ws.write_number(i, col, ind.seq, f.locked_center)
         ws.write_string(i, col + 1, ind.name, f.locked)
         ws.write_string(i, col + 2, "、".join(cols), f.locked)

@@ -16,6 +16,7 @@ from typing import Any
 
 from workbook.catalogue import model as catmod
 from workbook.core.files import atomic_write
+from workbook.core.items import ITEM_COLUMN_ZH
 from workbook.core.measures import KIND_ZH
 from workbook.excel.cells import safe_text
 
@@ -79,9 +80,6 @@ def table_rows(cat: catmod.Catalogue) -> list[list[str]]:
             ]
         )
     return rows
-
-
-ITEM_COLUMN_ZH = {"code": "统一社会信用代码", "address": "地址（点位）"}
 
 
 def items_text(items: dict[str, Any] | None) -> str:

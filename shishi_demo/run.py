@@ -17,9 +17,16 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from shishi_demo.samples import explain, fill_return, sample_items, sample_values
+from shishi_demo.samples import (
+    explain,
+    fill_return,
+    fill_verify_list,
+    sample_items,
+    sample_values,
+)
 from workbook.app.generate import generate_period
 from workbook.app.run import Outcome, run_consolidation
+from workbook.app.verify import draw_sample, import_results
 from workbook.catalogue.model import Catalogue, reporting_rows
 from workbook.core.files import check_folder
 from workbook.core.period import Period
@@ -37,6 +44,7 @@ class DemoResult:
     templates: list[Path]
     returns_dir: Path
     outcome: Outcome
+    verify_list: Path  # the 核验清单 as the office filled it
 
     @property
     def summary(self) -> Path:
@@ -116,7 +124,32 @@ def run_demo(
     if ledger.exists():
         ledger.unlink()  # a fresh demo: its returns are new files every time
     templates = generate_period(cat, period, tdir, settings=settings, ledger_path=ledger).paths
-    by_unit = dict(zip(cat.unit_ids, templates, strict=True))
+    _fill_returns(cat, period, dict(zip(cat.unit_ids, templates, strict=True)), rdir)
+    (rdir / "会议通知.docx").write_bytes(b"PK\x03\x04 not really a document")
+    sdir = out / "summary"
+    settings = settings or load_settings()
+    summary = sdir / f"{period.code}_十件实事汇总.xlsx"
+    before = run_consolidation(rdir, period, summary, cat, settings, ledger_path=ledger)
+    checked = _spot_check(cat, settings, period, ledger, out / "核验")
+    outcome = run_consolidation(
+        rdir,
+        period,
+        summary,
+        cat,
+        settings,
+        json_path=sdir / f"{period.code}_汇总报告.json",
+        csv_path=sdir / f"{period.code}_明细.csv",
+        feedback_dir=sdir / "退回修改",
+        ledger_path=ledger,
+        bulletin_path=sdir / f"{period.code}_通报.docx",
+        digest_path=sdir / f"{period.code}_信息汇编.docx",
+    )
+    outcome.recorded += before.recorded  # the second run only adds the 核验 to the outputs
+    return DemoResult(templates, rdir, outcome, checked)
+
+
+def _fill_returns(cat: Catalogue, period: Period, by_unit: dict[str, Path], rdir: Path) -> None:
+    """Every unit's return but 洋山's, each with its story (see the module's docstring)."""
     base = time.time() - 3600
     for k, unit in enumerate(cat.unit_ids):
         if unit == MISSING_UNIT:
@@ -147,19 +180,21 @@ def run_demo(
             info=DEMO_INFO.get(unit),
         )
         os.utime(target, (base + 60 * (k + 1), base + 60 * (k + 1)))
-    (rdir / "会议通知.docx").write_bytes(b"PK\x03\x04 not really a document")
-    sdir = out / "summary"
-    outcome = run_consolidation(
-        rdir,
-        period,
-        sdir / f"{period.code}_十件实事汇总.xlsx",
-        cat,
-        settings or load_settings(),
-        json_path=sdir / f"{period.code}_汇总报告.json",
-        csv_path=sdir / f"{period.code}_明细.csv",
-        feedback_dir=sdir / "退回修改",
-        ledger_path=ledger,
-        bulletin_path=sdir / f"{period.code}_通报.docx",
-        digest_path=sdir / f"{period.code}_信息汇编.docx",
+
+
+def _spot_check(
+    cat: Catalogue, settings: Settings, period: Period, ledger: Path, vdir: Path
+) -> Path:
+    """The city's 核验 of the returns just consolidated: two items drawn per unit (seed
+    2024), every one passed but 定海's first, which fails; the filled list imported."""
+    drawn = draw_sample(
+        cat, settings, ledger, period, 2, "2024", vdir / f"{period.code}_核验清单.xlsx"
     )
-    return DemoResult(templates, rdir, outcome)
+    first = next(line["no"] for line in drawn.sample["lines"] if line["unit"] == "定海")
+    filled = fill_verify_list(
+        drawn.path,
+        vdir / f"{period.code}_核验清单_已填.xlsx",
+        {first: ("不通过", "现场核查：该点位尚未建成，台账所列完成日期不实。")},
+    )
+    import_results(cat, settings, ledger, filled)
+    return filled

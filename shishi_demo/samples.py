@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +196,21 @@ def explain(value: float | str, row: Row) -> tuple[str, str]:
         f"{name}按计划推进，已完成 {shown}{row.indicator.measure_unit}。",
         "部分企业积极性不高；下步加强走访对接，确保完成全年目标。",
     )
+
+
+def fill_verify_list(
+    src: Path, out: Path, results: Mapping[int, tuple[str, str]], default: str = "通过"
+) -> Path:
+    """Copy the 核验清单 ``src`` to ``out`` with each line's 核验结果 typed in: ``results``
+    maps 抽取编号 to (result, 说明); every other line gets ``default``, an inspector and a date."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb["核验清单"]
+    r = 4
+    while isinstance(ws.cell(r, 1).value, int | float):
+        result, note = results.get(int(ws.cell(r, 1).value), (default, ""))
+        ws.cell(r, 10).value, ws.cell(r, 11).value = result, note or None
+        ws.cell(r, 12).value, ws.cell(r, 13).value = "李四", datetime(2024, 7, 16)
+        r += 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out

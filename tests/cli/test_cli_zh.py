@@ -42,6 +42,8 @@ ALLOWED = {
     "withdraw",
     "restore",
     "undo",
+    "verify",
+    "sample",
     "sha",
     "SHA",
     "xlsx",

@@ -26,6 +26,7 @@ from workbook.cli.base import (
 )
 from workbook.cli.catalogue import catalogue_group
 from workbook.cli.ledger import ledger_group
+from workbook.cli.verify import verify_group
 from workbook.core.submission import STATUS_ZH
 
 
@@ -37,6 +38,7 @@ def main() -> None:
 
 main.add_command(catalogue_group)
 main.add_command(ledger_group)
+main.add_command(verify_group)
 
 
 @main.command("generate")
@@ -192,6 +194,7 @@ def demo_cmd(out_dir: Path, period: str) -> None:
     click.echo(f"模板：{len(res.templates)} 个，在 {res.templates[0].parent}")
     click.echo(f"回收文件夹（模拟）：{res.returns_dir}")
     click.echo(res.outcome.text())
+    click.echo(f"核验清单（市局抽查，已填示例）：{res.verify_list}")
 
 
 @main.command("history")

@@ -39,7 +39,7 @@ def _file_command(name: str, verb: str, help_text: str) -> None:
     ) -> None:
         from workbook.app import ledgerops
 
-        cat, settings, lpath = _setup(cat_path, settings_path, ledger_path)
+        cat, settings, lpath = setup(cat_path, settings_path, ledger_path)
         p = period_arg(period)
         change = getattr(ledgerops, name)(lpath, settings, cat.catalogue_id, p.code, which, reason)
         click.echo(f"报送台账：{lpath}\n已{verb}。" + "\n".join(["", *ledgerops.describe(change)]))
@@ -75,7 +75,7 @@ def undo_run_cmd(
     )
 
 
-def _setup(
+def setup(
     cat_path: Path | None, settings_path: Path | None, ledger_path: Path | None
 ) -> tuple[Any, Any, Path]:
     """The catalogue, the settings and the ledger a command uses."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from workbook.catalogue.model import Catalogue, check_period_year, reporting_rows
 from workbook.consolidation.chase import chase_list
 from workbook.consolidation.figures import compute_figures
-from workbook.consolidation.itemcheck import item_problems
+from workbook.consolidation.itemcheck import item_problems, verify_problems
 from workbook.consolidation.ranking import formula_text, rank_units
 from workbook.consolidation.result import Consolidation
 from workbook.core import problems as codes
@@ -33,6 +33,7 @@ from workbook.core.submission import (
     Submission,
 )
 from workbook.core.text import printable, readable_name
+from workbook.core.verify import tally
 from workbook.ledger.journal import CONSOLIDATE
 from workbook.ledger.store import MEMORY, Ledger
 from workbook.returns.identify import evaluate
@@ -183,6 +184,11 @@ def _derive(result: Consolidation, ledger: Ledger) -> None:
     for unit, found in item_problems(
         cat, period, result.accepted, ledger.items_before(cat.catalogue_id, period)
     ).items():
+        decreased.setdefault(unit, []).extend(found)
+    listed = {u: len(sub.items) for u, sub in result.accepted.items()}
+    lines = ledger.verify_lines(cat.catalogue_id, period)
+    result.verify = tally(list(cat.unit_ids), listed, lines)
+    for unit, found in verify_problems(result.accepted, result.verify).items():
         decreased.setdefault(unit, []).extend(found)
     for sub in result.submissions:
         current = result.accepted.get(sub.unit)

@@ -1,7 +1,7 @@
 """The checks of 明细台账 that need more than one file: the same enterprise listed by two
-units for the same 序号 (counted twice in the city's total), and an item accepted in an
-earlier period that is no longer listed. Pure: the accepted returns and the earlier lists in,
-warnings per unit out.
+units for the same 序号 (counted twice in the city's total), an item accepted in an earlier
+period that is no longer listed, and an item the city's 核验 failed that is still listed.
+Pure: the accepted returns, the earlier lists and the 核验 tallies in, problems per unit out.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from workbook.core.findings import Problem
 from workbook.core.items import ITEM_SHEET, item_key
 from workbook.core.period import Period
 from workbook.core.submission import Submission
+from workbook.core.verify import VerifyTally
 
 
 def item_problems(
@@ -65,4 +66,35 @@ def item_problems(
                         action="以前各期已确认的明细会锁定带入模板，请不要删除；如确需核减，请在备注中说明原因。",
                     )
                 )
+    return out
+
+
+def verify_problems(
+    accepted: dict[str, Submission], tallies: dict[str, VerifyTally]
+) -> dict[str, list[Problem]]:
+    """Unit → an error for each item the city's 核验 failed that its current list still holds
+    (an item the unit has taken out is no longer its problem)."""
+    out: dict[str, list[Problem]] = {}
+    for unit, t in tallies.items():
+        sub = accepted.get(unit)
+        rows = {(it["seq"], item_key(it)): it for it in (sub.items if sub else [])}
+        for line in t.failures:
+            it = rows.get((line["seq"], line["key"]))
+            if sub is None or it is None:
+                continue
+            out.setdefault(unit, []).append(
+                Problem(
+                    code=codes.VERIFY_FAILED,
+                    unit=unit,
+                    file=sub.name,
+                    sheet=ITEM_SHEET,
+                    cell=f"C{it['row']}" if it.get("row") else it.get("cell", ""),
+                    seq=line["seq"],
+                    found=line["name"],
+                    message=f"序号 {line['seq']} 的明细“{line['name']}”市局核验不通过"
+                    f"（抽查编号 {line['sample_id']}，{line['checked_on'] or line['imported_at'][:10]}）："
+                    f"{line['note']}",
+                    action="请整改并在备注中说明；确不符合的，从明细台账删除并相应核减填报数。",
+                )
+            )
     return out

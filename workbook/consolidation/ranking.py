@@ -28,6 +28,7 @@ class UnitScore:
     color: str = ""
     rank: int = 0
     reported: bool = False
+    verify_failed: int = 0  # items the city's 核验 failed this year
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +39,7 @@ class UnitScore:
             "band": self.band,
             "rank": self.rank,
             "reported": self.reported,
+            "verify_failed": self.verify_failed,
         }
 
 
@@ -48,8 +50,11 @@ def formula_text(settings: Settings | None) -> str:
     parts = [f"{s}×{weights.get(s, 0):g}" for s in STATUSES if weights.get(s, 0)]
     zero = [s for s in STATUSES if not weights.get(s, 0)]
     bands = "，".join(f"{b.label}（≥ {b.min:g} 分）" for b in sorted(r.bands, key=lambda b: -b.min))
+    penalty = (
+        f" − 核验不通过明细条数 × {r.verify_penalty:g}（最低 0 分）" if r.verify_penalty else ""
+    )
     return (
-        f"得分 = ({' + '.join(parts)}) ÷ 本单位应报指标数（不含填“无”的无此类事项）× 100"
+        f"得分 = ({' + '.join(parts)}) ÷ 本单位应报指标数（不含填“无”的无此类事项）× 100{penalty}"
         + (f"；{'、'.join(zero)}计 0 分" if zero else "")
         + f"。分档：{bands}。"
     )
@@ -72,6 +77,10 @@ def rank_units(result: Consolidation, settings: Settings | None = None) -> list[
     for us in scores.values():
         points = sum(weights.get(s, 0) * n for s, n in us.counts.items())
         us.score = round(100 * points / us.indicators, 1) if us.indicators else 0.0
+        tally = result.verify.get(us.unit)
+        us.verify_failed = tally.failed if tally else 0
+        if r.verify_penalty and us.verify_failed:
+            us.score = max(0.0, round(us.score - r.verify_penalty * us.verify_failed, 1))
         band = next((b for b in bands if us.score >= b.min), bands[-1])
         us.band, us.color = band.label, band.color
         us.reported = us.unit in result.accepted

@@ -15,6 +15,7 @@ from workbook.core.findings import Problem
 from workbook.core.period import Period
 from workbook.core.status import LAGGING
 from workbook.core.submission import Submission
+from workbook.core.verify import VerifyTally
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Consolidation:
     chase: list[Any] = field(default_factory=list)  # chase.Chase: units to chase (催报)
     # lines said before anything else: the folder looks like the wrong one (folder_verdict)
     notices: list[str] = field(default_factory=list)
+    # unit -> its 核验 this year so far (items listed, drawn, verified, failed)
+    verify: dict[str, VerifyTally] = field(default_factory=dict)
 
     def lagging(self) -> list[UnitValue]:
         return [uv for uv in self.unit_values.values() if uv.status == LAGGING]

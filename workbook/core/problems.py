@@ -19,6 +19,7 @@ SCOPES = {
     "file": "回收的文件",
     "cell": "填报表中的行和单元格",
     "run": "本期汇总",
+    "verify": "核验清单（shishi verify import）",
 }
 
 
@@ -190,6 +191,19 @@ ITEMS_DUPLICATE_UNITS = _declare(
     "items.duplicate_units", _W, "run", "两个单位在同一序号下列了同一代码：重复计数"
 )
 ITEMS_DISAPPEARED = _declare("items.disappeared", _W, "run", "以前各期已确认的明细在本期不见了")
+# 核验 (the city's spot check of the items)
+VERIFY_FAILED = _declare("verify.failed", _E, "run", "市局核验不通过的明细")
+VERIFY_NOT_ISSUED = _declare(
+    "verify.not_issued", _E, "verify", "不是 shishi verify sample 生成的核验清单，或不是这套目录的"
+)
+VERIFY_CELL_CHANGED = _declare(
+    "verify.cell_changed", _E, "verify", "系统生成的单元格被改动，或增删了行"
+)
+VERIFY_RESULT_INVALID = _declare(
+    "verify.result_invalid", _E, "verify", "核验结果不是 通过、不通过 或 待核"
+)
+VERIFY_NOTE_MISSING = _declare("verify.note_missing", _E, "verify", "核验不通过但未写明原因")
+VERIFY_DATE_INVALID = _declare("verify.date_invalid", _E, "verify", "核验日期不是日期")
 INFO_KIND = _declare("info.kind", _W, "cell", "信息报送的类别不是可选的类别")
 INFO_TOO_LONG = _declare("info.too_long", _W, "cell", "信息报送的内容超过 1000 字")
 VALUE_PERCENT_UNSIGNED = _declare(

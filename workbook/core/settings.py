@@ -48,6 +48,8 @@ class Ranking:
         Band(70, "黄", "#FFEB9C"),
         Band(0, "红", "#FFC7CE"),
     )
+    # points taken off per item the city's 核验 failed (0: 核验 does not count)
+    verify_penalty: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,11 @@ def _ranking(value: dict[str, Any]) -> Ranking:
             )
             for b in bands
         )
+    if "verify_penalty" in value:
+        penalty = _scalar("float", value["verify_penalty"], "ranking.verify_penalty")
+        if penalty < 0:
+            raise InputError(f"设置项 ranking.verify_penalty 不能为负数，实际为 {penalty:g}。")
+        kw["verify_penalty"] = penalty
     return Ranking(**kw)
 
 

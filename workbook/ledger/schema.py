@@ -14,7 +14,9 @@ from workbook.core.errors import FileIOError
 # changes each made (so that one can be undone).
 # 5: the 明细台账 items and 信息报送 entries of a file (submissions.extras_json), so they are
 # kept, superseded and undone with the file they came in.
-SCHEMA_VERSION = 5
+# 6: the city's 核验: samples drawn (verify_samples) and results imported (verify_results);
+# an older ledger gets the two tables, empty.
+SCHEMA_VERSION = 6
 APP = "shishi"
 APP = "shishi"
 
@@ -83,6 +85,28 @@ CREATE TABLE IF NOT EXISTS changes (  -- what each run changed, so that it can b
     new_json TEXT                    -- the row after (insert, update)
 );
 CREATE INDEX IF NOT EXISTS changes_run ON changes (run_id);
+CREATE TABLE IF NOT EXISTS verify_samples (  -- a 核验 sample as drawn and issued
+    id TEXT PRIMARY KEY,
+    catalogue_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    seed TEXT NOT NULL,
+    per_unit INTEGER NOT NULL,
+    drawn_at TEXT NOT NULL,
+    population_json TEXT NOT NULL,   -- unit -> items it could be drawn from
+    lines_json TEXT NOT NULL         -- the lines, as written into the list
+);
+CREATE TABLE IF NOT EXISTS verify_results (  -- added by each import, never changed
+    id INTEGER PRIMARY KEY,
+    sample_id TEXT NOT NULL REFERENCES verify_samples(id),
+    line_no INTEGER NOT NULL,
+    result TEXT NOT NULL,            -- 通过, 不通过, 待核 or '' (not filled)
+    note TEXT NOT NULL,
+    checker TEXT NOT NULL,
+    checked_on TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS submissions_unit ON submissions (catalogue_id, unit, period);
 CREATE INDEX IF NOT EXISTS submissions_sha ON submissions (catalogue_id, period, sha256);
 """

@@ -37,6 +37,7 @@ from workbook.core.submission import (
 from workbook.ledger import schema
 from workbook.ledger.journal import RESTORE, WITHDRAW, RunJournal
 from workbook.ledger.queries import LedgerReads
+from workbook.ledger.verifystore import VerifyRecords
 
 # Bump when the checks of a return change: stored files are then re-checked when seen again.
 # 3: a file whose table cannot be found is rejected; 4: a blank template is rejected, digits
@@ -77,7 +78,7 @@ def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class Ledger(LedgerReads, RunJournal):
+class Ledger(LedgerReads, RunJournal, VerifyRecords):
     """A connection to the ledger file (or an in-memory one); created on first use."""
 
     def __init__(self, path: Path | str) -> None:

@@ -209,7 +209,11 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
     if charts:
         d.picture(action_chart(result))
     _units_and_lagging(d, result, facts, charts)
-    d.para("四、未报送单位", "heading")
+    n = 4
+    if any(t.sampled for t in result.verify.values()):
+        _verify_section(d, result, _cn_number(n))
+        n += 1
+    d.para(f"{_cn_number(n)}、未报送单位", "heading")
     if facts.missing_units:
         overdue = {c.unit: c.overdue_days for c in result.chase}
         named = [
@@ -218,7 +222,7 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
         d.para(f"截至汇总时，{'、'.join(named)}未报送本期填报表，已另行催报。")
     else:
         d.para("各单位均已按期报送。")
-    d.para("五、下步工作", "heading")
+    d.para(f"{_cn_number(n + 1)}、下步工作", "heading")
     d.para("（请办公室补充下步工作要求。）")
     # 发文机关署名 and 成文日期 at the end, right-aligned four characters in (GB/T 9704)
     d.para("", "body", 16, "left", indent=False)
@@ -269,6 +273,24 @@ def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts, cha
                 f"序号 {it['seq']} {it['name']}：目标 {it['target']}，累计完成 "
                 f"{_value(it['value'], it['unit'])}{rate}。{said}"
             )
+
+
+def _verify_section(d: _Doc, result: Consolidation, number: str) -> None:
+    """明细核验: what the city's spot checks found this year, and each failed item."""
+    ts = [t for t in result.verify.values() if t.sampled]
+    sampled, verified = sum(t.sampled for t in ts), sum(t.verified for t in ts)
+    failed = [line for t in ts for line in t.failures]
+    d.para(f"{number}、明细核验", "heading")
+    d.para(
+        f"本年度截至{result.period.label}，市局从 {len(ts)} 个单位的明细台账中随机抽取 {sampled} 条"
+        f"进行核验，已核验 {verified} 条，其中不通过 {len(failed)} 条"
+        + ("。" if not failed else "：")
+    )
+    for line in failed:
+        d.para(
+            f"{line['unit']} 序号 {line['seq']}“{line['name']}”：{line['note']}"
+            "（请整改，确不符合的从明细台账删除并核减填报数）。"
+        )
 
 
 def _cn_number(n: int) -> str:

@@ -26,6 +26,7 @@ from workbook.outputs.summarylists import (
     problems_sheet,
     ranking_sheet,
     submissions_sheet,
+    verify_sheet,
 )
 from workbook.outputs.tallies import (
     BAR_COLORS,
@@ -52,6 +53,7 @@ def _build_summary(result: Consolidation, tmp: Path) -> None:
     submissions_sheet(wb, w, result)
     problems_sheet(wb, w, result)
     items_sheet(wb, w, result)
+    verify_sheet(wb, w, result)
     ranking_sheet(wb, w, result)
     chase_sheet(wb, w, result)
     if len(result.history) > 1:  # one period only would repeat 全市汇总

@@ -120,6 +120,7 @@ def report_dict(result: Consolidation, rows: list[dict[str, Any]] | None = None)
         "ranking_formula": result.ranking_formula,
         "ranking": [us.as_dict() for us in result.ranking],
         "chase": [c.as_dict() for c in result.chase],
+        "verify": [t.as_dict() for t in result.verify.values()],
         "submissions": [
             {
                 "path": s.path,

@@ -230,7 +230,7 @@ def read_file(path_str: str) -> RawReturn:
                 if len(row) >= 2 and isinstance(row[0], str):
                     raw.identity[row[0]] = "" if row[1] is None else str(row[1])
         if raw.identity.get("format") != IDENTITY_FORMAT and z is not None:
-            raw.identity.update(_custom_properties(z))
+            raw.identity.update(custom_properties(z))
         sheet = text["sheet_report"] if text["sheet_report"] in names else _guess_sheet(wb)
         if sheet:
             raw.report_sheet = sheet
@@ -315,7 +315,7 @@ def _guess_sheet(wb: Any) -> str:
     return ""
 
 
-def _custom_properties(z: zipfile.ZipFile) -> dict[str, str]:
+def custom_properties(z: zipfile.ZipFile) -> dict[str, str]:
     """Identity from docProps/custom.xml, when the identity sheet is gone (parsed as XML:
     writers differ in namespaces and in how they write an empty value)."""
     try:

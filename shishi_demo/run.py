@@ -97,10 +97,19 @@ DEMO_INFO = {
 }  # fmt: skip
 
 
+EVIDENCE_SENT = "定海-示范食堂1-验收表.pdf"
+
+
 def demo_items(unit: str, values: dict[int, Any]) -> dict[int, list[dict[str, str]]]:
-    """The demo's lists with their two mistakes: 普陀 lists one of 定海's enterprises under
-    序号42 (counted twice), 岱山 gives one code a wrong check character."""
+    """The demo's lists with their mistakes: 普陀 lists one of 定海's enterprises under
+    序号42 (counted twice), 岱山 gives one code a wrong check character, 定海 names the
+    佐证材料 of two 示范食堂 (序号56) and sends only the first (``EVIDENCE_SENT``)."""
     out: dict[int, list[dict[str, str]]] = {}
+    n56 = values.get(56)
+    if unit == "定海" and isinstance(n56, int | float) and n56 >= 2:
+        out[56] = sample_items(unit, 56, int(n56))
+        for k, name in enumerate((EVIDENCE_SENT, "定海-示范食堂2-验收表.pdf")):
+            out[56][k] = out[56][k] | {"evidence": name}
     n42 = values.get(42)
     if unit == TWICE_UNIT and isinstance(n42, int | float) and n42 >= 1:
         shared = sample_items("定海", 42, 1)[0] | {"name": "示例单位42-1（定海、普陀都列了）"}
@@ -126,6 +135,7 @@ def run_demo(
     templates = generate_period(cat, period, tdir, settings=settings, ledger_path=ledger).paths
     _fill_returns(cat, period, dict(zip(cat.unit_ids, templates, strict=True)), rdir)
     (rdir / "会议通知.docx").write_bytes(b"PK\x03\x04 not really a document")
+    (rdir / EVIDENCE_SENT).write_bytes(b"%PDF-1.4 demo evidence")
     sdir = out / "summary"
     settings = settings or load_settings()
     summary = sdir / f"{period.code}_十件实事汇总.xlsx"
@@ -194,7 +204,7 @@ def _spot_check(
     filled = fill_verify_list(
         drawn.path,
         vdir / f"{period.code}_核验清单_已填.xlsx",
-        {first: ("不通过", "现场核查：该点位尚未建成，台账所列完成日期不实。")},
+        {first: ("不通过", "现场核查：名称与营业执照不符，台账信息不实。")},
     )
     import_results(cat, settings, ledger, filled)
     return filled

@@ -185,6 +185,7 @@ def _fill_items(
             code.value, code.data_type = it.get("code", ""), "s"
             sheet.cell(r, 5).value = it.get("address", "")
             sheet.cell(r, 6).value = date.fromisoformat(it["date"]) if it.get("date") else None
+            sheet.cell(r, 7).value = it.get("evidence") or None
             r += 1
 
 

@@ -10,6 +10,7 @@ from lo_helpers import lo_run
 from xlsxwriter.utility import xl_col_to_name
 from yearkit import Office, full_values
 
+from shishi_demo.samples import fill_return
 from workbook.catalogue import model as catalogue
 from workbook.catalogue.model import reporting_rows
 from workbook.core.items import ITEM_SHEET, credit_code_check, credit_code_problem
@@ -159,3 +160,30 @@ def test_a_deleted_item_sheet_is_not_silent(tmp_path):
     out = office.consolidate("2024Q2").result
     short = [p for p in out.problems if p.code == "items.count_short"]
     assert [(p.unit, p.seq) for p in short] == [("岱山", 42)] and "只列了 0 条" in short[0].message
+
+
+def test_evidence_named_but_not_sent_is_asked_for_and_a_carried_item_is_not(tmp_path):
+    """佐证材料 names a file: a new item's file must be below the returns folder (any
+    subfolder, any case); text that names no file, and items carried from Q2, are not asked."""
+    office = Office(tmp_path)
+    tpl = office.generate("2024Q2", ("岱山",))["岱山"]
+    values = _no_items("岱山") | {42: 3}
+    items = {42: [
+        {"name": "岱山甲公司", "code": PUBLISHED[0], "date": "2024-03-01", "evidence": "甲-公示截图.PNG"},
+        {"name": "岱山乙公司", "code": PUBLISHED[1], "date": "2024-03-01", "evidence": "乙-公示截图.pdf"},
+        {"name": "岱山丙公司", "code": PUBLISHED[2], "date": "2024-03-01", "evidence": "见纸质材料"},
+    ]}  # fmt: skip
+    fill_return(tpl, office.returns_dir("2024Q2") / "岱山.xlsx", values, items=items)
+    (office.returns_dir("2024Q2") / "附件").mkdir()
+    (office.returns_dir("2024Q2") / "附件" / "甲-公示截图.png").write_bytes(b"\x89PNG")
+    out = office.consolidate("2024Q2").result
+    asked = [(p.cell, p.found) for p in out.problems if p.code == "items.evidence_missing"]
+    assert asked == [("G5", "乙-公示截图.pdf")]
+    assert "不在回收文件夹中" in next(
+        p.message for p in out.open_problems["岱山"] if p.cell == "G5"
+    )
+    # Q3: the three are carried (locked, their evidence sent in Q2): nothing asked again
+    tpl3 = office.generate("2024Q3", ("岱山",))["岱山"]
+    fill_return(tpl3, office.returns_dir("2024Q3") / "岱山.xlsx", values)
+    q3 = office.consolidate("2024Q3").result
+    assert not [p for p in q3.problems if p.code == "items.evidence_missing"]

@@ -112,7 +112,7 @@ def consolidate(
         recorded=len(touched),
         notices=[notice] if notice else [],
     )
-    _derive(result, ledger)
+    _derive(result, ledger, root)
     _follow_up(result, settings)
     return result
 
@@ -173,7 +173,7 @@ def _follow_up(result: Consolidation, settings: Settings) -> None:
     result.chase = chase_list(result, settings)
 
 
-def _derive(result: Consolidation, ledger: Ledger) -> None:
+def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> None:
     """Fill ``result`` from the ledger: files, current returns, problems, figures, history."""
     cat, period = result.catalogue, result.period
     result.submissions = ledger.submissions(cat.catalogue_id, period.code)
@@ -181,9 +181,9 @@ def _derive(result: Consolidation, ledger: Ledger) -> None:
     result.previous = ledger.latest_before(cat.catalogue_id, period)
     result.bases = ledger.bases(cat.catalogue_id, period.year)
     decreased = _decreases(result)
-    for unit, found in item_problems(
-        cat, period, result.accepted, ledger.items_before(cat.catalogue_id, period)
-    ).items():
+    earlier = ledger.items_before(cat.catalogue_id, period)
+    files = _file_names(root) if root is not None else None
+    for unit, found in item_problems(cat, period, result.accepted, earlier, files).items():
         decreased.setdefault(unit, []).extend(found)
     listed = {u: len(sub.items) for u, sub in result.accepted.items()}
     lines = ledger.verify_lines(cat.catalogue_id, period)
@@ -218,6 +218,15 @@ def _derive(result: Consolidation, ledger: Ledger) -> None:
     )
     if len(ledger.periods(cat.catalogue_id, period.year)) > 1:
         result.history = ledger.history(cat.catalogue_id, period.year)
+
+
+def _file_names(folder: Path) -> set[str] | None:
+    """Every file name below the returns folder, in lower case (where 佐证材料 is looked for);
+    None when the folder cannot be listed."""
+    try:
+        return {readable_name(p.name).lower() for p in folder.rglob("*") if p.is_file()}
+    except OSError:
+        return None
 
 
 def _decreases(result: Consolidation) -> dict[str, list[Problem]]:

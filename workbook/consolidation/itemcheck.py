@@ -22,9 +22,15 @@ def item_problems(
     period: Period,
     accepted: dict[str, Submission],
     earlier: dict[str, list[dict[str, Any]]],
+    folder_files: set[str] | None = None,
 ) -> dict[str, list[Problem]]:
-    """Unit → the warnings about its list that only the whole folder (and the year) shows."""
+    """Unit → the warnings about its list that only the whole folder (and the year) shows.
+    ``folder_files``: the names (lower case) of every file below the returns folder, where a
+    new item's 佐证材料 is looked for (None: not looked for)."""
     out: dict[str, list[Problem]] = {}
+    if folder_files is not None:
+        for unit, found in _evidence(accepted, earlier, folder_files).items():
+            out.setdefault(unit, []).extend(found)
     holders: dict[tuple[int, str], list[tuple[str, dict[str, Any]]]] = {}
     for unit, sub in accepted.items():
         for it in sub.items:
@@ -64,6 +70,54 @@ def item_problems(
                         message=f"序号 {it['seq']} 以前各期已确认的明细“{it.get('name', '')}”"
                         f"{'（' + it['code'] + '）' if it.get('code') else ''}在{period.label}的明细台账中不见了。",
                         action="以前各期已确认的明细会锁定带入模板，请不要删除；如确需核减，请在备注中说明原因。",
+                    )
+                )
+    return out
+
+
+# what 佐证材料 names when it names a file: text ending in a document or picture extension
+_EVIDENCE_EXT = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".zip",
+    ".rar",
+    ".ofd",
+)
+
+
+def _evidence(
+    accepted: dict[str, Submission], earlier: dict[str, list[dict[str, Any]]], files: set[str]
+) -> dict[str, list[Problem]]:
+    """A warning for each item new this period whose 佐证材料 names a file that is nowhere
+    below the returns folder (items carried from earlier periods sent theirs then)."""
+    out: dict[str, list[Problem]] = {}
+    for unit, sub in accepted.items():
+        before = {(it["seq"], item_key(it)) for it in earlier.get(unit, [])}
+        for it in sub.items:
+            names = [n.strip() for n in str(it.get("evidence", "")).replace("；", ";").split(";")]
+            for name in names:
+                if not name.lower().endswith(_EVIDENCE_EXT) or name.lower() in files:
+                    continue
+                if (it["seq"], item_key(it)) in before:
+                    continue
+                out.setdefault(unit, []).append(
+                    Problem(
+                        code=codes.ITEMS_EVIDENCE_MISSING,
+                        unit=unit,
+                        file=sub.name,
+                        sheet=ITEM_SHEET,
+                        cell=f"G{it['row']}" if it.get("row") else "",
+                        seq=it["seq"],
+                        found=name,
+                        message=f"序号 {it['seq']} 的明细“{it.get('name', '')}”所列佐证材料“{name}”"
+                        "不在回收文件夹中。",
+                        action="请把该文件随填报表一并报送（文件名与明细台账所填一致）。",
                     )
                 )
     return out

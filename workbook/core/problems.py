@@ -190,6 +190,9 @@ ITEMS_SHEET_UNREAD = _declare(
 ITEMS_DUPLICATE_UNITS = _declare(
     "items.duplicate_units", _W, "run", "两个单位在同一序号下列了同一代码：重复计数"
 )
+ITEMS_EVIDENCE_MISSING = _declare(
+    "items.evidence_missing", _W, "run", "明细所列佐证材料文件不在回收文件夹中"
+)
 ITEMS_DISAPPEARED = _declare("items.disappeared", _W, "run", "以前各期已确认的明细在本期不见了")
 # 核验 (the city's spot check of the items)
 VERIFY_FAILED = _declare("verify.failed", _E, "run", "市局核验不通过的明细")

@@ -10,15 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from workbook.catalogue.indicator import SINGLE_ITEM, Indicator, Target
 from workbook.catalogue.schema import fits_schema, schema_errors, target_key
 from workbook.core import resources
 from workbook.core.errors import InputError
 from workbook.core.period import Period
-from workbook.core.targets import REPORTED_TYPES, TargetMeaning
+
+__all__ = ["SINGLE_ITEM", "Action", "Catalogue", "Indicator", "Row", "Target", "Unit"]
 
 
 @dataclass(frozen=True)
@@ -40,120 +41,6 @@ class Action:
         return f"{self.name}({self.item_count}项)"
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One target cell: the text as printed and its meaning."""
-
-    text: str
-    type: str
-    op: str | None = None
-    value: float | None = None
-    followed_unit: str | None = None  # the reporting unit a ``follows`` target follows
-    merged: bool = False
-
-    @property
-    def reported(self) -> bool:
-        return self.type in REPORTED_TYPES
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Target:
-        return cls(
-            text=d["text"],
-            type=d["type"],
-            op=d.get("op"),
-            value=d.get("value"),
-            followed_unit=d.get("unit"),
-            merged=bool(d.get("merged", False)),
-        )
-
-    @classmethod
-    def from_parsed(cls, text: str, parsed: TargetMeaning, merged: bool = False) -> Target:
-        return cls(text, parsed.type, parsed.op, parsed.value, parsed.followed_unit, merged)
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"text": self.text}
-        if self.merged:
-            out["merged"] = True
-        out.update(TargetMeaning(self.type, self.op, self.value, self.followed_unit).as_dict())
-        return out
-
-
-# how the exported table's 时间表 column says ``Indicator.single_item``
-SINGLE_ITEM = "单项交付"
-
-
-@dataclass(frozen=True)
-class Indicator:
-    seq: int
-    action: int
-    name: str
-    name_printed: str
-    measure_unit: str  # the unit of measure (户, 家, %, 亿元); "unit" alone means a reporting unit
-    measure: str
-    direction: str
-    city: Target
-    targets: dict[str, Target]
-    lead_department: str | None = None
-    lead_source: str | None = None
-    plan: dict[str, Any] | None = None
-    notes: tuple[str, ...] = ()
-    # why the measure differs from the default for its target, and quarterly milestones
-    progress: dict[str, Any] | None = None
-    # an itemised figure: the columns of its list beyond 名称 (code, address) and why
-    items: dict[str, Any] | None = None
-
-    @cached_property
-    def city_only(self) -> bool:
-        """True when no unit has a target of its own: 市局 reports the city figure."""
-        return not any(t.reported for t in self.targets.values())
-
-    @property
-    def additive(self) -> bool:
-        """Cumulative quantities whose unit targets add up to the city target."""
-        return self.city.type == "quantity"
-
-    @property
-    def single_item(self) -> bool:
-        """The target is one item delivered whole (one service area): short of it before the
-        year ends is 推进中, as for a count of 1."""
-        return bool((self.progress or {}).get("single_item"))
-
-    def expected_share(self, months: int) -> float:
-        """序时进度 of this indicator after ``months`` months: the catalogue's milestone for the
-        latest month reached (the plan's 时间表), else months / 12."""
-        milestones = (self.progress or {}).get("milestones") or {}
-        reached = [int(m) for m in milestones if int(m) <= months]
-        if reached:
-            return float(milestones[str(max(reached))])
-        if milestones:
-            return 0.0
-        return months / 12
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "seq": self.seq,
-            "action": self.action,
-            "name": self.name,
-            "name_printed": self.name_printed,
-            "unit": self.measure_unit,
-            "measure": self.measure,
-            "direction": self.direction,
-            "lead_department": self.lead_department,
-            "lead_source": self.lead_source,
-            "city": self.city.as_dict(),
-            "targets": {u: t.as_dict() for u, t in self.targets.items()},
-        }
-        if self.plan is not None:
-            out["plan"] = dict(self.plan)
-        if self.notes:
-            out["notes"] = list(self.notes)
-        if self.progress is not None:
-            out["progress"] = dict(self.progress)
-        if self.items is not None:
-            out["items"] = dict(self.items)
-        return out
-
-
 @dataclass
 class Catalogue:
     catalogue_id: str
@@ -165,6 +52,10 @@ class Catalogue:
     actions: list[Action]
     indicators: list[Indicator]
     path: Path | None = field(default=None, compare=False)
+    # the level it serves when not the city's (bureau, scope, short) and the catalogue it
+    # was derived from or linked to (catalogue_id, version, unit, targets_hash, map)
+    level: dict[str, str] | None = None
+    parent: dict[str, Any] | None = None
     # Look-ups built on first use. A loaded catalogue is not changed afterwards; with a
     # thousand units, linear searches per row and per file were most of a consolidation.
     _index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -213,7 +104,27 @@ class Catalogue:
         result: str = self._lookup("city_unit")
         return result
 
+    @property
+    def wording(self) -> dict[str, str]:
+        """How this level's texts name the whole area and the bureau: 全市/市局 for the city,
+        e.g. 全区/区局 for a county (``level``)."""
+        lv = self.level or {}
+        return {"scope": lv.get("scope", "全市"), "bureau": lv.get("short", "市局"),
+                "bureau_name": lv.get("bureau", "")}  # fmt: skip
+
+    def worded(self, text: str) -> str:
+        """``text`` written for the city (全市, 市局) in this level's words."""
+        if not self.level:
+            return text
+        w = self.wording
+        return text.replace("全市", w["scope"]).replace("市局", w["bureau"])
+
     def as_dict(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if self.level is not None:
+            extra["level"] = dict(self.level)
+        if self.parent is not None:
+            extra["parent"] = dict(self.parent)
         return {
             "$schema": "../schema/catalogue.schema.json",
             "catalogue_id": self.catalogue_id,
@@ -226,6 +137,7 @@ class Catalogue:
                 {"no": a.no, "name": a.name, "item_count": a.item_count} for a in self.actions
             ],
             "indicators": [i.as_dict() for i in self.indicators],
+            **extra,
         }
 
     def to_json(self) -> str:
@@ -335,10 +247,13 @@ def from_dict(
                 notes=tuple(i.get("notes", ())),
                 progress=i.get("progress"),
                 items=i.get("items"),
+                rollup=i.get("rollup"),
             )
             for i in data["indicators"]
         ],
         path=path,
+        level=data.get("level"),
+        parent=data.get("parent"),
     )
 
 

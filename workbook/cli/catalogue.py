@@ -88,8 +88,15 @@ def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> No
 )
 @click.option("--year", type=int, help="csv 导入时的新年度（xlsx 写在“目录信息”表中）。")
 @click.option("--version", "version", help="csv 导入时的新版本号。")
+@click.option("--parent", "parent_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="上级目录（JSON）：逐行核对本级分解表没有漏行、没有弱于上级的目标、各所合计不少于本级。")  # fmt: skip
 def catalogue_import(
-    file: Path, output: Path, base: Path | None, year: int | None, version: str | None
+    file: Path,
+    output: Path,
+    base: Path | None,
+    year: int | None,
+    version: str | None,
+    parent_path: Path | None,
 ) -> None:
     """把任务分解表（导出格式的 .xlsx 或 .csv）逐格检查后写成目录 JSON。
 
@@ -106,7 +113,8 @@ def catalogue_import(
         base_cat = catalogue.load(base)
     elif base is not None:
         raise click.UsageError("--base 只用于 csv；xlsx 的单位和年度写在“目录信息”工作表中。")
-    data, report = tableimport.import_table(file, base_cat, year, version)
+    parent = catalogue.load(parent_path) if parent_path else None
+    data, report = tableimport.import_table(file, base_cat, year, version, parent)
     click.echo(lint.render_text(report))
     if data is None:
         sys.exit(1)
@@ -124,4 +132,38 @@ def catalogue_import(
     click.echo(
         f"已写入目录：{output}（{made.year} 年，版本 {made.version}，"
         f"{len(made.indicators)} 项指标，{len(made.unit_ids)} 个单位）"
+    )
+
+
+@catalogue_group.command("derive")
+@click.option(
+    "--for", "unit", required=True, metavar="单位", help="上级目录中的本单位简称，如 定海。"
+)
+@click.option("--units", "stations_path", required=True, metavar="所.csv",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="下属各所：每行“简称,全称”（UTF-8 或 GBK）。")  # fmt: skip
+@click.option("--split", type=click.Choice(["even", "empty"]), default="even", show_default=True,
+              help="even：数量类目标平均分到各所（合计等于本级目标），比率类各所同一目标；empty：各所留空。")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="写出的本级任务分解表（.xlsx）。")  # fmt: skip
+@catalogue_option
+def catalogue_derive(
+    unit: str, stations_path: Path, split: str, output: Path, cat_path: Path | None
+) -> None:
+    """从上级目录生成本单位（县区局、分局）的任务分解表：上级下达给本单位的目标成为本级目标，
+    每个所一列，另有“本级”一列。填好各所目标后用 shishi catalogue import --parent 导入。"""
+    from workbook.catalogue import model as catalogue
+    from workbook.catalogue.derive import derive, read_stations
+    from workbook.catalogue.table import export as tablefile
+    from workbook.core.files import check_output
+
+    check_output(output, (".xlsx",), "分解表")
+    parent = catalogue.load(cat_path)
+    cat = derive(parent, unit, read_stations(stations_path), split)
+    tablefile.write_xlsx(cat, output)
+    click.echo(
+        f"已生成{cat.wording['bureau_name']}任务分解表：{output}\n"
+        f"{len(cat.indicators)} 项指标（上级下达给{unit}的全部目标），{len(cat.unit_ids) - 1} 个所及本级。\n"
+        f"请核对、填写各所目标后运行：shishi catalogue import {output.name} --parent "
+        f"{parent.path.name if parent.path else '上级目录.json'} -o 目录_{unit}.json"
     )

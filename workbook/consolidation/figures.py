@@ -98,6 +98,9 @@ def compute_figures(
         ind.seq: _city_value(ind, by_seq.get(ind.seq, []), shares[ind.seq])
         for ind in cat.indicators
     }
+    if cat.level:  # a county's notes say 全区, not 全市
+        for cv in city.values():
+            cv.note = cat.worded(cv.note)
     return unit_values, city
 
 

@@ -103,6 +103,23 @@ TABLE_FAR_CELL = _declare("table.far_cell", _W, "table", "表格以外很远的�
 TABLE_INFO = _declare("table.info", _E, "table", "目录信息缺少目录编号、版本或年度")
 TABLE_INFO_EMPTY = _declare("table.info_empty", _E, "table", "目录编号、版本或年度为空")
 TABLE_YEAR = _declare("table.year", _E, "table", "年度不是四位数字")
+TABLE_ROLLUP = _declare(
+    "table.rollup", _E, "table", "汇总方式不是 求和、最差单位、本级填报、自行填报 之一"
+)
+# a county's table against its parent (catalogue import --parent)
+PARENT_INFO = _declare("parent.info", _E, "table", "目录信息没有写明上级目录，或与 --parent 不符")
+PARENT_CHANGED = _declare("parent.changed", _E, "table", "上级目录中本局的目标在分解之后改动过")
+PARENT_ROW_MISSING = _declare("parent.row_missing", _E, "table", "上级下达的目标在分解表中缺行")
+PARENT_WEAKER = _declare("parent.weaker", _E, "table", "本级目标弱于上级下达的目标")
+PARENT_STRONGER = _declare("parent.stronger", _I, "table", "本级目标高于上级下达的目标（加码）")
+PARENT_SUM_SHORT = _declare("parent.sum_short", _E, "table", "各所及本级目标合计少于本级目标")
+PARENT_UNIT_WEAKER = _declare(
+    "parent.unit_weaker", _W, "table", "按最差单位汇总的指标，某所目标弱于本级目标"
+)
+PARENT_SELF_MISSING = _declare("parent.self_missing", _E, "table", "由本级填报的指标，本级没有目标")
+PARENT_DOUBLE_COUNT = _declare(
+    "parent.double_count", _E, "table", "所的简称与上级目录的单位同名（重复计数）"
+)
 TABLE_UNITS_MISSING = _declare("table.units_missing", _E, "table", "目录信息中没有单位表")
 UNIT_ID_EMPTY = _declare("unit.id_empty", _E, "table", "单位简称为空")
 UNIT_NAME_EMPTY = _declare("unit.name_empty", _E, "table", "单位没有全称")

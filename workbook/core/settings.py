@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from functools import cache
@@ -229,9 +229,20 @@ def ledger_location(settings: Settings, override: Path | str | None = None) -> P
 
 
 @cache
-def template_text() -> dict[str, Any]:
-    """The Chinese wording of the templates (templates/template_text.json)."""
+def template_text(worded: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """The Chinese wording of the templates (templates/template_text.json); ``worded``
+    rewrites every text for a level below the city (``Catalogue.worded``: 全区, 区局)."""
     result: dict[str, Any] = json.loads(
         resources.template_path("template_text.json").read_text(encoding="utf-8")
     )
-    return result
+    return _reworded(result, worded) if worded else result
+
+
+def _reworded(value: Any, worded: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return worded(value)
+    if isinstance(value, list):
+        return [_reworded(v, worded) for v in value]
+    if isinstance(value, dict):
+        return {k: _reworded(v, worded) for k, v in value.items()}
+    return value

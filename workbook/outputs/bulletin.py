@@ -193,14 +193,14 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
     d = _Doc(dict(settings.bulletin.fonts))
     period = result.period
     d.para(facts.title, "title", 22, "center", indent=False)
-    d.para("各县（区）局、功能区分局，市局各处室：", "body", 16, "left", indent=False)
+    d.para(_salutation(result), "body", 16, "left", indent=False)
     d.para(
         f"现将{period.label}助企惠民“十件实事”推进情况通报如下（数据截至"
         f"{period.end.year}年{period.end.month}月{period.end.day}日，序时进度 {facts.share_pct}）。"
     )
     d.para("一、总体情况", "heading")
     d.para(
-        f"全市 {facts.indicators} 项目标任务中，{_status_sentence(facts.city_counts)}。"
+        f"{result.catalogue.wording['scope']} {facts.indicators} 项目标任务中，{_status_sentence(facts.city_counts)}。"
         "“未报齐”指尚有单位未报送、已报部分另行判断的指标。"
     )
     for label, n, counts in facts.actions:
@@ -282,7 +282,7 @@ def _verify_section(d: _Doc, result: Consolidation, number: str) -> None:
     failed = [line for t in ts for line in t.failures]
     d.para(f"{number}、明细核验", "heading")
     d.para(
-        f"本年度截至{result.period.label}，市局从 {len(ts)} 个单位的明细台账中随机抽取 {sampled} 条"
+        f"本年度截至{result.period.label}，{result.catalogue.wording['bureau']}从 {len(ts)} 个单位的明细台账中随机抽取 {sampled} 条"
         f"进行核验，已核验 {verified} 条，其中不通过 {len(failed)} 条"
         + ("。" if not failed else "：")
     )
@@ -291,6 +291,13 @@ def _verify_section(d: _Doc, result: Consolidation, number: str) -> None:
             f"{line['unit']} 序号 {line['seq']}“{line['name']}”：{line['note']}"
             "（请整改，确不符合的从明细台账删除并核减填报数）。"
         )
+
+
+def _salutation(result: Consolidation) -> str:
+    """To whom the 通报 goes: the city's counties and zones, or a county's 所."""
+    if result.catalogue.level:
+        return f"各市场监管所，{result.catalogue.wording['bureau']}各科室："
+    return "各县（区）局、功能区分局，市局各处室："
 
 
 def _cn_number(n: int) -> str:

@@ -82,7 +82,7 @@ def _overview(wb: Any, w: CellWriter, result: Consolidation) -> None:
     ws.merge_range(at, 0, at, len(_OVERVIEW_WIDTHS) - 1, rule, w.note)
     ws.set_row(at, fit_height([(rule, sum(_OVERVIEW_WIDTHS))]))
     r = at + 2
-    ws.write_string(r, 0, "一、按实事统计（全市口径，指标数）", w.title)
+    ws.write_string(r, 0, result.catalogue.worded("一、按实事统计（全市口径，指标数）"), w.title)
     head = ["实事名称", "指标数", *STATUS_ORDER]
     w.header(ws, r + 1, head)
     counts = action_counts(result)
@@ -135,7 +135,7 @@ def _action_chart(wb: Any, result: Consolidation, first: int, last: int) -> Any:
         )
     chart.set_title(
         {
-            "name": f"{result.period.label}各项实事指标进度（全市）",
+            "name": result.catalogue.worded(f"{result.period.label}各项实事指标进度（全市）"),
             "name_font": {"name": "黑体", "size": 12},
         }
     )
@@ -147,15 +147,15 @@ def _action_chart(wb: Any, result: Consolidation, first: int, last: int) -> Any:
 
 
 def _city_table(wb: Any, w: CellWriter, result: Consolidation) -> None:
-    ws = wb.add_worksheet("全市汇总", worksheet_class=BulkSheet)
+    ws = wb.add_worksheet(result.catalogue.worded("全市汇总"), worksheet_class=BulkSheet)
     cat = result.catalogue
     head = [
         "序号",
         "实事名称",
         "目标名称",
         "单位",
-        "全市目标任务",
-        "全市完成",
+        result.catalogue.worded("全市目标任务"),
+        result.catalogue.worded("全市完成"),
         "完成率",
         "进度状态",
         "说明",
@@ -256,7 +256,7 @@ def _history(wb: Any, w: CellWriter, result: Consolidation) -> None:
     cat = result.catalogue
     periods = list(result.history)
     ws.write_string(0, 0, f"{result.period.year}年各期累计完成（来自报送台账）", w.title)
-    head = ["期次", "全市累计类指标平均完成率", "序时进度"]
+    head = ["期次", result.catalogue.worded("全市累计类指标平均完成率"), "序时进度"]
     w.row(ws, 1, head, [w.head] * 3)
     series = city_completion_by_period(result)
     for i, (code, mean, share) in enumerate(series, start=2):
@@ -265,7 +265,7 @@ def _history(wb: Any, w: CellWriter, result: Consolidation) -> None:
     last = 1 + len(series)
     chart.add_series(
         {
-            "name": "全市累计类指标平均完成率",
+            "name": result.catalogue.worded("全市累计类指标平均完成率"),
             "categories": ["历史", 2, 0, last, 0],
             "values": ["历史", 2, 1, last, 1],
             "marker": {"type": "circle"},
@@ -279,7 +279,12 @@ def _history(wb: Any, w: CellWriter, result: Consolidation) -> None:
             "line": {"dash_type": "dash"},
         }
     )
-    chart.set_title({"name": "全市完成情况（按期）", "name_font": {"name": "黑体", "size": 12}})
+    chart.set_title(
+        {
+            "name": result.catalogue.worded("全市完成情况（按期）"),
+            "name_font": {"name": "黑体", "size": 12},
+        }
+    )
     chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
     chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
     chart.set_size({"width": 560, "height": 300})

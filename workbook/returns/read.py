@@ -370,6 +370,11 @@ def find_header(grid: list[list[Any]], h: dict[str, str]) -> tuple[int | None, d
             for key, title in h.items():
                 if title in texts:
                     cols[key] = texts.index(title)
+            if "city" not in cols:  # a county's template says 全区目标任务 (Catalogue.worded)
+                own_area = [
+                    i for i, t in enumerate(texts) if t.endswith("目标任务") and t != h["own"]
+                ]
+                cols.update(city=own_area[0]) if own_area else None
             cols["value"] = next(i for i, t in enumerate(texts) if t.startswith("累计完成"))
             return r, cols
     return None, {}

@@ -148,6 +148,8 @@ def _context(
     contact = settings.contact
     return {
         "unit_full_name": unit.full_name or unit.id,
+        # whose plan it is: the city's words, or a county's bureau (``Catalogue.level``)
+        "scope_title": (cat.level or {}).get("bureau") or template_text()["scope_title"],
         "unit_id": unit.id,
         "period_label": period.label,
         "period_end": f"{period.end.year}年{period.end.month}月{period.end.day}日",
@@ -172,7 +174,7 @@ def _write_template(
     bases: Mapping[int, float],
     carried: Sequence[dict[str, Any]] = (),
 ) -> None:
-    text = template_text()
+    text = template_text(cat.worded)
     password = settings.sheet_password
     wb = new_workbook(tmp, _ProtectedWorkbook, in_memory=True)
     wb.set_properties(
@@ -303,7 +305,8 @@ def generate(
     """
     check_period_year(cat, period)
     settings = settings or load_settings()
-    unit_ids = list(units) if units else cat.unit_ids
+    # every unit with something to report (a county's 本级 may have nothing of its own)
+    unit_ids = list(units) if units else [u for u in cat.unit_ids if reporting_rows(cat, u)]
     for u in unit_ids:
         cat.unit(u)
     out = Path(out_dir)

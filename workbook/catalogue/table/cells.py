@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from workbook.catalogue.indicator import ROLLUP_ZH
 from workbook.catalogue.model import SINGLE_ITEM
 from workbook.catalogue.table.grid import Grid
 from workbook.core import problems as codes
@@ -153,6 +154,18 @@ class CellReader:
             return False
         parts = g.text(r, extras["时间表"]).replace("；", ";").split(";")
         return SINGLE_ITEM in (p.strip() for p in parts)
+
+    def rollup(self, g: Grid, r: int, extras: dict[str, int]) -> str | None:
+        """The 汇总方式 cell: how the units' figures make this level's (empty: the default)."""
+        text = g.text(r, extras["汇总方式"]) if "汇总方式" in extras else ""
+        if not text:
+            return None
+        found = {zh: en for en, zh in ROLLUP_ZH.items()}.get(text)
+        if found is None:
+            msg = f"汇总方式“{text}”不是已知的方式。"
+            act = f"填写 {'、'.join(ROLLUP_ZH.values())} 之一，或留空（数量求和、比率取最差单位）。"
+            self.error(g, r, extras["汇总方式"], msg, act, codes.TABLE_ROLLUP)
+        return found
 
     def milestones(self, g: Grid, r: int, extras: dict[str, int]) -> dict[str, float]:
         if "时间表" not in extras or not g.text(r, extras["时间表"]):

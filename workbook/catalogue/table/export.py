@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook.catalogue import model as catmod
+from workbook.catalogue.indicator import ROLLUP_ZH
 from workbook.core.files import atomic_write
 from workbook.core.items import ITEM_COLUMN_ZH
 from workbook.core.measures import KIND_ZH
@@ -32,17 +33,28 @@ EXTRA_HEADER = [
     "进度依据",
     "时间表",
     "明细台账",
+    "汇总方式",
 ]
 INFO_SHEET = "目录信息"
 TABLE_SHEET = "任务分解表"
 # Headers of earlier exports, read as today's.
 HEADER_ALIASES = {"进度类型": "目标类型"}
-UNIT_KIND_ZH = {"city": "市局", "county": "县区", "zone": "功能区"}
-UNIT_KIND_EN = {v: k for k, v in UNIT_KIND_ZH.items()}
+UNIT_KIND_ZH = {"city": "市局", "county": "县区", "zone": "功能区", "station": "所"}
+UNIT_KIND_EN = {v: k for k, v in UNIT_KIND_ZH.items()} | {"本级": "city"}
+# 目录信息 rows of a level below the city (``Catalogue.level``) and of its parent
+LEVEL_KEYS = {"层级名称": "bureau", "范围": "scope", "简称": "short", "上级简称": "parent_short"}
+PARENT_KEYS = {"上级目录": "catalogue_id", "上级版本": "version", "上级单位": "unit",
+               "上级目标哈希": "targets_hash"}  # fmt: skip
 
 
 def header(cat: catmod.Catalogue) -> list[str]:
-    return BASE_HEADER + cat.unit_ids + EXTRA_HEADER
+    own = f"{cat.wording['scope']}目标任务" if cat.level else BASE_HEADER[4]
+    return BASE_HEADER[:4] + [own] + cat.unit_ids + EXTRA_HEADER
+
+
+def kind_zh(cat: catmod.Catalogue, kind: str) -> str:
+    """A unit's 类别 as 目录信息 writes it: the level's own bureau is 本级 below the city."""
+    return "本级" if kind == "city" and cat.level else UNIT_KIND_ZH[kind]
 
 
 def _number(x: Any) -> str:
@@ -77,6 +89,7 @@ def table_rows(cat: catmod.Catalogue) -> list[list[str]]:
                 (ind.progress or {}).get("reason", ""),
                 _schedule_text(ind),
                 items_text(ind.items),
+                ROLLUP_ZH[ind.rollup] if ind.rollup else "",
             ]
         )
     return rows
@@ -199,6 +212,8 @@ def _info_sheet(wb: Any, cat: catmod.Catalogue, head: Any, cell: Any) -> None:
         ("标题", cat.title),
         ("来源", cat.source),
     ]
+    pairs += [(k, (cat.level or {}).get(key, "")) for k, key in LEVEL_KEYS.items() if cat.level]
+    pairs += [(k, str(cat.parent[key])) for k, key in PARENT_KEYS.items() if cat.parent]
     for r, (k, v) in enumerate(pairs):
         info.write_string(r, 0, k, head)
         info.write_string(r, 1, v, cell)
@@ -208,6 +223,6 @@ def _info_sheet(wb: Any, cat: catmod.Catalogue, head: Any, cell: Any) -> None:
     for r, u in enumerate(cat.units, start=base + 1):
         info.write_string(r, 0, u.id, cell)
         info.write_string(r, 1, u.full_name, cell)
-        info.write_string(r, 2, UNIT_KIND_ZH[u.kind], cell)
+        info.write_string(r, 2, kind_zh(cat, u.kind), cell)
     info.set_column(0, 0, 12)
     info.set_column(1, 1, 48)

@@ -15,17 +15,17 @@ from typing import Any
 
 from workbook.catalogue import check as lint
 from workbook.catalogue import model as catmod
-from workbook.catalogue.table.cells import CellReader, cell_for, strip_unit
+from workbook.catalogue.table.cells import cell_for, strip_unit
 from workbook.catalogue.table.export import (
     BASE_HEADER,
     EXTRA_HEADER,
     HEADER_ALIASES,
     INFO_SHEET,
-    UNIT_KIND_EN,
-    UNIT_KIND_ZH,
     parse_items_text,
 )
 from workbook.catalogue.table.grid import Grid, read_grids
+from workbook.catalogue.table.infosheet import InfoReader
+from workbook.catalogue.table.parentcheck import parent_problems
 from workbook.core import problems as codes
 from workbook.core.errors import InputError
 from workbook.core.findings import Findings
@@ -33,66 +33,8 @@ from workbook.core.targets import REPORTED_TYPES, direction_for, parse_target
 from workbook.excel.formats import col_letter
 
 
-class Importer(CellReader):
+class Importer(InfoReader):
     """Reads the grids into catalogue data, adding one problem per bad cell."""
-
-    # --- 目录信息 ------------------------------------------------------------------------
-
-    def info(self, grid: Grid) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        keys = {"目录编号": "catalogue_id", "版本": "version", "年度": "year", "标题": "title"}
-        keys["来源"] = "source"
-        ident: dict[str, Any] = {}
-        start = None
-        for r in range(1, len(grid.rows) + 1):
-            a, b = grid.text(r, 1), grid.text(r, 2)
-            if a == "单位" and b == "全称":
-                start = r + 1
-                break
-            if a in keys:
-                ident[keys[a]] = b
-                self.where(f"$.{keys[a]}", grid, r, 2)
-                if a in ("目录编号", "版本", "年度") and not b:
-                    self.error(grid, r, 2, f"“{a}”为空。", "填写后再导入。", codes.TABLE_INFO_EMPTY)
-                if a == "年度" and b and not re.fullmatch(r"20\d\d", b):
-                    msg = f"年度“{b}”不是四位数字的年份。"
-                    self.error(grid, r, 2, msg, "写成 2025 这样的四位数字。", codes.TABLE_YEAR)
-        for k in ("目录编号", "版本", "年度"):
-            if keys[k] not in ident:
-                self.error(grid, 1, 1, f"目录信息中没有“{k}”一行。", "补上该行。", codes.TABLE_INFO)
-        if str(ident.get("year", "")).isdigit():
-            ident["year"] = int(ident["year"])
-        if start is None:
-            msg = "目录信息中没有“单位 | 全称 | 类别”表头，单位无处登记。"
-            self.error(grid, 1, 1, msg, "按导出的格式补上单位表。", codes.TABLE_UNITS_MISSING)
-            return ident, []
-        return ident, self.unit_rows(grid, start)
-
-    def unit_rows(self, grid: Grid, start: int) -> list[dict[str, Any]]:
-        """The units registered below the 单位 | 全称 | 类别 header, each row checked."""
-        units: list[dict[str, Any]] = []
-        for r in range(start, len(grid.rows) + 1):
-            uid, name, kind = grid.text(r, 1), grid.text(r, 2), grid.text(r, 3)
-            if not (uid or name or kind):
-                continue
-            if not uid:
-                act = "填写简称（与分解表的列名一致）。"
-                self.error(grid, r, 1, "单位简称为空。", act, codes.UNIT_ID_EMPTY)
-                continue
-            if not name:
-                msg, act = f"单位“{uid}”没有全称。", "填写单位全称，如“定海区市场监督管理局”。"
-                self.error(grid, r, 2, msg, act, codes.UNIT_NAME_EMPTY)
-            if kind not in UNIT_KIND_EN:
-                msg = f"单位“{uid}”的类别“{kind}”不是已知类别。"
-                act = f"填写 {'、'.join(UNIT_KIND_ZH.values())} 之一。"
-                self.error(grid, r, 3, msg, act, codes.UNIT_KIND_UNKNOWN)
-            if any(u["id"] == uid for u in units):
-                msg = f"单位“{uid}”登记了两次。"
-                self.error(grid, r, 1, msg, "删去重复的一行。", codes.UNIT_DUPLICATE)
-                continue
-            units.append(
-                {"id": uid, "full_name": name, "kind": UNIT_KIND_EN.get(kind, "county"), "row": r}
-            )
-        return units
 
     # --- 任务分解表 ----------------------------------------------------------------------
 
@@ -101,7 +43,9 @@ class Importer(CellReader):
     ) -> tuple[list[tuple[str, int]], dict[str, int]] | None:
         """Unit columns (unit id, column) and extra columns (header, column) of the table."""
         for c, want in enumerate(BASE_HEADER, start=1):
-            if grid.text(1, c) != want:
+            # the own-target column says the level's scope: 全市目标任务, 全区目标任务 …
+            own = c == len(BASE_HEADER) and re.fullmatch(r"\S{0,3}目标任务", grid.text(1, c))
+            if grid.text(1, c) != want and not own:
                 msg = f"表头第 {c} 列应为“{want}”，实为“{grid.text(1, c)}”。"
                 act = "表头前五列须为 " + "、".join(BASE_HEADER) + "，请恢复后再导入。"
                 self.error(grid, 1, c, msg, act, codes.TABLE_HEADER)
@@ -270,6 +214,9 @@ class Importer(CellReader):
         items = parse_items_text(extra("明细台账"))
         if items:
             ind["items"] = items
+        rollup = self.rollup(g, r, extras)
+        if rollup:
+            ind["rollup"] = rollup
         if extra("进度依据") or milestones or single:
             ind["progress"] = {"reason": extra("进度依据")}
             if milestones:
@@ -284,11 +231,13 @@ def import_table(
     base: catmod.Catalogue | None = None,
     year: int | None = None,
     version: str | None = None,
+    parent: catmod.Catalogue | None = None,
 ) -> tuple[dict[str, Any] | None, Findings]:
     """Read a table file into catalogue data and a report; data is None when there are errors.
 
     For a csv (no 目录信息 sheet) the identity and the units come from ``base``, with ``year``
-    and ``version`` replacing the base's.
+    and ``version`` replacing the base's. ``parent``: the catalogue this table was derived
+    from, checked against (``parentcheck``).
     """
     table, info = read_grids(path)
     imp = Importer(str(path))
@@ -302,9 +251,10 @@ def import_table(
     if not imp.report.valid:
         return None, imp.report
     by_id = {u["id"]: u for u in units}
-    data = {
+    data: dict[str, Any] = {
         "$schema": "../schema/catalogue.schema.json",
         **{k: ident.get(k, "") for k in ("catalogue_id", "version", "year", "title", "source")},
+        **{k: ident[k] for k in ("level", "parent") if k in ident},
         "units": [by_id[u] for u, _ in unit_cols],
         "actions": actions,
         "indicators": indicators,
@@ -312,6 +262,9 @@ def import_table(
     if info is None and base is not None:
         _merged_from_base(data, base)
     _units_without_targets(imp, path, table, unit_cols, indicators)
+    if parent is not None:
+        where = lambda p: cell_for(p, imp.cells)  # noqa: E731
+        imp.report.problems.extend(parent_problems(data, parent, where, str(path)))
     checked = lint.check_data(data, file=str(path))
     for p in checked.problems:
         hit = cell_for(p.path, imp.cells)

@@ -26,6 +26,7 @@ from workbook.cli.base import (
 )
 from workbook.cli.catalogue import catalogue_group
 from workbook.cli.ledger import ledger_group
+from workbook.cli.levels import report_up_cmd
 from workbook.cli.verify import verify_group
 from workbook.core.submission import STATUS_ZH
 
@@ -39,6 +40,7 @@ def main() -> None:
 main.add_command(catalogue_group)
 main.add_command(ledger_group)
 main.add_command(verify_group)
+main.add_command(report_up_cmd)
 
 
 @main.command("generate")

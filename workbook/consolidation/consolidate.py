@@ -19,6 +19,7 @@ from workbook.catalogue.model import Catalogue, check_period_year, reporting_row
 from workbook.consolidation.chase import chase_list
 from workbook.consolidation.figures import compute_figures
 from workbook.consolidation.itemcheck import item_problems, verify_problems
+from workbook.consolidation.levels import level_checks, rolled_up, stale
 from workbook.consolidation.ranking import formula_text, rank_units
 from workbook.consolidation.result import Consolidation
 from workbook.core import problems as codes
@@ -216,6 +217,8 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
     result.unit_values, result.city = compute_figures(
         cat, period.months, result.accepted, result.bases
     )
+    result.levels = level_checks(cat, result.accepted, _superseded_built(result, ledger))
+    result.notices += _sent_up_stale(result, ledger)
     if len(ledger.periods(cat.catalogue_id, period.year)) > 1:
         result.history = ledger.history(cat.catalogue_id, period.year)
 
@@ -227,6 +230,45 @@ def _file_names(folder: Path) -> set[str] | None:
         return {readable_name(p.name).lower() for p in folder.rglob("*") if p.is_file()}
     except OSError:
         return None
+
+
+def _superseded_built(result: Consolidation, ledger: Ledger) -> dict[str, Submission]:
+    """Unit → the latest of its superseded returns built by report-up, with its values (what
+    a newer revision replaced: 逐级核对 lists the change)."""
+    out: dict[str, Submission] = {}
+    for sub in result.submissions:  # in the order first recorded
+        if sub.status == SUPERSEDED and sub.origin.get("origin") and sub.ledger_id is not None:
+            sub.values = ledger.values(sub.ledger_id)
+            out[sub.unit] = sub
+    return out
+
+
+def _sent_up_stale(result: Consolidation, ledger: Ledger) -> list[str]:
+    """The warning a county's consolidation gives when a 所 correction made the last return
+    it sent up out of date (``report-up --check`` says the same)."""
+    cat = result.catalogue
+    if not cat.parent:
+        return []
+    last = ledger.last_sent(cat.catalogue_id, result.period.code)
+    if last is None:
+        return []
+    now = rolled_up(cat, result.unit_values, result.city, set(result.accepted)).values
+    moved = stale(last["values"], now)
+    if not moved:
+        return []
+    rows = "；".join(f"序号 {s} {_plain(a)} → {_plain(b)}" for s, a, b in moved[:10])
+    return [f"注意：已向上报送的第{last['revision']}版已过期（{rows}{'…' if len(moved) > 10 else ''}）。"
+            "请运行 shishi report-up 生成新的一版重报。"]  # fmt: skip
+
+
+def _plain(v: object) -> str:
+    return (
+        str(int(v))
+        if isinstance(v, float) and v.is_integer()
+        else "（空）"
+        if v in (None, "")
+        else str(v)
+    )
 
 
 def _decreases(result: Consolidation) -> dict[str, list[Problem]]:

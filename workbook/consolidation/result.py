@@ -47,6 +47,8 @@ class Consolidation:
     notices: list[str] = field(default_factory=list)
     # unit -> its 核验 this year so far (items listed, drawn, verified, failed)
     verify: dict[str, VerifyTally] = field(default_factory=dict)
+    # 逐级核对: returns built by report-up checked against their detail (levels.LevelRow)
+    levels: list[Any] = field(default_factory=list)
 
     def lagging(self) -> list[UnitValue]:
         return [uv for uv in self.unit_values.values() if uv.status == LAGGING]

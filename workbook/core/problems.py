@@ -151,6 +151,9 @@ FILE_DAMAGED = _declare("file.damaged", _E, "file", "文件已损坏或无法打
 FILE_TOO_LARGE = _declare("file.too_large", _E, "file", "文件过大，未打开")
 FILE_TIMEOUT = _declare("file.timeout", _E, "file", "读取超时")
 RETURN_UNIDENTIFIED = _declare("return.unidentified", _E, "file", "不是下发的模板（没有身份信息）")
+RETURN_LOWER_LEVEL = _declare(
+    "return.lower_level", _E, "file", "下级单位（如区局）下发给所的填报表，应报送该单位"
+)
 RETURN_OTHER_CATALOGUE = _declare("return.other_catalogue", _E, "file", "模板属于另一套目录")
 RETURN_UNKNOWN_UNIT = _declare("return.unknown_unit", _E, "file", "模板中的单位不在目录中")
 RETURN_OTHER_PERIOD = _declare("return.other_period", _E, "file", "模板属于另一期次")

@@ -67,6 +67,8 @@ class Submission:
     ledger_id: int | None = None
     items: list[dict[str, Any]] = field(default_factory=list)  # 明细台账 (core.items)
     info: list[dict[str, Any]] = field(default_factory=list)  # 信息报送
+    # a return built by report-up: its origin and 所明细 (consolidation.levels)
+    origin: dict[str, Any] = field(default_factory=dict)
 
     @property
     def problems(self) -> int:

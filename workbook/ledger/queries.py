@@ -67,6 +67,7 @@ class LedgerReads:
             )
             extras = json.loads(r[15] or "{}")
             sub.items, sub.info = extras.get("items", []), extras.get("info", [])
+            sub.origin = extras.get("origin", {})
             out.append(sub)
         if with_values:
             accepted = {sub.ledger_id: sub for sub in out if sub.status == ACCEPTED}

@@ -16,7 +16,8 @@ from workbook.core.errors import FileIOError
 # kept, superseded and undone with the file they came in.
 # 6: the city's 核验: samples drawn (verify_samples) and results imported (verify_results);
 # an older ledger gets the two tables, empty.
-SCHEMA_VERSION = 6
+# 7: what a county sent up (sent_up: each revision report-up built, with its figures).
+SCHEMA_VERSION = 7
 APP = "shishi"
 APP = "shishi"
 
@@ -94,6 +95,18 @@ CREATE TABLE IF NOT EXISTS verify_samples (  -- a 核验 sample as drawn and iss
     drawn_at TEXT NOT NULL,
     population_json TEXT NOT NULL,   -- unit -> items it could be drawn from
     lines_json TEXT NOT NULL         -- the lines, as written into the list
+);
+CREATE TABLE IF NOT EXISTS sent_up (  -- a county's returns built by report-up
+    id INTEGER PRIMARY KEY,
+    catalogue_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    built_at TEXT NOT NULL,
+    file_path TEXT NOT NULL,
+    values_json TEXT NOT NULL,       -- 序号 (the parent's) -> figure prefilled
+    sources_json TEXT NOT NULL,      -- 所 -> the file its figures came from
+    missing_json TEXT NOT NULL,      -- 所 that had not reported
+    UNIQUE (catalogue_id, period, revision)
 );
 CREATE TABLE IF NOT EXISTS verify_results (  -- added by each import, never changed
     id INTEGER PRIMARY KEY,

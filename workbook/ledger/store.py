@@ -37,12 +37,13 @@ from workbook.core.submission import (
 from workbook.ledger import schema
 from workbook.ledger.journal import RESTORE, WITHDRAW, RunJournal
 from workbook.ledger.queries import LedgerReads
+from workbook.ledger.sentup import SentUp
 from workbook.ledger.verifystore import VerifyRecords
 
 # Bump when the checks of a return change: stored files are then re-checked when seen again.
 # 3: a file whose table cannot be found is rejected; 4: a blank template is rejected, digits
 # apart and error values are refused, a base is read as the figure is
-EVALUATOR_VERSION = "5"  # 5: 明细台账 and 信息报送 are read and checked
+EVALUATOR_VERSION = "6"  # 5: 明细台账 and 信息报送 are read and checked; 6: report-up origin
 MEMORY = ":memory:"
 
 _SUB_COLUMNS = (
@@ -70,7 +71,10 @@ def _fields(sub: Submission, catalogue_version: str, evaluated_with: str) -> tup
         json.dumps([p.as_dict() for p in sub.found], ensure_ascii=False),
         json.dumps(sub.signature, ensure_ascii=False),
         sub.path,
-        json.dumps({"items": sub.items, "info": sub.info}, ensure_ascii=False),
+        json.dumps(
+            {"items": sub.items, "info": sub.info} | ({"origin": sub.origin} if sub.origin else {}),
+            ensure_ascii=False,
+        ),
     )
 
 
@@ -78,7 +82,7 @@ def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class Ledger(LedgerReads, RunJournal, VerifyRecords):
+class Ledger(LedgerReads, RunJournal, VerifyRecords, SentUp):
     """A connection to the ledger file (or an in-memory one); created on first use."""
 
     def __init__(self, path: Path | str) -> None:

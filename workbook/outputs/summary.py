@@ -23,6 +23,7 @@ from workbook.excel.writer import BulkSheet, CellWriter, new_workbook, print_set
 from workbook.outputs.summarylists import (
     chase_sheet,
     items_sheet,
+    levels_sheet,
     problems_sheet,
     ranking_sheet,
     submissions_sheet,
@@ -54,6 +55,7 @@ def _build_summary(result: Consolidation, tmp: Path) -> None:
     problems_sheet(wb, w, result)
     items_sheet(wb, w, result)
     verify_sheet(wb, w, result)
+    levels_sheet(wb, w, result)
     ranking_sheet(wb, w, result)
     chase_sheet(wb, w, result)
     if len(result.history) > 1:  # one period only would repeat 全市汇总

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbook.consolidation.result import Consolidation
+from workbook.core.levels import origin_text
 from workbook.core.problems import SEVERITY_ZH
 from workbook.core.submission import DUPLICATE_RULE, STATUS_ZH
 from workbook.excel.cells import fit_height
@@ -43,7 +44,8 @@ def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
                 s.template_version,
                 s.period,
                 STATUS_ZH[s.status],
-                s.decision,
+                s.decision
+                + (f"（{origin_text(s.origin['origin'])}）" if s.origin.get("origin") else ""),
                 s.problems,
                 s.errors,
             ],
@@ -215,3 +217,27 @@ def verify_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
                           line["sample_id"], line["checked_on"], line["note"]])  # fmt: skip
     w.widths(ws, [10, 14, 24, 18, 22, 14, 40])
     print_setup(ws, paper=9)
+
+
+def levels_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
+    """逐级核对: the returns built from a lower level's consolidation, checked against their
+    own detail and origin, exceptions first (only when such a return was accepted)."""
+    if not result.levels and not any(s.origin.get("origin") for s in result.accepted.values()):
+        return
+    ws = wb.add_worksheet("逐级核对")
+    ws.write_string(0, 0, f"逐级核对（{result.period.label}）：由下级汇总生成的报送", w.title)
+    w.header(ws, 2, ["单位", "类别", "序号", "说明", "是否异常"])
+    r = 3
+    for row in result.levels:
+        w.row(
+            ws, r, [row.unit, row.kind, row.seq or "", row.message, "异常" if row.exception else ""]
+        )
+        r += 1
+    for unit, sub in result.accepted.items():
+        origin = sub.origin.get("origin")
+        if origin and not any(x.unit == unit and x.exception for x in result.levels):
+            w.row(ws, r, [unit, "一致", "", f"{origin_text(origin)}；报送数与所明细一致。", ""])
+            r += 1
+    w.widths(ws, [10, 12, 6, 70, 8])
+    ws.freeze_panes(3, 0)
+    print_setup(ws, repeat=2, paper=9)

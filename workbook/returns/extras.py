@@ -23,11 +23,12 @@ from workbook.core.items import (
     ITEM_SHEET,
     credit_code_problem,
 )
+from workbook.core.levels import DETAIL_HEADER, DETAIL_SHEET
 from workbook.core.period import Period
 from workbook.excel.cells import cell_text
 from workbook.returns import bounds as sheetbounds
 
-EXTRA_SHEETS = (ITEM_SHEET, INFO_SHEET)
+EXTRA_SHEETS = (ITEM_SHEET, INFO_SHEET, DETAIL_SHEET)
 MAX_EXTRA_ROWS = 2000
 _FIRST_ROW = 3  # 0-based: the row after the header (title, note, header)
 
@@ -178,4 +179,23 @@ def parse_info(grid: list[list[Any]], add: Any) -> list[dict[str, Any]]:
             add(codes.INFO_TOO_LONG, f"信息报送第 {r + 1} 行的内容有 {len(entry['text'])} 字，超过 {INFO_TEXT_LIMIT} 字。",
                 "已全文收录；请精简后在下期报送。", cell=f"D{r + 1}", sheet=INFO_SHEET)  # fmt: skip
         out.append(entry)
+    return out
+
+
+def parse_detail(grid: list[list[Any]]) -> dict[str, Any]:
+    """所明细 (a return built by report-up): parent 序号 → its roll-up rule, total and each
+    所's figure as the sheet shows them (a number, text, or 未报送)."""
+    if len(grid) < _FIRST_ROW:
+        return {}
+    head = [_text(v) for v in grid[_FIRST_ROW - 1]]
+    units = head[len(DETAIL_HEADER) :]
+    out: dict[str, Any] = {}
+    for line in grid[_FIRST_ROW:]:
+        cells = list(line) + [""] * len(head)
+        seq = _text(cells[0])
+        if not seq.isdigit():
+            continue
+        parts = {u: cells[len(DETAIL_HEADER) + i] for i, u in enumerate(units) if u}
+        out[seq] = {"rule": _text(cells[2]), "total": cells[3],
+                    "parts": {u: (v if v != "" else None) for u, v in parts.items()}}  # fmt: skip
     return out

@@ -10,6 +10,7 @@ mean for its status.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from workbook.catalogue.model import Catalogue, Row, reporting_rows
 from workbook.core import problems as codes
 from workbook.core.findings import Problem
 from workbook.core.items import INFO_SHEET, ITEM_SHEET
+from workbook.core.levels import DETAIL_SHEET
 from workbook.core.period import parse_period
 from workbook.core.settings import template_text
 from workbook.excel.cells import cell_text
@@ -244,6 +246,14 @@ def _extras(chk: _Checker) -> None:
     info_grid = chk.raw.extras.get(INFO_SHEET)
     if isinstance(info_grid, list):
         chk.out.info = extras.parse_info(info_grid, functools.partial(chk.add, sheet=INFO_SHEET))
+    if chk.raw.origin:  # built by report-up: its origin, and its 所明细 when it has one
+        try:
+            origin = json.loads(chk.raw.origin)
+        except ValueError:
+            origin = {"unreadable": True}
+        detail = chk.raw.extras.get(DETAIL_SHEET)
+        chk.out.origin = {"origin": origin if isinstance(origin, dict) else {},
+                          "detail": extras.parse_detail(detail) if isinstance(detail, list) else {}}  # fmt: skip
 
 
 FILE_CHECKS: tuple[Callable[[_Checker], bool | None], ...] = (

@@ -78,10 +78,17 @@ def _issued_template(raw: RawReturn, sub: Submission, cat: Catalogue, period: Pe
 
 
 def _this_catalogue(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period) -> bool:
-    if raw.identity.get("catalogue_id") != cat.catalogue_id:
+    theirs = raw.identity.get("catalogue_id", "")
+    if theirs.startswith(f"{cat.catalogue_id}.") and raw.identity.get("bureau"):
+        bureau = raw.identity["bureau"]  # a 所's template of a county derived from this one
         sub.decision = (
-            f"模板属于另一套目录（{raw.identity.get('catalogue_id')}），不是本年度的十件实事。"
+            f"这是{bureau}下发给所的填报表（{sub.unit}），应报送{bureau}，由其汇总后向上报送，"
+            f"不能直接计入{cat.wording['bureau']}汇总。"
         )
+        _file_problem(sub, codes.RETURN_LOWER_LEVEL, sub.decision, f"请把该文件转交{bureau}。")
+        return False
+    if theirs != cat.catalogue_id:
+        sub.decision = f"模板属于另一套目录（{theirs}），不是本年度的十件实事。"
         _file_problem(sub, codes.RETURN_OTHER_CATALOGUE, sub.decision, "请使用本年度下发的模板。")
         return False
     if not cat.has_unit(sub.unit):
@@ -168,7 +175,7 @@ def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Subm
         p.file = sub.name
     sub.found.extend(checked.problems)
     sub.values, sub.signature = checked.values, checked.signature
-    sub.items, sub.info = checked.items, checked.info
+    sub.items, sub.info, sub.origin = checked.items, checked.info, checked.origin
     if not checked.usable:  # the table could not be found: nothing to count, nothing to keep
         sub.status, sub.decision = REJECTED, checked.problems[-1].message
         return sub

@@ -38,6 +38,7 @@ from workbook.core.period import Period, parse_period
 from workbook.core.settings import Settings, deadline, load_settings, template_text
 from workbook.excel.writer import new_workbook
 from workbook.template.extras import info_sheet, item_sheet
+from workbook.template.prefill import Prefill, detail_sheet, write_origin
 from workbook.template.sheets import TemplateFormats, instructions_sheet, main_period, report_sheet
 from workbook.template.validation import fill
 
@@ -58,8 +59,12 @@ class Identity:
     template_version: str = TEMPLATE_VERSION
     generated_at: str = ""
     bases: str = ""  # "序号:年初基数;…" of the stock rows whose base is locked in this copy
+    bureau: str = ""  # a level below the city: the bureau the template goes back to
 
     def pairs(self) -> list[tuple[str, str]]:
+        return [*self._pairs(), *([("bureau", self.bureau)] if self.bureau else [])]
+
+    def _pairs(self) -> list[tuple[str, str]]:
         return [
             ("format", IDENTITY_FORMAT),
             ("template_version", self.template_version),
@@ -89,6 +94,7 @@ def identity_for(
         TEMPLATE_VERSION,
         generated_at,
         ";".join(f"{seq}:{v:g}" for seq, v in sorted((bases or {}).items())),
+        (cat.level or {}).get("bureau", ""),
     )
 
 
@@ -173,6 +179,7 @@ def _write_template(
     previous: Mapping[int, tuple[str, float | str]],
     bases: Mapping[int, float],
     carried: Sequence[dict[str, Any]] = (),
+    prefill: Prefill | None = None,
 ) -> None:
     text = template_text(cat.worded)
     password = settings.sheet_password
@@ -189,9 +196,14 @@ def _write_template(
         wb.set_custom_property(f"shishi_{key}", value)
     f = TemplateFormats(wb)
     instructions_sheet(wb, f, text, ctx, password)
-    report_sheet(wb, f, text, ctx, cat, rows, period, password, previous or {}, bases)
+    given = (prefill.values, prefill.bases) if prefill else ({}, {})
+    report_sheet(wb, f, text, ctx, cat, rows, period, password, previous or {}, bases, given)
     item_sheet(wb, f, rows, period, carried, password)
     info_sheet(wb, f, period, password)
+    if prefill is not None:
+        write_origin(wb, prefill, password)
+        if prefill.detail:
+            detail_sheet(wb, prefill, password)
     ws = wb.add_worksheet(IDENTITY_SHEET)
     for r, (k, v) in enumerate(ident.pairs()):
         ws.write_string(r, 0, k)
@@ -215,12 +227,14 @@ def build_template(
     generated_at: str | None = None,
     bases: Mapping[int, float] | None = None,
     carried: Sequence[dict[str, Any]] = (),
+    prefill: Prefill | None = None,
 ) -> Path:
     """Write the template of ``unit_id`` for ``period`` to ``out_path`` (atomically).
 
     ``previous`` maps 序号 to (period code, value): the unit's latest figure accepted for an
     earlier period of the year (上期累计); the sheet says which period it comes from.
     ``carried``: the items of 明细台账 accepted in earlier periods (locked in the new sheet).
+    ``prefill``: figures typed in, an origin and a 所明细 sheet (``shishi report-up``).
     Returns the path written.
     """
     settings = settings or load_settings()
@@ -234,7 +248,7 @@ def build_template(
 
     def write(tmp: Path) -> None:
         _write_template(
-            tmp, cat, rows, period, settings, ctx, ident, previous or {}, bases, carried
+            tmp, cat, rows, period, settings, ctx, ident, previous or {}, bases, carried, prefill
         )
 
     return atomic_write(out_path, write)

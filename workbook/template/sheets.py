@@ -9,7 +9,7 @@ per-kind rule (validation range, number format, formula) comes from ``measures.M
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import xlsxwriter
@@ -192,6 +192,9 @@ class _SheetContext:
     previous: Mapping[int, tuple[str, float | str]]
     main_previous: str
     bases: Mapping[int, float]
+    # figures typed in for the unit, still open (report-up: a county's consolidated figures)
+    prefill: Mapping[int, float | str] = field(default_factory=dict)
+    prefill_bases: Mapping[int, float] = field(default_factory=dict)
 
 
 def report_sheet(
@@ -205,13 +208,15 @@ def report_sheet(
     password: str,
     previous: Mapping[int, tuple[str, float | str]],
     bases: Mapping[int, float],
+    prefill: tuple[Mapping[int, float | str], Mapping[int, float]] = ({}, {}),
 ) -> None:
     """填报表: title, header, one row per indicator, the signature block, print set-up and
-    protection."""
+    protection. ``prefill``: (序号 → figure, 序号 → base) typed into the open cells."""
     ws = wb.add_worksheet(text["sheet_report"], worksheet_class=_PlainFormulaSheet)
     sheet = _SheetContext(
-        f, text, ctx, period, previous, main_period(previous) if previous else "", bases
-    )
+        f, text, ctx, period, previous, main_period(previous) if previous else "", bases,
+        prefill[0], prefill[1],
+    )  # fmt: skip
     last_col = len(COLUMNS) - 1
     for key, width in WIDTHS.items():
         ws.set_column(COL[key], COL[key], width)
@@ -356,7 +361,11 @@ def _row_given(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
     elif ind.seq in bases:
         ws.write_number(r, COL["base"], bases[ind.seq], f.locked_num[k])
     else:
-        ws.write_blank(r, COL["base"], None, f.input_num[k])
+        given = sheet.prefill_bases.get(ind.seq)
+        if given is None:
+            ws.write_blank(r, COL["base"], None, f.input_num[k])
+        else:
+            ws.write_number(r, COL["base"], given, f.input_num[k])
         ws.data_validation(r, COL["base"], r, COL["base"], figure_validation(k, vctx, text, "base"))
 
 
@@ -368,7 +377,13 @@ def _row_figures(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
     k = ind.measure
     m = measure(k)
     _row_given(ws, sheet, row, r)
-    ws.write_blank(r, COL["value"], None, f.input_num[k])
+    typed = sheet.prefill.get(ind.seq)
+    if isinstance(typed, int | float):
+        ws.write_number(r, COL["value"], typed / m.scale, f.input_num[k])
+    elif typed:
+        ws.write_string(r, COL["value"], str(typed), f.input_num[k])
+    else:
+        ws.write_blank(r, COL["value"], None, f.input_num[k])
     vctx = {**ctx, "unit": ind.measure_unit}
     v = xl_col_to_name(COL["value"]) + str(r + 1)
     ws.data_validation(r, COL["value"], r, COL["value"], figure_validation(k, vctx, text, cell=v))

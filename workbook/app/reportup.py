@@ -20,7 +20,7 @@ from workbook.catalogue.model import Catalogue, reporting_rows
 from workbook.consolidation.figures import compute_figures
 from workbook.consolidation.levels import RolledUp, parent_seqs, rolled_up, stale
 from workbook.core.errors import InputError
-from workbook.core.levels import digest
+from workbook.core.levels import DETAIL_SHEET, DETAIL_SHEET_UNITS, digest
 from workbook.core.period import Period
 from workbook.core.settings import Settings, user_data_dir
 from workbook.core.submission import ACCEPTED
@@ -52,16 +52,18 @@ def parent_unit(cat: Catalogue, parent: Catalogue) -> str:
             f"{parent.catalogue_id} {parent.version}。请核对 --parent，或按上级新版目录重新分解。"
         )
     unit = str(named["unit"])
+    if named.get("targets_hash") == parent.unit_targets_hash(unit):
+        return unit
     owed = {r.indicator.seq: r.target.text for r in reporting_rows(parent, unit)}
     mine = {p: cat.indicator(s).city.text for s, p in parent_seqs(cat).items()}
     changed = [
         f"序号 {p}：{mine.get(p, '（无此行）')} → {t}" for p, t in owed.items() if mine.get(p) != t
     ]
-    if changed:
+    if changed or not cat.level:  # linked (no level): the hash is all there is to compare
         raise InputError(
             f"上级目录中{unit}的目标在分解之后改动过，不能按旧目标生成报送：\n  "
             + "\n  ".join(changed)
-            + "\n请按上级现行目标重新 derive、核对各所目标后 import，再生成。"
+            + "\n请按上级现行目标重新分解（catalogue derive，核对各所目标后 import）或重新对照（catalogue link），再生成。"
         )
     return unit
 
@@ -125,6 +127,7 @@ def report_up(
             "catalogue_version": cat.version, "revision": revision, "reported": total - len(missing),
             "total": total, "missing": missing, "values": values, "digest": digest(values),
             "built_at": datetime.now().isoformat(timespec="seconds"),
+            "detail_sheet": DETAIL_SHEET if cat.level else DETAIL_SHEET_UNITS,
         }  # fmt: skip
         prefill = Prefill(dict(now.values), dict(now.bases), origin,
                           now.detail if detail else [], now.units)  # fmt: skip

@@ -167,3 +167,37 @@ def catalogue_derive(
         f"请核对、填写各所目标后运行：shishi catalogue import {output.name} --parent "
         f"{parent.path.name if parent.path else '上级目录.json'} -o 目录_{unit}.json"
     )
+
+
+@catalogue_group.command("link")
+@click.argument(
+    "own_path",
+    metavar="本级目录.json",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option("--parent", "parent_path", required=True, metavar="上级目录.json",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="上级（如省局）的目录文件。")  # fmt: skip
+@click.option("--unit", required=True, metavar="单位", help="本级在上级目录中的单位简称，如 舟山。")
+@click.option("--map", "map_path", required=True, metavar="对照.csv",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="序号对照：每行“本级序号,上级序号”。")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="写出的本级目录 JSON（注明上级和序号对照）。")  # fmt: skip
+def catalogue_link(
+    own_path: Path, parent_path: Path, unit: str, map_path: Path, output: Path
+) -> None:
+    """把本级目录与上级目录按序号对照表关联（上级编号与本级不同时，如市局对省局），逐行核对：
+    上级下达的每一项都有对照、不弱于上级目标。之后用 shishi report-up 生成向上级的报送。"""
+    from workbook.catalogue import model as catalogue
+    from workbook.catalogue.link import link, read_map
+    from workbook.core.files import atomic_write, check_output
+
+    check_output(output, (".json",), "目录文件")
+    parent = catalogue.load(parent_path)
+    linked = link(catalogue.load(own_path), parent, unit, read_map(map_path))
+    text = linked.to_json()
+    atomic_write(output, lambda p: p.write_text(text, encoding="utf-8"))
+    n = len((linked.parent or {}).get("map", {}))
+    click.echo(
+        f"已写入目录：{output}（对照上级 {parent.catalogue_id} {parent.version} 中的{unit}，{n} 项）"
+    )

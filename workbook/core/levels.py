@@ -14,7 +14,9 @@ import hashlib
 import json
 from typing import Any
 
-DETAIL_SHEET = "所明细"
+DETAIL_SHEET = "所明细"  # a county's 所
+DETAIL_SHEET_UNITS = "下级明细"  # a city's counties and zones (city → province)
+DETAIL_SHEETS = (DETAIL_SHEET, DETAIL_SHEET_UNITS)
 ORIGIN_SHEET = "_shishi_origin"
 ORIGIN_PIECE = 30000  # characters per cell (Excel holds 32,767)
 DETAIL_HEADER = ("序号", "目标名称", "汇总方式", "汇总值")  # then one column per 所, 本级 first

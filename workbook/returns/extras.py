@@ -23,12 +23,12 @@ from workbook.core.items import (
     ITEM_SHEET,
     credit_code_problem,
 )
-from workbook.core.levels import DETAIL_HEADER, DETAIL_SHEET
+from workbook.core.levels import DETAIL_HEADER, DETAIL_SHEETS
 from workbook.core.period import Period
 from workbook.excel.cells import cell_text
 from workbook.returns import bounds as sheetbounds
 
-EXTRA_SHEETS = (ITEM_SHEET, INFO_SHEET, DETAIL_SHEET)
+EXTRA_SHEETS = (ITEM_SHEET, INFO_SHEET, *DETAIL_SHEETS)
 MAX_EXTRA_ROWS = 2000
 _FIRST_ROW = 3  # 0-based: the row after the header (title, note, header)
 

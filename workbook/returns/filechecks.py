@@ -19,7 +19,7 @@ from workbook.catalogue.model import Catalogue, Row, reporting_rows
 from workbook.core import problems as codes
 from workbook.core.findings import Problem
 from workbook.core.items import INFO_SHEET, ITEM_SHEET
-from workbook.core.levels import DETAIL_SHEET
+from workbook.core.levels import DETAIL_SHEETS
 from workbook.core.period import parse_period
 from workbook.core.settings import template_text
 from workbook.excel.cells import cell_text
@@ -251,7 +251,7 @@ def _extras(chk: _Checker) -> None:
             origin = json.loads(chk.raw.origin)
         except ValueError:
             origin = {"unreadable": True}
-        detail = chk.raw.extras.get(DETAIL_SHEET)
+        detail = next((chk.raw.extras[n] for n in DETAIL_SHEETS if n in chk.raw.extras), None)
         chk.out.origin = {"origin": origin if isinstance(origin, dict) else {},
                           "detail": extras.parse_detail(detail) if isinstance(detail, list) else {}}  # fmt: skip
 

@@ -34,15 +34,18 @@ def write_origin(wb: xlsxwriter.Workbook, prefill: Prefill, password: str) -> No
 
 def detail_sheet(wb: xlsxwriter.Workbook, prefill: Prefill, password: str) -> None:
     """所明细: each 所's figure per row (percent figures as numbers: 85 is 85%), locked."""
-    ws = wb.add_worksheet(DETAIL_SHEET)
+    ws = wb.add_worksheet(prefill.origin.get("detail_sheet") or DETAIL_SHEET)
     title = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True})
     head = wb.add_format({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1,
                           "bg_color": "#D9D9D9", "text_wrap": True, "align": "center"})  # fmt: skip
     cell = wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "text_wrap": True})
     ws.write_string(
-        0, 0, f"{prefill.origin.get('bureau', '')}各所报送明细（由系统汇总生成，仅供核对）", title
+        0,
+        0,
+        f"{prefill.origin.get('bureau', '')}各下级单位报送明细（由系统汇总生成，仅供核对）",
+        title,
     )
-    ws.write_string(1, 0, "比率类按百分数填写（85 表示 85%）；“未报送”表示该所本期未报送。")
+    ws.write_string(1, 0, "比率类按百分数填写（85 表示 85%）；“未报送”表示该单位本期未报送。")
     for c, h in enumerate([*DETAIL_HEADER, *prefill.detail_units]):
         ws.write_string(2, c, h, head)
     for r, (seq, name, rule, total, parts) in enumerate(prefill.detail, start=3):

@@ -56,7 +56,7 @@ def _rows(data: dict[str, Any], parent: Catalogue, unit: str, add: Any) -> None:
             continue
         k, ind = by_seq[seq]
         own = ind["city"]
-        verdict = _compare(own, owed.type, owed.op, owed.value, owed.text)
+        verdict = compare_targets(own, owed.type, owed.op, owed.value, owed.text)
         path = f"$.indicators[{k}].city"
         if verdict < 0:
             add(codes.PARENT_WEAKER, path, f"序号 {seq} 的本级目标“{own['text']}”弱于上级下达的“{owed.text}”。",
@@ -67,7 +67,9 @@ def _rows(data: dict[str, Any], parent: Catalogue, unit: str, add: Any) -> None:
         _parts(data, k, ind, add)
 
 
-def _compare(own: dict[str, Any], kind: str, op: str | None, value: float | None, text: str) -> int:
+def compare_targets(
+    own: dict[str, Any], kind: str, op: str | None, value: float | None, text: str
+) -> int:
     """-1 weaker than the parent's target, 0 the same, 1 stronger."""
     if own.get("type") != kind:
         return -1
@@ -95,7 +97,8 @@ def _parts(data: dict[str, Any], k: int, ind: dict[str, Any], add: Any) -> None:
         for uid, t in targets.items():
             if (
                 t["type"] in REPORTED_TYPES
-                and _compare(t, own["type"], own.get("op"), own.get("value"), own["text"]) < 0
+                and compare_targets(t, own["type"], own.get("op"), own.get("value"), own["text"])
+                < 0
             ):
                 add(codes.PARENT_UNIT_WEAKER, f"$.indicators[{k}].targets.{uid}", f"序号 {ind['seq']} {uid}的目标"
                     f"“{t['text']}”弱于本级目标“{own['text']}”：按最差单位汇总时本级无法达标。",

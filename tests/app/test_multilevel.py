@@ -200,7 +200,9 @@ def test_a_county_consolidation_becomes_its_return_and_the_city_takes_it(county,
     assert not [p for p in city.problems if p.unit == "定海" and p.code == "items.count_short"]
     sheet = CalamineWorkbook.from_path(str(tmp_path / "市局汇总" / "汇总.xlsx"))
     listed = [r for r in sheet.get_sheet_by_name("报送情况").to_python() if r[0] == "定海"]
-    assert "汇总生成 第1版，所报送 3/3" in listed[0][8]
+    assert listed[0][11] == "汇总生成 第1版，所报送 3/3"
+    others = [r for r in sheet.get_sheet_by_name("报送情况").to_python() if r[0] == "普陀"]
+    assert others[0][11] == "填报"
     check = sheet.get_sheet_by_name("逐级核对").to_python()
     assert check[3][:2] == ["定海", "一致"]
 

@@ -383,6 +383,7 @@ def test_summary_json_csv_and_feedback(cat, templates, tmp_path):
         "报送情况",
         "问题清单",
         "明细台账",
+        "核验情况",
         "晾晒排名",
         "催报",
     ]

@@ -49,7 +49,7 @@ def chase_list(result: Consolidation, settings: Settings, today: date | None = N
             reason = f"报送的文件“{last.name}”不能采用：{last.decision}"
             ask = (
                 f"您单位报送的文件“{last.name}”不能采用（{last.decision.rstrip('。')}），"
-                f"请用市局下发的{period.label}模板重新填报。"
+                f"请用{cat.wording['bureau']}下发的{period.label}模板重新填报。"
             )
         else:
             reason = "未收到本期填报表"

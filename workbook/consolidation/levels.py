@@ -104,6 +104,9 @@ def level_checks(
         old = earlier.get(unit)
         old_origin = (old.origin or {}).get("origin") if old else None
         if old is not None and old_origin:
+            if int(old_origin.get("revision", 0)) > int(origin.get("revision", 0)):
+                rows.append(LevelRow(unit, "版本倒置", None, f"采用的是第{origin.get('revision')}版（文件时间较晚），"
+                                     f"但已收到第{old_origin.get('revision')}版：请核实是否误发了旧版。"))  # fmt: skip
             now = {seq: rec.value for seq, rec in sub.values.items()}
             for seq, a, b in stale({str(k): v.value for k, v in old.values.items()}, now):
                 rows.append(LevelRow(unit, "版本变化", seq, f"第{old_origin.get('revision')}版 {_show(a)} → "

@@ -55,27 +55,15 @@ _SUB_COLUMNS = (
 
 def _fields(sub: Submission, catalogue_version: str, evaluated_with: str) -> tuple[Any, ...]:
     """The submission's columns in the order of ``_SUB_COLUMNS``."""
+    # extras: what a file holds besides its figures (items, 信息报送, a report-up origin)
+    extras = {"items": sub.items, "info": sub.info} | ({"origin": sub.origin} if sub.origin else {})
     return (
-        catalogue_version,
-        sub.unit,
-        sub.period,
-        sub.mtime,
-        sub.size,
-        sub.status,
-        sub.decision,
-        sub.problems,
-        sub.errors,
-        sub.template_version,
-        int(sub.eligible),
-        evaluated_with,
+        catalogue_version, sub.unit, sub.period, sub.mtime, sub.size, sub.status, sub.decision,
+        sub.problems, sub.errors, sub.template_version, int(sub.eligible), evaluated_with,
         json.dumps([p.as_dict() for p in sub.found], ensure_ascii=False),
-        json.dumps(sub.signature, ensure_ascii=False),
-        sub.path,
-        json.dumps(
-            {"items": sub.items, "info": sub.info} | ({"origin": sub.origin} if sub.origin else {}),
-            ensure_ascii=False,
-        ),
-    )
+        json.dumps(sub.signature, ensure_ascii=False), sub.path,
+        json.dumps(extras, ensure_ascii=False),
+    )  # fmt: skip
 
 
 def _now() -> str:

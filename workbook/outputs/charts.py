@@ -124,7 +124,7 @@ def action_figure(result: Consolidation) -> tuple[Any, Any, Any]:
             continue
         ax.barh(labels, vals, left=left, color=BAR_COLORS[status], label=status)
         left = [a + b for a, b in zip(left, vals, strict=True)]
-    ax.set_xlabel("指标数（全市口径）")
+    ax.set_xlabel(f"指标数（{result.catalogue.wording['scope']}口径）")
     ax.set_title(f"{result.period.label}各项实事指标进度")
     # below the plot, never over a bar
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=7, ncol=6, frameon=False)

@@ -28,6 +28,7 @@ def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
         "说明",
         "问题数",
         "其中错误",
+        "来源",
     ]
     w.header(ws, 0, head)
     r = 1
@@ -44,10 +45,10 @@ def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
                 s.template_version,
                 s.period,
                 STATUS_ZH[s.status],
-                s.decision
-                + (f"（{origin_text(s.origin['origin'])}）" if s.origin.get("origin") else ""),
+                s.decision,
                 s.problems,
                 s.errors,
+                origin_text(s.origin.get("origin") or {}) if s.unit else "",
             ],
             bulk=True,
         )
@@ -56,14 +57,14 @@ def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
         w.row(
             ws,
             r,
-            [u, "", "", "", "", "", "", "未报送", "没有收到本单位的有效填报表。", "", ""],
+            [u, "", "", "", "", "", "", "未报送", "没有收到本单位的有效填报表。", "", "", ""],
             bulk=True,
         )
         r += 1
     # one line running on over the empty cells to its right (wrapped in column A it showed
     # only its first words)
     ws.bulk_row(r + 1, [f"规则：{DUPLICATE_RULE}"], [w.line])
-    w.widths(ws, [10, 40, 18, 18, 30, 10, 10, 10, 50])
+    w.widths(ws, [10, 36, 16, 12, 24, 8, 8, 9, 44, 7, 7, 26])
     ws.freeze_panes(1, 0)
     print_setup(ws, repeat=0, paper=8)
 

@@ -23,12 +23,12 @@ from workbook.core.items import (
     ITEM_SHEET,
     credit_code_problem,
 )
-from workbook.core.levels import DETAIL_HEADER, DETAIL_SHEETS
+from workbook.core.levels import DETAIL_HEADER, DETAIL_SHEETS, ORIGIN_SHEET
 from workbook.core.period import Period
 from workbook.excel.cells import cell_text
 from workbook.returns import bounds as sheetbounds
 
-EXTRA_SHEETS = (ITEM_SHEET, INFO_SHEET, *DETAIL_SHEETS)
+EXTRA_SHEETS = (ITEM_SHEET, INFO_SHEET, *DETAIL_SHEETS, ORIGIN_SHEET)
 MAX_EXTRA_ROWS = 2000
 _FIRST_ROW = 3  # 0-based: the row after the header (title, note, header)
 
@@ -199,3 +199,10 @@ def parse_detail(grid: list[list[Any]]) -> dict[str, Any]:
         out[seq] = {"rule": _text(cells[2]), "total": cells[3],
                     "parts": {u: (v if v != "" else None) for u, v in parts.items()}}  # fmt: skip
     return out
+
+
+def origin_text(grid: Any) -> str:
+    """The origin JSON of a return built by report-up, from its pieces down column A."""
+    if not isinstance(grid, list):
+        return ""
+    return "".join(row[0] for row in grid[:100] if row and isinstance(row[0], str))

@@ -19,7 +19,7 @@ from workbook.catalogue.model import Catalogue, Row, reporting_rows
 from workbook.core import problems as codes
 from workbook.core.findings import Problem
 from workbook.core.items import INFO_SHEET, ITEM_SHEET
-from workbook.core.levels import DETAIL_SHEETS
+from workbook.core.levels import DETAIL_SHEETS, ORIGIN_SHEET
 from workbook.core.period import parse_period
 from workbook.core.settings import template_text
 from workbook.excel.cells import cell_text
@@ -246,9 +246,10 @@ def _extras(chk: _Checker) -> None:
     info_grid = chk.raw.extras.get(INFO_SHEET)
     if isinstance(info_grid, list):
         chk.out.info = extras.parse_info(info_grid, functools.partial(chk.add, sheet=INFO_SHEET))
-    if chk.raw.origin:  # built by report-up: its origin, and its 所明细 when it has one
+    text = extras.origin_text(chk.raw.extras.get(ORIGIN_SHEET))
+    if text:  # built by report-up: its origin, and its 所明细 when it has one
         try:
-            origin = json.loads(chk.raw.origin)
+            origin = json.loads(text)
         except ValueError:
             origin = {"unreadable": True}
         detail = next((chk.raw.extras[n] for n in DETAIL_SHEETS if n in chk.raw.extras), None)

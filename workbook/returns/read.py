@@ -26,7 +26,6 @@ from defusedxml import ElementTree
 from workbook.core import problems as codes
 from workbook.core.findings import Problem
 from workbook.core.layout import FIRST_DATA_ROW, IDENTITY_FORMAT, IDENTITY_SHEET
-from workbook.core.levels import ORIGIN_SHEET
 from workbook.core.settings import template_text
 from workbook.core.submission import ValueRecord
 from workbook.excel.cells import cell_text
@@ -72,7 +71,6 @@ class RawReturn:
     error: str = ""  # Chinese: why the file could not be read
     checked: CheckedReturn | None = None  # when the worker could already check the file
     extras: dict[str, Any] = field(default_factory=dict)  # 明细台账, 信息报送: grid or reason
-    origin: str = ""  # the shishi_origin property of a return built by report-up (JSON)
 
 
 def read_bytes(path: Path) -> tuple[bytes, str]:
@@ -233,9 +231,6 @@ def read_file(path_str: str) -> RawReturn:
                     raw.identity[row[0]] = "" if row[1] is None else str(row[1])
         if raw.identity.get("format") != IDENTITY_FORMAT and z is not None:
             raw.identity.update(custom_properties(z))
-        if ORIGIN_SHEET in names:  # built by report-up
-            pieces = wb.get_sheet_by_name(ORIGIN_SHEET).to_python()[:100]
-            raw.origin = "".join(str(row[0]) for row in pieces if row and isinstance(row[0], str))
         sheet = text["sheet_report"] if text["sheet_report"] in names else _guess_sheet(wb)
         if sheet:
             raw.report_sheet = sheet

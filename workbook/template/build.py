@@ -38,8 +38,9 @@ from workbook.core.period import Period, parse_period
 from workbook.core.settings import Settings, deadline, load_settings, template_text
 from workbook.excel.writer import new_workbook
 from workbook.template.extras import info_sheet, item_sheet
+from workbook.template.instructions import instructions_sheet
 from workbook.template.prefill import Prefill, detail_sheet, write_origin
-from workbook.template.sheets import TemplateFormats, instructions_sheet, main_period, report_sheet
+from workbook.template.sheets import TemplateFormats, main_period, report_sheet
 from workbook.template.validation import fill
 
 

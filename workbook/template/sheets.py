@@ -151,34 +151,6 @@ def share_expression(row: Row, period: Period) -> tuple[float, str]:
     return share, f"({period.months}/12)"
 
 
-def instructions_sheet(
-    wb: xlsxwriter.Workbook,
-    f: TemplateFormats,
-    text: dict[str, Any],
-    ctx: Mapping[str, str],
-    password: str,
-) -> None:
-    ws = wb.add_worksheet(text["sheet_instructions"])
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 90)
-    ws.merge_range(0, 0, 0, 1, fill(text["title"], ctx), f.title)
-    ws.set_row(0, 30)
-    r = 2
-    for key, value in text["instructions"]:
-        if value == "":
-            ws.write_string(r, 0, key, f.instr_head)
-            ws.set_row(r, 24)
-        else:
-            ws.write_string(r, 0, key, f.instr_key)
-            ws.write_string(r, 1, fill(value, ctx), f.instr_val)
-        r += 1
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True})
-
-
 @dataclass(frozen=True)
 class _SheetContext:
     """What every row of 填报表 is written with: formats, wording and its values, the period,

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from workbook.app.runlock import RunLock, lock_path_for
-from workbook.core.errors import InputError
-from workbook.core.settings import Settings, user_data_dir
+from workbook.app.runlock import locked_ledger
+from workbook.core.settings import Settings
 from workbook.core.submission import ACCEPTED, STATUS_ZH, Submission
 from workbook.ledger.store import Ledger
 
@@ -31,14 +30,7 @@ class Change:
 
 
 def _change(ledger_path: Path, settings: Settings, op: Callable[[Ledger], T]) -> T:
-    if not ledger_path.exists():
-        raise InputError(f"报送台账不存在：{ledger_path}（还没有做过汇总？）")
-    lock = lock_path_for(ledger_path, ledger_path, user_data_dir())
-    with (
-        RunLock(lock, settings.lock_wait_seconds),
-        Ledger(ledger_path) as ledger,
-        ledger.transaction(),
-    ):
+    with locked_ledger(ledger_path, settings) as ledger:
         return op(ledger)
 
 

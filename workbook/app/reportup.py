@@ -15,14 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbook.app.runlock import RunLock, lock_path_for
+from workbook.app.runlock import locked_ledger
 from workbook.catalogue.model import Catalogue, reporting_rows
 from workbook.consolidation.figures import compute_figures
 from workbook.consolidation.levels import RolledUp, parent_seqs, rolled_up, stale
 from workbook.core.errors import InputError
 from workbook.core.levels import DETAIL_SHEET, DETAIL_SHEET_UNITS, digest
 from workbook.core.period import Period
-from workbook.core.settings import Settings, user_data_dir
+from workbook.core.settings import Settings
 from workbook.core.submission import ACCEPTED
 from workbook.ledger.store import Ledger
 from workbook.template.build import build_template, template_filename
@@ -103,14 +103,7 @@ def report_up(
 ) -> Sent:
     """Build the county's return to ``parent`` for ``period`` into ``out_dir``."""
     unit = parent_unit(cat, parent)
-    if not ledger_path.exists():
-        raise InputError(f"报送台账不存在：{ledger_path}（本级还没有汇总过{period.label}？）")
-    lock = lock_path_for(ledger_path, ledger_path, user_data_dir())
-    with (
-        RunLock(lock, settings.lock_wait_seconds),
-        Ledger(ledger_path) as ledger,
-        ledger.transaction(),
-    ):
+    with locked_ledger(ledger_path, settings, f"本级还没有汇总过{period.label}？") as ledger:
         now, missing, sources, items = county_now(cat, ledger, period)
         if not sources:
             raise InputError(f"报送台账中没有{period.label}已采用的所报送：请先汇总本级。")

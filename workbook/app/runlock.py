@@ -12,10 +12,14 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from workbook.core.errors import FileIOError
+from workbook.core.errors import FileIOError, InputError
+from workbook.core.settings import Settings, user_data_dir
+from workbook.ledger.store import Ledger
 
 
 def _try_lock(f: IO[Any]) -> bool:
@@ -78,3 +82,18 @@ class RunLock:
         if self.file is not None:
             self.file.close()  # closing releases the lock on every platform
             self.file = None
+
+
+@contextmanager
+def locked_ledger(ledger_path: Path, settings: Settings, missing: str = "") -> Iterator[Ledger]:
+    """The ledger under the run lock, in one transaction (committed when the block ends
+    normally); refuses a ledger that does not exist (``missing``: why it should)."""
+    if not ledger_path.exists():
+        raise InputError(f"报送台账不存在：{ledger_path}（{missing or '还没有做过汇总？'}）")
+    lock = lock_path_for(ledger_path, ledger_path, user_data_dir())
+    with (
+        RunLock(lock, settings.lock_wait_seconds),
+        Ledger(ledger_path) as ledger,
+        ledger.transaction(),
+    ):
+        yield ledger

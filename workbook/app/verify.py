@@ -16,17 +16,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbook.app.runlock import RunLock, lock_path_for
+from workbook.app.runlock import locked_ledger
 from workbook.catalogue.model import Catalogue
 from workbook.core import problems as codes
 from workbook.core.errors import InputError
 from workbook.core.findings import Problem
 from workbook.core.items import item_key
 from workbook.core.period import Period
-from workbook.core.settings import Settings, user_data_dir
+from workbook.core.settings import Settings
 from workbook.core.submission import ACCEPTED
 from workbook.core.verify import RESULTS, draw, sample_id
-from workbook.ledger.store import Ledger
 from workbook.outputs.verifylist import write_verify_list
 from workbook.returns.verifylist import check_list, list_identity
 
@@ -60,13 +59,6 @@ class Imported:
     counts: dict[str, int] = field(default_factory=dict)  # result ("" = not filled) → lines
 
 
-def _lock(ledger_path: Path, settings: Settings) -> RunLock:
-    if not ledger_path.exists():
-        raise InputError(f"报送台账不存在：{ledger_path}（还没有做过汇总？）")
-    lock = lock_path_for(ledger_path, ledger_path, user_data_dir())
-    return RunLock(lock, settings.lock_wait_seconds)
-
-
 def new_seed() -> str:
     """A seed for a draw the office did not give one for: eight random digits."""
     return f"{secrets.randbelow(10**8):08d}"
@@ -85,7 +77,7 @@ def draw_sample(
     and write its 核验清单 to ``out``."""
     if per_unit < 1:
         raise InputError(f"每单位抽取条数应至少为 1，实际为 {per_unit}。")
-    with _lock(ledger_path, settings), Ledger(ledger_path) as ledger, ledger.transaction():
+    with locked_ledger(ledger_path, settings) as ledger:
         subs = ledger.submissions(cat.catalogue_id, period.code, with_values=False)
         items = {s.unit: s.items for s in subs if s.status == ACCEPTED}
         if not items:
@@ -118,7 +110,7 @@ def import_results(cat: Catalogue, settings: Settings, ledger_path: Path, path: 
     except OSError as exc:
         raise InputError(f"无法读取核验清单 {path}：{exc}") from exc
     sid, grid, why = list_identity(data)
-    with _lock(ledger_path, settings), Ledger(ledger_path) as ledger, ledger.transaction():
+    with locked_ledger(ledger_path, settings) as ledger:
         sample = ledger.sample(sid) if sid else None
         if sample is None or sample["catalogue_id"] != cat.catalogue_id or grid is None:
             reason = why or (

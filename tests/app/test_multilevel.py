@@ -31,6 +31,8 @@ from workbook.core.settings import load_settings
 from workbook.ledger.store import Ledger
 from workbook.template.build import COL, FIRST_DATA_ROW
 
+# every test here starts from a table edited and a return typed in LibreOffice
+pytestmark = [needs_soffice, pytest.mark.libreoffice]
 CITY = default_catalogue_path()
 STATIONS = [("城东所", "定海区市场监督管理局城东市场监督管理所"),
             ("解放所", "定海区市场监督管理局解放市场监督管理所"),
@@ -176,8 +178,6 @@ def _sign(src: Path, dst: Path, cat: Catalogue, unit: str, tmp: Path) -> Path:
     return _touch(dst)
 
 
-@needs_soffice
-@pytest.mark.libreoffice
 def test_a_county_consolidation_becomes_its_return_and_the_city_takes_it(county, tmp_path):
     out = county.consolidate().result
     assert set(out.accepted) == {u for u, _ in STATIONS} and not out.missing_units
@@ -347,3 +347,21 @@ def test_three_levels_end_at_the_province(county, tmp_path):
     assert city.unit_values[("定海", 6)].value == sum(
         county.consolidate().result.unit_values[(u, 6)].value for u, _ in STATIONS
     )
+
+
+def test_manual_rows_are_left_to_the_county_and_no_detail_means_no_sheet(county, tmp_path):
+    """A row marked 自行填报 is not prefilled (the county types its own figure); --no-detail
+    leaves 所明细 out; the county's history reads its own ledger."""
+    data = json.loads(county.json.read_text(encoding="utf-8"))
+    next(i for i in data["indicators"] if i["seq"] == 2)["rollup"] = "manual"
+    county.json.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    county.consolidate()
+    built = county.report_up("--no-detail")
+    wb = openpyxl.load_workbook(built)
+    assert "所明细" not in wb.sheetnames
+    ws = wb["填报表"]
+    rows = {ws.cell(r, 1).value: r for r in range(FIRST_DATA_ROW + 1, ws.max_row + 1)}
+    assert ws.cell(rows[2], COL["value"] + 1).value is None  # 自行填报: left open
+    assert ws.cell(rows[5], COL["value"] + 1).value == county.consolidate().result.city[5].value
+    hist = shishi("history", "--catalogue", county.json, "--ledger", county.ledger)
+    assert hist.returncode == 0 and "城东所" in hist.stdout

@@ -49,7 +49,11 @@ def check_data(data: Any, report: Findings | None = None, file: str = "") -> Fin
         report.add(codes.SCHEMA, zh, action=action, path=where, file=file, detail=english)
     if errors:
         return report
-    _semantic(catmod.from_dict(data), report, file)
+    cat = catmod.from_dict(data)
+    start = len(report.problems)
+    _semantic(cat, report, file)
+    for p in report.problems[start:]:  # a county's catalogue speaks of 全区目标, not 全市目标
+        p.message, p.action = cat.worded(p.message), cat.worded(p.action)
     return report
 
 

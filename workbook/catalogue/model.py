@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -114,10 +115,7 @@ class Catalogue:
 
     def worded(self, text: str) -> str:
         """``text`` written for the city (全市, 市局) in this level's words."""
-        if not self.level:
-            return text
-        w = self.wording
-        return text.replace("全市", w["scope"]).replace("市局", w["bureau"])
+        return level_worded(self.level, text)
 
     def as_dict(self) -> dict[str, Any]:
         extra: dict[str, Any] = {}
@@ -151,6 +149,22 @@ class Catalogue:
         ]
         blob = json.dumps([self.catalogue_id, self.version, unit_id, rows], ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def level_worded(level: dict[str, Any] | None, text: str) -> str:
+    """``text`` written for the city (全市, 市局) in the words of ``level`` (a catalogue's
+    ``level``: scope 全区, short 区局 …); unchanged for the city's own catalogue. What is quoted
+    (“…”: a target or a cell as typed) is left as it is."""
+    if not level:
+        return text
+    scope, short = level.get("scope", "全市"), level.get("short", "市局")
+    parts = _QUOTED.split(text)  # odd parts are the quotes
+    return "".join(
+        p if k % 2 else p.replace("全市", scope).replace("市局", short) for k, p in enumerate(parts)
+    )
+
+
+_QUOTED = re.compile(r"(“[^”]*”)")
 
 
 class Row(NamedTuple):

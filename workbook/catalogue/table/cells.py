@@ -36,6 +36,7 @@ class CellReader:
         self.file = file
         self.report = Findings()
         self.cells: dict[str, tuple[str, str]] = {}  # JSON path -> (sheet, cell)
+        self.level: dict[str, Any] | None = None  # the table's level, once 目录信息 is read
 
     def error(self, grid: Grid, r: int, c: int, message: str, action: str, code: str) -> None:
         self.report.add(

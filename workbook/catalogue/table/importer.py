@@ -239,10 +239,27 @@ def import_table(
     and ``version`` replacing the base's. ``parent``: the catalogue this table was derived
     from, checked against (``parentcheck``).
     """
-    table, info = read_grids(path)
     imp = Importer(str(path))
+    try:
+        return _read(imp, path, base, year, version, parent)
+    finally:  # a county's table speaks of 全区目标, not 全市目标, on every way out
+        for p in imp.report.problems:
+            p.message = catmod.level_worded(imp.level, p.message)
+            p.action = catmod.level_worded(imp.level, p.action)
+
+
+def _read(
+    imp: Importer,
+    path: Path,
+    base: catmod.Catalogue | None,
+    year: int | None,
+    version: str | None,
+    parent: catmod.Catalogue | None,
+) -> tuple[dict[str, Any] | None, Findings]:
+    table, info = read_grids(path)
     _far_cells(imp, path, [g for g in (table, info) if g is not None])
     ident, units, declared, register = _identity(imp, info, base, year, version)
+    imp.level = ident.get("level")
     cols = imp.columns(table, declared, register)
     if cols is None:
         return None, imp.report

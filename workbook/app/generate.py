@@ -65,7 +65,7 @@ def generate_period(
     result.paths = generate(
         cat, period, out_dir, units, settings, result.previous, bases=result.bases, items=items
     )
-    result.notices = placeholder_settings(settings)
+    result.notices = [cat.worded(n) for n in placeholder_settings(settings)]
     return result
 
 

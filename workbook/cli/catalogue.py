@@ -164,9 +164,15 @@ def catalogue_derive(
     click.echo(
         f"已生成{cat.wording['bureau_name']}任务分解表：{output}\n"
         f"{len(cat.indicators)} 项指标（上级下达给{unit}的全部目标），{len(cat.unit_ids) - 1} 个所及本级。\n"
-        f"请核对、填写各所目标后运行：shishi catalogue import {output.name} --parent "
-        f"{parent.path.name if parent.path else '上级目录.json'} -o 目录_{unit}.json"
+        f"请核对、填写各所目标后运行：shishi catalogue import {output} --parent "
+        f"{_shown(cat_path or parent.path)} -o 目录_{unit}.json"
     )
+
+
+def _shown(path: Path | None) -> str:
+    """A path as a command line takes it: quoted when it holds a space."""
+    text = str(path) if path else "上级目录.json"
+    return f'"{text}"' if " " in text else text
 
 
 @catalogue_group.command("link")

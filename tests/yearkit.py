@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import xl_col_to_name
 
 from shishi_demo.samples import fill_return
 from workbook.app.generate import generate_period
 from workbook.app.run import Outcome, run_consolidation
 from workbook.catalogue import model as catalogue
 from workbook.catalogue.model import Catalogue, reporting_rows
+from workbook.core.measures import measure
 from workbook.core.period import Period, parse_period
 from workbook.core.settings import load_settings
 from workbook.ledger.store import Ledger
@@ -138,3 +140,16 @@ def carried(template: Path, cat: Catalogue, unit: str) -> dict[int, Any]:
 def subtitle(template: Path) -> str:
     grid = CalamineWorkbook.from_path(str(template)).get_sheet_by_name("填报表").to_python()
     return str(grid[1][0])
+
+
+def typed_cells(cat: Catalogue, unit: str, values: dict[int, float | str]) -> dict[str, str]:
+    """What a person types into 填报表 for ``values`` (序号 → figure): cell → text, percents
+    with their sign (for ``lo_run``'s "type")."""
+    rows = [r.indicator.seq for r in reporting_rows(cat, unit)]
+    vcol = xl_col_to_name(COL["value"])
+    out = {}
+    for s, v in values.items():
+        pct = measure(cat.indicator(s).measure).percent
+        text = v if isinstance(v, str) else f"{v:g}" + ("%" if pct else "")
+        out[f"{vcol}{FIRST_DATA_ROW + 1 + rows.index(s)}"] = text
+    return out

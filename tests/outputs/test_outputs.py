@@ -130,7 +130,7 @@ def test_the_bulletin_states_what_the_report_says(demo):
     report_json = json.loads(res.outcome.json.read_text(encoding="utf-8"))
     counts = collections.Counter(c["status"] for c in report_json["city"])
     text = _docx_text(res.outcome.bulletin)
-    assert "关于2024年第二季度助企惠民“十件实事”推进情况的通报" in text
+    assert "关于2024年第二季度\n助企惠民“十件实事”推进情况的通报" in text  # two title lines
     sentence = next(line for line in text.splitlines() if line.startswith("全市 81 项目标任务中"))
     for status, n in counts.items():
         assert f"{status} {n} 项" in sentence, (status, n, sentence)

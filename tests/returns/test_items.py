@@ -7,15 +7,12 @@ import openpyxl
 import pytest
 from conftest import needs_soffice
 from lo_helpers import lo_run
-from xlsxwriter.utility import xl_col_to_name
-from yearkit import Office, full_values
+from yearkit import Office, full_values, typed_cells
 
 from shishi_demo.samples import fill_return
 from workbook.catalogue import model as catalogue
 from workbook.catalogue.model import reporting_rows
 from workbook.core.items import ITEM_SHEET, credit_code_check, credit_code_problem
-from workbook.core.measures import measure
-from workbook.template.build import COL, FIRST_DATA_ROW
 
 CAT = catalogue.load()
 # published on the national enterprise credit system; the check character recomputes
@@ -35,18 +32,6 @@ def test_published_codes_pass_and_every_mutation_of_one_character_fails():
     assert "校验码应为“B”" in credit_code_problem(code[:17] + "C")
     assert "18 位" in credit_code_problem(code[:17])
     assert "不允许的字符：I" in credit_code_problem(code[:16] + "IB")
-
-
-def _cells(unit: str, values: dict[int, float | str]) -> dict[str, str]:
-    """What a person types into 填报表: percents with their sign."""
-    rows = [r.indicator.seq for r in reporting_rows(CAT, unit)]
-    vcol = xl_col_to_name(COL["value"])
-    out = {}
-    for s, v in values.items():
-        pct = measure(CAT.indicator(s).measure).percent
-        text = v if isinstance(v, str) else f"{v:g}" + ("%" if pct else "")
-        out[f"{vcol}{FIRST_DATA_ROW + 1 + rows.index(s)}"] = text
-    return out
 
 
 def _items(rows: list[tuple]) -> dict[str, dict[str, str]]:
@@ -97,7 +82,7 @@ def q2(tmp_path):
                 "src": tpl,
                 "dst": office.returns_dir("2024Q2") / f"{unit}.xlsx",
                 "sheet": "填报表",
-                "type": _cells(unit, _no_items(unit) | figures[unit]),
+                "type": typed_cells(CAT, unit, _no_items(unit) | figures[unit]),
                 "edits": [_items(lists[unit]), {"sheet": ITEM_SHEET, "type": pasted.get(unit, {})}],
             }
         )

@@ -2,10 +2,8 @@
 
 python-docx writes an ordinary .docx that Word, WPS and LibreOffice edit (why python-docx: it
 is the maintained library for writing .docx from Python and needs no Office). Laid out after
-GB/T 9704 (党政机关公文格式): A4, margins 37/35/28/26 mm, title in 小标宋 二号, body in
-仿宋 三号 at a fixed 28 pt line, first-level headings in 黑体, second-level in 楷体, page
-numbers “— 1 —” at the foot. The font names are settings (``bulletin.fonts``); where a font is
-missing, Word and WPS substitute their default Chinese font, LibreOffice its own fallback.
+GB/T 9704 (``officialdoc``); where a font is missing, Word and WPS substitute their default
+Chinese font, LibreOffice its own fallback.
 
 ``bulletin_facts`` computes everything the text states (plain data, tested against the JSON
 report); ``write_bulletin`` renders it.
@@ -13,25 +11,17 @@ report); ``write_bulletin`` renders it.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-
 from workbook.consolidation.result import Consolidation
 from workbook.core.files import Writer, atomic_write
 from workbook.core.settings import Settings
 from workbook.core.status import shown_completion
-from workbook.core.text import printable
 from workbook.outputs.charts import action_chart, chart_stack_loads, chinese_font, ranking_chart
+from workbook.outputs.officialdoc import OfficialDoc, cn_number
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
 
 
@@ -87,101 +77,6 @@ def bulletin_facts(result: Consolidation, settings: Settings) -> BulletinFacts:
     )
 
 
-def _zh_date(iso: str) -> str:
-    d = date.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-class _Doc:
-    """A python-docx document with the official-document styles applied."""
-
-    def __init__(self, fonts: dict[str, str]) -> None:
-        self.fonts = fonts
-        self.doc = Document()
-        sec = self.doc.sections[0]
-        sec.page_width, sec.page_height = Mm(210), Mm(297)
-        sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
-        sec.left_margin, sec.right_margin = Mm(28), Mm(26)
-        self._page_numbers(sec)
-
-    def _font(self, run: Any, name: str, size: float, bold: bool = False) -> None:
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.name = name
-        rpr = run._element.get_or_add_rPr()
-        rfonts = rpr.find(qn("w:rFonts"))
-        if rfonts is None:
-            rfonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.append(rfonts)
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            rfonts.set(qn(attr), name)
-
-    def para(
-        self,
-        text: str,
-        kind: str = "body",
-        size: float = 16,
-        align: str = "justify",
-        indent: bool = True,
-        bold: bool = False,
-    ) -> Any:
-        p = self.doc.add_paragraph()
-        fmt = p.paragraph_format
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(28 if size <= 16 else 36)
-        fmt.space_before = fmt.space_after = Pt(0)
-        fmt.alignment = {
-            "center": WD_ALIGN_PARAGRAPH.CENTER,
-            "right": WD_ALIGN_PARAGRAPH.RIGHT,
-            "left": WD_ALIGN_PARAGRAPH.LEFT,
-            "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-        }[align]
-        if indent:
-            fmt.first_line_indent = Pt(size * 2)
-        fmt.keep_with_next = kind in ("heading", "subheading", "title")
-        self._font(p.add_run(printable(text)), self.fonts[kind], size, bold)
-        return p
-
-    def picture(self, png: bytes, width_mm: float = 150) -> None:
-        p = self.doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
-
-    def table(self, head: list[str], rows: list[list[Any]], widths_mm: list[float]) -> None:
-        t = self.doc.add_table(rows=1 + len(rows), cols=len(head))
-        t.style = "Table Grid"
-        t.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for r, values in enumerate([head, *rows]):
-            for c, v in enumerate(values):
-                cell = t.cell(r, c)
-                cell.width = Mm(widths_mm[c])
-                p = cell.paragraphs[0]
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                text = v if isinstance(v, str) else (f"{v:g}" if isinstance(v, float) else str(v))
-                self._font(p.add_run(printable(text)), self.fonts["table"], 10.5, bold=r == 0)
-
-    def _page_numbers(self, sec: Any) -> None:
-        """“— 1 —” centred at the foot, a PAGE field that Word, WPS and LibreOffice update."""
-        p = sec.footer.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self._font(p.add_run("— "), "宋体", 14)
-        run = p.add_run()
-        self._font(run, "宋体", 14)
-        for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-            if kind:
-                el = OxmlElement("w:fldChar")
-                el.set(qn("w:fldCharType"), kind)
-            else:
-                el = OxmlElement("w:instrText")
-                el.set(qn("xml:space"), "preserve")
-                el.text = text
-            run._element.append(el)
-        self._font(p.add_run(" —"), "宋体", 14)
-
-    def save(self, path: Path) -> None:
-        self.doc.save(str(path))
-
-
 def _value(v: Any, unit: str) -> str:
     if isinstance(v, float):
         return f"{v:g}{'%' if unit == '%' else unit}"
@@ -190,9 +85,9 @@ def _value(v: Any, unit: str) -> str:
 
 def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -> None:
     facts = bulletin_facts(result, settings)
-    d = _Doc(dict(settings.bulletin.fonts))
+    d = OfficialDoc(dict(settings.bulletin.fonts))
     period = result.period
-    d.para(facts.title, "title", 22, "center", indent=False)
+    d.title(facts.title)
     d.para(_salutation(result), "body", 16, "left", indent=False)
     d.para(
         f"现将{period.label}助企惠民“十件实事”推进情况通报如下（数据截至"
@@ -211,9 +106,9 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
     _units_and_lagging(d, result, facts, charts)
     n = 4
     if any(t.sampled for t in result.verify.values()):
-        _verify_section(d, result, _cn_number(n))
+        _verify_section(d, result, cn_number(n))
         n += 1
-    d.para(f"{_cn_number(n)}、未报送单位", "heading")
+    d.para(f"{cn_number(n)}、未报送单位", "heading")
     if facts.missing_units:
         overdue = {c.unit: c.overdue_days for c in result.chase}
         named = [
@@ -222,12 +117,9 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
         d.para(f"截至汇总时，{'、'.join(named)}未报送本期填报表，已另行催报。")
     else:
         d.para("各单位均已按期报送。")
-    d.para(f"{_cn_number(n + 1)}、下步工作", "heading")
+    d.para(f"{cn_number(n + 1)}、下步工作", "heading")
     d.para("（请办公室补充下步工作要求。）")
-    # 发文机关署名 and 成文日期 at the end, right-aligned four characters in (GB/T 9704)
-    d.para("", "body", 16, "left", indent=False)
-    d.para(settings.bulletin.issuer + "　" * 4, "body", 16, "right", indent=False)
-    d.para(_zh_date(facts.date) + "　" * 4, "body", 16, "right", indent=False)
+    d.signature(settings.bulletin.issuer, facts.date)
     if font_missing:
         d.para("（注：生成本通报的电脑未安装中文字体，图表中的文字可能无法显示。）")
     if not charts:
@@ -237,7 +129,9 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
     d.save(tmp)
 
 
-def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts, charts: bool) -> None:
+def _units_and_lagging(
+    d: OfficialDoc, result: Consolidation, facts: BulletinFacts, charts: bool
+) -> None:
     """二、各单位情况 (the ranking table and chart) and 三、滞后事项 (each unit's lagging rows
     with its own explanation)."""
     d.para("二、各单位情况", "heading")
@@ -264,7 +158,7 @@ def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts, cha
     if not facts.lagging_by_unit:
         d.para("本期没有滞后事项。")
     for k, (unit, items) in enumerate(facts.lagging_by_unit.items(), start=1):
-        d.para(f"（{_cn_number(k)}）{unit}（{len(items)} 项）", "subheading")
+        d.para(f"（{cn_number(k)}）{unit}（{len(items)} 项）", "subheading")
         for it in items:
             shown = shown_completion(it["completion"])
             rate = "" if shown is None else f"，完成率 {shown * 100:.1f}%"
@@ -275,7 +169,7 @@ def _units_and_lagging(d: _Doc, result: Consolidation, facts: BulletinFacts, cha
             )
 
 
-def _verify_section(d: _Doc, result: Consolidation, number: str) -> None:
+def _verify_section(d: OfficialDoc, result: Consolidation, number: str) -> None:
     """明细核验: what the city's spot checks found this year, and each failed item."""
     ts = [t for t in result.verify.values() if t.sampled]
     sampled, verified = sum(t.sampled for t in ts), sum(t.verified for t in ts)
@@ -300,11 +194,6 @@ def _salutation(result: Consolidation) -> str:
     return "各县（区）局、功能区分局，市局各处室："
 
 
-def _cn_number(n: int) -> str:
-    digits = "零一二三四五六七八九十"
-    return digits[n] if n <= 10 else f"十{digits[n - 10]}" if n < 20 else str(n)
-
-
 def write_bulletin(
     result: Consolidation,
     out: Path | str,
@@ -316,9 +205,3 @@ def write_bulletin(
     the two charts (None: when the chart stack loads here, ``chart_stack_loads``)."""
     with_charts = chart_stack_loads() if charts is None else charts
     return write(out, lambda tmp: _build(result, settings, tmp, with_charts))
-
-
-# for the other documents laid out like the 通报 (outputs.digest)
-OfficialDoc = _Doc
-cn_number = _cn_number
-zh_date = _zh_date

@@ -16,7 +16,7 @@ from workbook.core.errors import InputError
 from workbook.core.files import Writer, atomic_write
 from workbook.core.items import INFO_KINDS
 from workbook.core.settings import Settings
-from workbook.outputs.bulletin import OfficialDoc, cn_number, zh_date
+from workbook.outputs.officialdoc import OfficialDoc, cn_number
 
 OTHER = "其他"
 
@@ -51,7 +51,7 @@ def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
     period, cat = result.period, result.catalogue
     grouped = digest_entries(result)
     n = sum(len(v) for v in grouped.values())
-    d.para(f"{period.label}助企惠民“十件实事”信息汇编", "title", 22, "center", indent=False)
+    d.title(f"{period.label}助企惠民“十件实事”信息汇编")
     d.para(
         f"本期采用的 {len(result.accepted)} 个单位的填报表中共有信息 {n} 条，按实事和单位汇编如下"
         "（工作亮点、经验做法、问题建议），供编发简报、总结时选用。"
@@ -67,9 +67,7 @@ def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
                 "subheading",
             )
             d.para(e["text"] or "（未填写内容）")
-    d.para("", "body", 16, "left", indent=False)
-    d.para(settings.bulletin.issuer + "　" * 4, "body", 16, "right", indent=False)
-    d.para(zh_date(date.today().isoformat()) + "　" * 4, "body", 16, "right", indent=False)
+    d.signature(settings.bulletin.issuer, date.today().isoformat())
     d.save(tmp)
 
 

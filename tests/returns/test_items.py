@@ -3,16 +3,19 @@ and checked across units and periods; the GB 32100 check character on published 
 
 from __future__ import annotations
 
+import os
+
 import openpyxl
 import pytest
 from conftest import needs_soffice
 from lo_helpers import lo_run
-from yearkit import Office, full_values, typed_cells
+from yearkit import BASE_TIME, Office, full_values, typed_cells
 
 from shishi_demo.samples import fill_return
 from workbook.catalogue import model as catalogue
 from workbook.catalogue.model import reporting_rows
 from workbook.core.items import ITEM_SHEET, credit_code_check, credit_code_problem
+from workbook.ledger.store import Ledger
 
 CAT = catalogue.load()
 # published on the national enterprise credit system; the check character recomputes
@@ -172,3 +175,39 @@ def test_evidence_named_but_not_sent_is_asked_for_and_a_carried_item_is_not(tmp_
     fill_return(tpl3, office.returns_dir("2024Q3") / "岱山.xlsx", values)
     q3 = office.consolidate("2024Q3").result
     assert not [p for p in q3.problems if p.code == "items.evidence_missing"]
+
+
+def _names(items: list[dict]) -> list[str]:
+    return [it["name"] for it in items]
+
+
+def test_a_correction_s_list_supersedes_the_old_one_which_is_kept_and_can_come_back(tmp_path):
+    """A corrected return's 明细台账 and 信息报送 replace the first return's in the summary and
+    in what the next quarter carries; the first list stays in the ledger, and withdrawing the
+    correction brings it back."""
+    office = Office(tmp_path)
+    tpl = office.generate("2024Q2", ("岱山",))["岱山"]
+    values = _no_items("岱山") | {42: 2}
+    folder = office.returns_dir("2024Q2")
+    a, b, c = ({"name": f"岱山{x}公司", "code": code, "date": "2024-03-01"}
+               for x, code in zip("甲乙丙", PUBLISHED, strict=True))  # fmt: skip
+    note = {"kind": "工作亮点", "about": "42", "title": "首报", "text": "首报的信息。"}
+    fixed = {"kind": "经验做法", "about": "42", "title": "更正", "text": "更正后的信息。"}
+    for k, (name, items, info) in enumerate(
+        [("岱山.xlsx", [a, b], note), ("岱山_更正.xlsx", [a, c], fixed)], start=1
+    ):
+        path = fill_return(tpl, folder / name, values, items={42: items}, info=[info])
+        os.utime(path, (BASE_TIME + 60 * k, BASE_TIME + 60 * k))
+        out = office.consolidate("2024Q2").result
+    assert _names(out.accepted["岱山"].items) == ["岱山甲公司", "岱山丙公司"]
+    assert [e["title"] for e in out.accepted["岱山"].info] == ["更正"]
+    with Ledger(office.ledger) as led:
+        old = next(s for s in led.submissions(CAT.catalogue_id, "2024Q2") if s.name == "岱山.xlsx")
+        assert old.status == "superseded" and _names(old.items) == ["岱山甲公司", "岱山乙公司"]
+        assert [e["title"] for e in old.info] == ["首报"]
+        assert _names(led.items_before(CAT.catalogue_id, office.period("2024Q3"))["岱山"]) == [
+            "岱山甲公司", "岱山丙公司"]  # fmt: skip
+        led.withdraw(CAT.catalogue_id, "2024Q2", "岱山_更正.xlsx", "误报")
+        led.commit()
+    q3 = openpyxl.load_workbook(office.generate("2024Q3", ("岱山",))["岱山"])[ITEM_SHEET]
+    assert [q3["C4"].value, q3["C5"].value, q3["C6"].value] == ["岱山甲公司", "岱山乙公司", None]

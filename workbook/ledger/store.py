@@ -43,7 +43,8 @@ from workbook.ledger.verifystore import VerifyRecords
 # Bump when the checks of a return change: stored files are then re-checked when seen again.
 # 3: a file whose table cannot be found is rejected; 4: a blank template is rejected, digits
 # apart and error values are refused, a base is read as the figure is
-EVALUATOR_VERSION = "6"  # 5: 明细台账 and 信息报送 are read and checked; 6: report-up origin
+# 5: 明细台账 and 信息报送 are read and checked; 6: report-up origin; 7: signature.missing has its cell
+EVALUATOR_VERSION = "7"
 MEMORY = ":memory:"
 
 _SUB_COLUMNS = (

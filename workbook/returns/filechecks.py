@@ -55,6 +55,7 @@ class _Checker:
         self.cols: dict[str, int] = {}
         self.expected: dict[int, Row] = {}
         self.seen: dict[int, int] = {}  # 序号 -> the row it was found in
+        self.sig_rows: dict[str, int] = {}  # signature key -> the row of its label
         self.period_code = ""
 
     def add(
@@ -144,6 +145,7 @@ def _rows(chk: _Checker) -> None:
         if label in sig_labels:
             value = next((cell_text(v) for v in line[1:] if cell_text(v)), "")
             chk.out.signature[sig_labels[label]] = value
+            chk.sig_rows[sig_labels[label]] = r
             continue
         seq = _place_row(chk, r, line)
         if seq is not None:
@@ -153,7 +155,9 @@ def _rows(chk: _Checker) -> None:
 
 def _signature(chk: _Checker) -> None:
     if not chk.out.signature.get("reporter"):
-        chk.add(codes.SIGNATURE_MISSING, "表尾“填报人”未填写。", "请填写填报人并盖章。")
+        row, col = chk.sig_rows.get("reporter"), chk.cols.get("name")
+        cell = _cell(row, col) if row is not None and col is not None else ""
+        chk.add(codes.SIGNATURE_MISSING, "表尾“填报人”未填写。", "请填写填报人并盖章。", cell)
 
 
 def _place_row(chk: _Checker, r: int, line: list[Any]) -> int | None:

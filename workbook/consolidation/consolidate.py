@@ -221,6 +221,11 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
     result.notices += _sent_up_stale(result, ledger)
     if len(ledger.periods(cat.catalogue_id, period.year)) > 1:
         result.history = ledger.history(cat.catalogue_id, period.year)
+    if cat.level:  # a county's problems speak of 区局 and 全区 (the checks write 市局, 全市)
+        for p in result.problems:
+            p.message, p.action = cat.worded(p.message), cat.worded(p.action)
+        for sub in result.submissions:
+            sub.decision = cat.worded(sub.decision)
 
 
 def _file_names(folder: Path) -> set[str] | None:

@@ -118,7 +118,7 @@ def _check_locked(
         if got != want:
             add(
                 codes.LOCKED_CHANGED,
-                f"序号 {seq} 的“{template_text()['headers'][key]}”被改动：应为“{want}”，实际为“{got}”。",
+                f"序号 {seq} 的“{cat.worded(template_text()['headers'][key])}”被改动：应为“{want}”，实际为“{got}”。",
                 "目标任务以市局下发为准，已按原目标计算；请恢复原内容。",
                 cell=cols.ref(key, r),
                 seq=seq,

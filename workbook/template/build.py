@@ -158,6 +158,7 @@ def _context(
         # whose plan it is: the city's words, or a county's bureau (``Catalogue.level``)
         "scope_title": (cat.level or {}).get("bureau") or template_text()["scope_title"],
         "unit_id": unit.id,
+        "bureau_short": cat.wording["bureau"],  # who issued the template: 市局, 区局 …
         "period_label": period.label,
         "period_end": f"{period.end.year}年{period.end.month}月{period.end.day}日",
         "share_pct": _fmt_share(period.share),
@@ -200,7 +201,7 @@ def _write_template(
     given = (prefill.values, prefill.bases) if prefill else ({}, {})
     report_sheet(wb, f, text, ctx, cat, rows, period, password, previous or {}, bases, given)
     item_sheet(wb, f, rows, period, carried, password)
-    info_sheet(wb, f, period, password)
+    info_sheet(wb, f, period, password, cat.worded)
     if prefill is not None:
         write_origin(wb, prefill, password)
         if prefill.detail:

@@ -8,7 +8,7 @@ list. Both sheets are protected like 填报表; validation and prompts are in Ch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -196,8 +196,11 @@ def _write(ws: Any, r: int, c: int, value: Any, fmt: Any) -> None:
         ws.write_string(r, c, str(value or ""), fmt)
 
 
-def info_sheet(wb: Any, f: Any, period: Period, password: str) -> None:
-    """信息报送: highlights, experience and suggestions, each with what it concerns."""
+def info_sheet(
+    wb: Any, f: Any, period: Period, password: str, worded: Callable[[str], str] = str
+) -> None:
+    """信息报送: highlights, experience and suggestions, each with what it concerns (``worded``:
+    the texts in the level's words, 区局 for a county)."""
     ws = wb.add_worksheet(INFO_SHEET)
     for c, width in enumerate(_INFO_WIDTHS):
         ws.set_column(c, c, width)
@@ -205,8 +208,8 @@ def info_sheet(wb: Any, f: Any, period: Period, password: str) -> None:
     ws.set_row(0, 28)
     ws.merge_range(
         1, 0, 1, 3,
-        "每条一行：选择类别，写明涉及的序号（如 56）或实事（如 食品安全），标题不超过50字，"
-        f"内容不超过{INFO_TEXT_LIMIT}字。市局汇编成信息汇编，供编发简报和总结使用。",
+        worded("每条一行：选择类别，写明涉及的序号（如 56）或实事（如 食品安全），标题不超过50字，"
+               f"内容不超过{INFO_TEXT_LIMIT}字。市局汇编成信息汇编，供编发简报和总结使用。"),
         f.subtitle,
     )  # fmt: skip
     for c, (_key, head) in enumerate(INFO_COLUMNS):

@@ -319,7 +319,7 @@ def _row_given(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
             COL["previous"],
             f"本项上期累计取自{parse_period(prev_period).label}已确认数"
             "（之后的期次没有本项的确认数）。",
-            {"author": "市局", "x_scale": 2},
+            {"author": ctx.get("bureau_short", "市局"), "x_scale": 2},
         )
     if isinstance(prev, int | float):
         ws.write_number(r, COL["previous"], prev / m.scale, f.locked_num[k])

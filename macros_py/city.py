@@ -24,6 +24,7 @@ from workbook.core.errors import ShishiError
 from workbook.core.layout import (
     CITY_RESULTS,
     CITY_SETTINGS,
+    CITY_SETTINGS_ADDED,
     CONTROL_SHEET,
     LAGGING_ANCHOR,
     LAGGING_HEADERS,
@@ -50,8 +51,16 @@ class Book(Protocol):
 def read_settings(book: Book) -> dict[str, str]:
     """The settings the office changes, from the control sheet (relative paths: the workbook's
     folder)."""
-    out = {name: cell_text(book.get(name)) for name in SETTING_NAMES}
-    for key in ("shishi_returns_dir", "shishi_output", "shishi_catalogue", "shishi_ledger"):
+    out = {}
+    for name in SETTING_NAMES:
+        try:
+            out[name] = cell_text(book.get(name))
+        except Exception:  # a control sheet made before this setting existed
+            if name not in CITY_SETTINGS_ADDED:
+                raise
+            out[name] = ""
+    paths = ("shishi_returns_dir", "shishi_output", "shishi_catalogue", "shishi_settings")
+    for key in (*paths, "shishi_ledger"):
         if out[key] and not Path(out[key]).is_absolute():
             out[key] = str(book.folder / out[key])
     return out
@@ -78,7 +87,7 @@ def run_button(book: Book) -> Any:
             raise ShishiError("请先在“汇总表保存位置”中填写汇总表的文件名。")
         period = parse_period(s["shishi_period"])
         output = Path(s["shishi_output"])
-        settings = load_settings()
+        settings = load_settings(s["shishi_settings"] or None)  # a county's own, or the bundled
         outcome = run_consolidation(
             s["shishi_returns_dir"],
             period,

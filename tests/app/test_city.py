@@ -10,6 +10,7 @@ when it saves, so results are saved to a copy).
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from conftest import shishi
 from oletools.olevba import VBA_Parser
@@ -188,3 +190,39 @@ def test_bat_file_crlf_gbk_and_quoted(city):
     tricky.encode("gbk")  # every character survives the code page cmd.exe reads it in
     with pytest.raises(Exception, match="双引号"):
         bat_text('C:\\a"b\\python.exe')
+
+
+def test_a_county_s_button_uses_its_own_catalogue_and_settings(tmp_path):
+    """city-workbook --catalogue --settings: the control sheet names the county's files, the
+    button consolidates its 所 with them (its 通报 issued by the county), and a control sheet
+    made before 设置文件 existed still runs, with the bundled settings."""
+    from workbook.catalogue.derive import derive
+
+    city = catalogue.load()
+    county = derive(
+        city, "定海", [("解放所", "解放市场监督管理所"), ("白泉所", "白泉市场监督管理所")]
+    )
+    (tmp_path / "目录_定海.json").write_text(county.to_json(), encoding="utf-8")
+    issuer = "舟山市定海区市场监督管理局办公室"
+    (tmp_path / "定海设置.json").write_text(
+        json.dumps({"bulletin": {"issuer": issuer}}, ensure_ascii=False), encoding="utf-8"
+    )
+    r = shishi("city-workbook", "-o", str(tmp_path), "--catalogue", "目录_定海.json",
+               "--settings", "定海设置.json", "--returns-dir", "所回收")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    period = parse_period("2024Q2")
+    for unit in ("解放所", "白泉所"):
+        (tpl,) = generate(county, period, tmp_path / "模板", units=[unit])
+        fill_return(tpl, tmp_path / "所回收" / f"{unit}.xlsx", sample_values(county, unit, period))
+    book = OpenpyxlBook(tmp_path / "shishi_city.xlsm")
+    book.set("shishi_ledger", "定海台账.sqlite3")
+    outcome = run_button(book)
+    assert outcome is not None and not book.alerts
+    assert outcome.result.catalogue.catalogue_id == county.catalogue_id
+    assert sorted(outcome.accepted_units) == ["白泉所", "解放所"]
+    assert issuer in "\n".join(p.text for p in docx.Document(str(outcome.bulletin)).paragraphs)
+    # a workbook made before this setting: no shishi_settings name, the bundled settings
+    del book.wb.defined_names["shishi_settings"]
+    old = run_button(book)
+    assert old is not None and not book.alerts
+    assert issuer not in "\n".join(p.text for p in docx.Document(str(old.bulletin)).paragraphs)

@@ -78,8 +78,12 @@ def build_city_workbook(
     period: str = "2024Q2",
     output: str = "",
     ledger: str = "",
+    catalogue: str = "",
+    settings: str = "",
 ) -> CityFiles:
-    """Write shishi_city.xlsm, shishi_city.py, 一键汇总.bat, 一键汇总.sh and 使用说明.txt."""
+    """Write shishi_city.xlsm, shishi_city.py, 一键汇总.bat, 一键汇总.sh and 使用说明.txt.
+    ``catalogue`` and ``settings``: the files the control sheet names (a county's own
+    catalogue and settings; empty: the bundled ones)."""
     out = check_folder(out_dir, "市局汇总工作簿的文件夹")
     out.mkdir(parents=True, exist_ok=True)
     vba = xlwings_vba_project()
@@ -91,7 +95,10 @@ def build_city_workbook(
         vba_path = tmp.with_suffix(".bin")
         vba_path.write_bytes(vba)
         try:
-            _write_book(tmp, vba_path, returns_dir, period, output, ledger, windowless)
+            given = {"shishi_returns_dir": returns_dir, "shishi_period": period,
+                     "shishi_output": output, "shishi_ledger": ledger,
+                     "shishi_catalogue": catalogue, "shishi_settings": settings}  # fmt: skip
+            _write_book(tmp, vba_path, given, windowless)
         finally:
             vba_path.unlink(missing_ok=True)
 
@@ -184,9 +191,7 @@ def _formats(wb: Any) -> tuple[Any, Any, Any, Any, Any, Any]:
     return title, label, value, shown, head, note
 
 
-def _write_book(
-    path: Path, vba: Path, returns_dir: str, period: str, output: str, ledger: str, python: str
-) -> None:
+def _write_book(path: Path, vba: Path, defaults: dict[str, str], python: str) -> None:
     wb = new_workbook(path)
     wb.add_vba_project(str(vba))
     wb.set_vba_name("ThisWorkbook")
@@ -198,12 +203,6 @@ def _write_book(
     ws.set_column(2, 5, 14)
     ws.write_string(0, 0, "十件实事 一键汇总", title)
     ws.write_string(1, 0, "黄色单元格可以修改；相对路径以本工作簿所在文件夹为准。", note)
-    defaults = {
-        "shishi_returns_dir": returns_dir,
-        "shishi_period": period,
-        "shishi_output": output,
-        "shishi_ledger": ledger,
-    }
     for i, (name, text) in enumerate(CITY_SETTINGS, start=3):
         ws.write_string(i, 0, text + "：", label)
         ws.write_string(i, 1, defaults.get(name, ""), value)

@@ -323,12 +323,20 @@ def _print_values(cat: Any, unit: str, years: list[int], values: dict[int, Any])
 )
 @click.option("--period", default="2024Q2", show_default=True, help="写入控制表的期次。")
 @click.option("--output", default="", help="写入控制表的汇总表路径。")
-def city_workbook_cmd(out_dir: Path, returns_dir: str, period: str, output: str) -> None:
-    """生成市局的宏工作簿（“一键汇总”按钮）和不用宏的脚本。"""
+@click.option("--catalogue", "cat_file", default="", metavar="目录.json",
+              help="写入控制表的目录文件（县区局用本局的目录，如 目录_定海.json；空：随程序提供的）。")  # fmt: skip
+@click.option("--settings", "settings_file", default="", metavar="设置.json",
+              help="写入控制表的设置文件（县区局用本局的设置；空：随程序提供的）。")  # fmt: skip
+def city_workbook_cmd(
+    out_dir: Path, returns_dir: str, period: str, output: str, cat_file: str, settings_file: str
+) -> None:
+    """生成汇总用的宏工作簿（“一键汇总”按钮）和不用宏的脚本；县区局加 --catalogue、--settings。"""
     from workbook.app.citybook import build_city_workbook
 
     period_arg(period)
-    files = build_city_workbook(out_dir, returns_dir, period, output)
+    files = build_city_workbook(
+        out_dir, returns_dir, period, output, catalogue=cat_file, settings=settings_file
+    )
     for p in (files.workbook, files.module, files.bat, files.sh, files.readme):
         click.echo(str(p))
     click.echo(

@@ -60,8 +60,11 @@ CITY_SETTINGS = (
     ("shishi_period", "期次"),
     ("shishi_output", "汇总表保存位置"),
     ("shishi_catalogue", "目录文件（可空）"),
+    ("shishi_settings", "设置文件（可空）"),
     ("shishi_ledger", "报送台账（空：与命令行共用的默认台账）"),
 )
+# settings a workbook made by an earlier version does not have: read as empty
+CITY_SETTINGS_ADDED = ("shishi_settings",)
 # defined name -> label of what the button writes back
 CITY_RESULTS = (
     ("shishi_last_run", "上次运行"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -61,11 +62,9 @@ def report_up_cmd(
             click.echo(f"{p.label}尚未向上报送过。")
             sys.exit(1)
         if not moved:
-            click.echo(f"第{last['revision']}版（{last['built_at']}）仍与本级台账一致，无需重报。")
+            click.echo(f"第{last['revision']}版（{_when(last)}）仍与本级台账一致，无需重报。")
             return
-        click.echo(
-            f"第{last['revision']}版（{last['built_at']}）已过期：以下指标在所更正后有变化："
-        )
+        click.echo(f"第{last['revision']}版（{_when(last)}生成）已过期：以下指标在所更正后有变化：")
         for seq, old, new in moved:
             click.echo(f"  序号 {seq}：{_show(old)} → {_show(new)}")
         click.echo("请运行 shishi report-up（不加 --check）生成新的一版，核对签名后重报。")
@@ -87,3 +86,8 @@ def _show(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return "（空）" if v in (None, "") else str(v)
+
+
+def _when(sent: dict[str, Any]) -> str:
+    """When a revision was built, as the office reads a time (2024-07-05 09:30)."""
+    return str(sent.get("built_at", "")).replace("T", " ")[:16]

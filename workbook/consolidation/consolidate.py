@@ -261,7 +261,7 @@ def _sent_up_stale(result: Consolidation, ledger: Ledger) -> list[str]:
     moved = stale(last["values"], now)
     if not moved:
         return []
-    rows = "；".join(f"序号 {s} {_plain(a)} → {_plain(b)}" for s, a, b in moved[:10])
+    rows = "；".join(f"序号 {s}：{_plain(a)} → {_plain(b)}" for s, a, b in moved[:10])
     return [f"注意：已向上报送的第{last['revision']}版已过期（{rows}{'…' if len(moved) > 10 else ''}）。"
             "请运行 shishi report-up 生成新的一版重报。"]  # fmt: skip
 

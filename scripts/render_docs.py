@@ -21,7 +21,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def to_png(xlsx: Path, out_png: Path, work: Path, page: int) -> None:
-    copy = work / ("doc" + xlsx.suffix)  # an ASCII name: soffice mangles some paths
+    # an ASCII name (soffice mangles some paths), a new one for each picture: a PDF left by
+    # the previous conversion is never read as this one's
+    copy = work / (f"doc_{out_png.stem}" + xlsx.suffix)
     shutil.copy(xlsx, copy)
     xlsx = copy
     subprocess.run(
@@ -63,7 +65,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         res = run_demo(catalogue.load(), parse_period("2024Q2"), work / "demo")
-        filled = next(p for p in res.returns_dir.iterdir() if p.name.startswith("定海"))
+        # 定海's accepted return (its folder also holds the evidence it sent, a .pdf)
+        filled = Path(res.outcome.result.accepted["定海"].path)
         to_png(filled, DOCS / "template_page1.png", work, 1)
         to_png(filled, DOCS / "template_page2.png", work, 2)
         to_png(res.summary, DOCS / "summary_overview.png", work, 1)

@@ -93,6 +93,24 @@ def test_what_a_leader_signs_reads_as_signed(demo):
     assert all(p.median_height >= 10 for p in city), [p.median_height for p in city]
 
 
+@needs_soffice
+@pytest.mark.libreoffice
+def test_the_printed_instructions_show_every_text_whole_on_one_page(demo):
+    """填报说明 printed by LibreOffice: one page, and every instruction whole on it (long ones
+    wrapped into taller rows, not cut at the margin as they were)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    out, _res = demo
+    filled = next((out / "returns" / "2024Q2").glob("岱山*.xlsx"))
+    ws = openpyxl.load_workbook(filled)["填报说明"]
+    texts = [r[1] for r in ws.iter_rows(min_row=3, max_col=2, values_only=True) if r[1]]
+    assert len(texts) > 15 and max(len(t) for t in texts) > 80  # long ones among them
+    pages = report(filled)
+    first = re.sub(r"\s+", "", pages[0].text)
+    missing = [t for t in texts if re.sub(r"\s+", "", t) not in first]
+    assert not missing, missing
+
+
 def test_the_chart_legend_stays_below_the_bars(demo):
     from workbook.outputs.charts import action_figure
 

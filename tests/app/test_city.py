@@ -83,6 +83,13 @@ def test_xlwings_conf_sheet_holds_interpreter_and_path(city):
     assert (Path(conf["PYTHONPATH"]) / "workbook" / "__init__.py").exists()
     control = wb.get_sheet_by_name("一键汇总").to_python()
     assert any("回收文件夹" in str(c) for row in control for c in row)
+    # settings, results and the lagging list each in their own block, an empty row between
+    labels = [str(row[0]) for row in control]
+    last_setting = max(i for i, x in enumerate(labels) if x.startswith("报送台账"))
+    results = labels.index("运行结果")
+    lagging = next(i for i, x in enumerate(labels) if x.startswith("滞后事项（"))
+    assert labels[last_setting + 1] == "" and results == last_setting + 2
+    assert labels[lagging - 1] == "" and labels[lagging - 2].startswith("催报文字")
 
 
 def test_entry_point_reads_settings_consolidates_and_writes_results(city, tmp_path):

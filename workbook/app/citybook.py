@@ -26,13 +26,14 @@ from workbook.core.layout import (
     LAGGING_ANCHOR,
     LAGGING_HEADERS,
 )
+from workbook.excel.cells import display_width
 from workbook.excel.writer import new_workbook
 
 BOOK_NAME = "shishi_city"
 MACRO = "SampleCall"
 BUTTON_CAPTION = "一键汇总"
 CONF_SHEET = "xlwings.conf"
-LAGGING_ROW = 24  # zero-based row of the lagging list's first data row
+LAGGING_ROW = 25  # zero-based row of the lagging list's first data row
 
 
 @dataclass
@@ -198,7 +199,8 @@ def _write_book(path: Path, vba: Path, defaults: dict[str, str], python: str) ->
     title, label, value, shown, head, note = _formats(wb)
     ws = wb.add_worksheet(CONTROL_SHEET)
     ws.set_vba_name("Sheet1")
-    ws.set_column(0, 0, 16)
+    # the labels right-aligned in A: wide enough for the longest (报送台账（空：…）：), not cut
+    ws.set_column(0, 0, max(display_width(t + "：") for _n, t in CITY_SETTINGS + CITY_RESULTS) + 1)
     ws.set_column(1, 1, 60)
     ws.set_column(2, 5, 14)
     ws.write_string(0, 0, "十件实事 一键汇总", title)
@@ -218,8 +220,9 @@ def _write_book(path: Path, vba: Path, defaults: dict[str, str], python: str) ->
             "font": {"name": "黑体", "size": 14},
         },
     )
-    ws.write_string(9, 0, "运行结果", title)
-    for i, (name, text) in enumerate(CITY_RESULTS, start=10):
+    results = 4 + len(CITY_SETTINGS)  # one empty row below the settings
+    ws.write_string(results, 0, "运行结果", title)
+    for i, (name, text) in enumerate(CITY_RESULTS, start=results + 1):
         ws.write_string(i, 0, text + "：", label)
         ws.write_blank(i, 1, None, shown)
         wb.define_name(name, f"='{CONTROL_SHEET}'!$B${i + 1}")

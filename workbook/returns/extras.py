@@ -26,6 +26,7 @@ from workbook.core.items import (
 from workbook.core.levels import DETAIL_HEADER, DETAIL_SHEETS, ORIGIN_SHEET
 from workbook.core.period import Period
 from workbook.excel.cells import cell_text
+from workbook.excel.ooxml import part_text
 from workbook.returns import bounds as sheetbounds
 
 EXTRA_SHEETS = (ITEM_SHEET, INFO_SHEET, *DETAIL_SHEETS, ORIGIN_SHEET)
@@ -42,7 +43,7 @@ def read_extras(wb: Any, z: zipfile.ZipFile | None, book: str, part_of: Any) -> 
             continue
         part = part_of(z, book, name) if z is not None else None
         if part is not None and z is not None and part in z.NameToInfo:
-            xml = z.read(part).decode("utf-8", "replace")
+            xml = part_text(z, part)
             if sheetbounds.has_far_cells(xml, MAX_EXTRA_ROWS):
                 out[name] = f"“{name}”工作表中有超出第 {MAX_EXTRA_ROWS} 行或 Z 列的内容，未读取。"
                 continue

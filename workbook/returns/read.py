@@ -36,6 +36,7 @@ from workbook.excel.formats import (
     xlsx_error_cells,
     xlsx_styles,
 )
+from workbook.excel.ooxml import part_text
 from workbook.returns import bounds as sheetbounds
 from workbook.returns.extras import read_extras
 from workbook.returns.slowgrid import calamine_or_fallback
@@ -94,7 +95,7 @@ def _rel_targets(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     part name, resolved as OPC says: relative to the part's folder, or from the root)."""
     folder, name = posixpath.split(part)
     try:
-        xml = z.read(posixpath.join(folder, "_rels", name + ".rels")).decode("utf-8", "replace")
+        xml = part_text(z, posixpath.join(folder, "_rels", name + ".rels"))
     except KeyError:
         return {}
     out = {}
@@ -121,7 +122,7 @@ def _workbook_part(z: zipfile.ZipFile) -> str:
 def _sheet_xml_name(z: zipfile.ZipFile, book: str, sheet: str) -> str | None:
     """The part name of worksheet ``sheet`` in an xlsx, via the workbook part ``book`` and
     its rels."""
-    wb = z.read(book).decode("utf-8", "replace")
+    wb = part_text(z, book)
     m = re.search(r'<sheet\b[^>]*\bname="' + re.escape(sheet) + r'"[^>]*?r:id="([^"]+)"', wb)
     if not m:
         return None
@@ -289,7 +290,7 @@ def _bounded_sheet(
         part = _sheet_xml_name(z, book, sheet)
         if part is None or part not in z.NameToInfo:
             return None, None
-        xml = z.read(part).decode("utf-8", "replace")
+        xml = part_text(z, part)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return None, None
     last_row = sheetbounds.max_rows(raw.identity, FIRST_DATA_ROW)

@@ -315,3 +315,19 @@ def test_sharing_equal_targets_does_not_hide_a_wrong_type(tmp_path):
     loaded = catalogue.load(p)
     assert loaded.to_json() == catalogue.from_dict(data).to_json()
     assert loaded.indicator(10).targets["单位00"] is loaded.indicator(10).targets["单位01"]
+
+
+# 序号 10 is a count (家), 20 a stock (件), 4 an amount (亿元): only the first two are whole
+@pytest.mark.parametrize(
+    ("index", "value", "refused"),
+    [(9, 2.5, True), (9, 3, False), (19, 1.5, True), (19, 300, False), (3, 0.15, False)],
+)
+def test_a_count_or_stock_target_must_be_whole(cat_copy, index, value, refused):
+    ind = cat_copy["indicators"][index]
+    text = f"{value:g}"
+    ind["targets"]["定海"] = {"text": text, "type": "quantity", "op": ">=", "value": value}
+    report, codes = _codes(cat_copy)
+    assert ("target.not_whole" in codes) is refused
+    if refused:
+        p = next(p for p in report.errors if p.code == "target.not_whole")
+        assert p.seq == ind["seq"] and f"“{text}”" in p.message and "须为整数" in p.message

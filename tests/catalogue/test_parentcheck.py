@@ -103,3 +103,12 @@ def test_messages_speak_of_the_county_not_the_city(table):
     data, problems = _found(table)
     empty = next(p for p in problems if p.cell == f"E{r}")
     assert data is None and "全区目标" in empty.message and "全市" not in empty.message
+
+
+def test_a_station_s_count_target_must_be_whole(table):
+    """An even split edited to 1.5 / 2.5 家 (the parts still add up) is refused at the cell."""
+    row = _row(table, 10)
+    _edit(table, {10: {"G": "1.5", "H": "2.5"}})
+    data, problems = _found(table)
+    at = {(p.code, p.cell) for p in problems if p.code == "target.not_whole"}
+    assert data is None and at == {("target.not_whole", f"G{row}"), ("target.not_whole", f"H{row}")}

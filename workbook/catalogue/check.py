@@ -175,6 +175,16 @@ def _check_target(
             path=path,
             file=file,
         )
+    if measure(ind.measure).integer and t.value is not None and not float(t.value).is_integer():
+        report.add(
+            codes.TARGET_NOT_WHOLE,
+            f"序号 {ind.seq} {who}目标“{t.text}”为 {_fmt(t.value)}{ind.measure_unit}，"
+            f"{ind.measure_unit}数须为整数。",
+            action="请改为整数（分解到各单位时，各单位之和不少于上级目标即可）。",
+            seq=ind.seq,
+            path=path,
+            file=file,
+        )
     if t.type == "follows" and t.followed_unit not in unit_ids:
         report.add(
             codes.TARGET_FOLLOWS_UNKNOWN,

@@ -78,6 +78,9 @@ TARGET_PARSE_MISMATCH = _declare(
     "target.parse_mismatch", _E, "catalogue", "目标文字与记录的解析结果不一致"
 )
 TARGET_PERCENT_RANGE = _declare("target.percent_range", _E, "catalogue", "比率目标超出 0–100%")
+TARGET_NOT_WHOLE = _declare(
+    "target.not_whole", _E, "catalogue", "数量、存量类目标不是整数（如 1.5 家）"
+)
 TARGET_FOLLOWS_UNKNOWN = _declare(
     "target.follows_unknown", _E, "catalogue", "“按…要求落实”所指单位不存在"
 )

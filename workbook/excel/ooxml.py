@@ -35,11 +35,9 @@ def unprefixed(xml: str) -> str:
     for prefix, wanted, uri in renames:
         p = re.escape(prefix)
         new = f"{wanted}:" if wanted else ""
-        xml = re.sub(r"<(/?)" + p + r":", lambda m, n=new: f"<{m.group(1)}{n}", xml)
+        xml = re.sub(r"<(/?)" + p + r":", r"<\g<1>" + new, xml)
         if wanted:  # attributes in that namespace (r:id)
-            xml = re.sub(
-                r"(\s)" + p + r":([\w-]+=)", lambda m, n=new: m.group(1) + n + m.group(2), xml
-            )
+            xml = re.sub(r"(\s)" + p + r":([\w-]+=)", r"\g<1>" + new + r"\g<2>", xml)
         declared = f'xmlns:{wanted}="{uri}"' if wanted else f'xmlns="{uri}"'
         already = declared in xml[:_HEAD]  # both forms declared: keep one
         xml = xml.replace(f' xmlns:{prefix}="{uri}"', "" if already else f" {declared}", 1)

@@ -15,11 +15,10 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook.catalogue.model import Row
+from workbook.core.inputs import INFO_RULES, ITEM_RULES, InputRule
 from workbook.core.items import (
     INFO_COLUMNS,
-    INFO_KINDS,
     INFO_SHEET,
-    INFO_TEXT_LIMIT,
     ITEM_COLUMN_ZH,
     ITEM_COLUMNS,
     ITEM_KEYS,
@@ -33,48 +32,21 @@ INFO_HEADER_ROW = 2
 INFO_INPUT_ROWS = 40
 _ITEM_WIDTHS = (6, 24, 30, 22, 30, 14, 26, 16)
 _INFO_WIDTHS = (12, 16, 30, 90)
-_PROMPTS = {
-    "seq": ("序号", "从下拉列表选择本条明细对应的序号（右侧表格列出本单位需要列明细的指标）。"),
-    "name": ("名称", "填写企业、基地、食堂、市场、直播间或品牌的全称，不超过100字。"),
-    "code": (
-        "统一社会信用代码",
-        "企业或组织填 18 位统一社会信用代码（如 91330100799655058B）；点位、品牌可不填。",
-    ),
-    "address": ("地址（点位）", "场所类（基地、食堂、市场、商圈等）填详细地址。"),
-    "date": (
-        "完成（认定）日期",
-        "填建成、认定或公示的日期，如 2024-05-20，应在本年内、不晚于期末。",
-    ),
-    "evidence": ("佐证材料", "填随本表一并报送的佐证文件名，如 定海-示范食堂-验收表.pdf。"),
-    "remark": ("备注", "其他说明，不超过200字。"),
-}
 
 
-def _validation(key: str, period: Period, seqs: Sequence[int]) -> dict[str, Any]:
-    title, prompt = _PROMPTS[key]
+def _validation(rule: InputRule, period: Period, seqs: Sequence[int] = ()) -> dict[str, Any]:
+    """The data validation of ``rule`` (core.inputs), as XlsxWriter takes it."""
     base: dict[str, Any] = {
-        "input_title": title,
-        "input_message": prompt,
+        "input_title": rule.title,
+        "input_message": rule.prompt,
         "error_type": "stop",
-        "error_title": f"{title}无效",
+        "error_title": f"{rule.title}无效",
+        "error_message": rule.error,
         "ignore_blank": True,
     }
-    if key == "seq":
-        return {
-            **base,
-            "validate": "list",
-            "source": [str(s) for s in seqs],
-            "error_message": "请从下拉列表选择序号。",
-        }
-    if key == "code":
-        return {
-            **base,
-            "validate": "length",
-            "criteria": "==",
-            "value": 18,
-            "error_message": "统一社会信用代码为 18 位。",
-        }
-    if key == "date":
+    if rule.kind == "list":
+        return {**base, "validate": "list", "source": list(rule.choices or map(str, seqs))}
+    if rule.kind == "date":
         return {
             **base,
             "validate": "date",
@@ -83,14 +55,8 @@ def _validation(key: str, period: Period, seqs: Sequence[int]) -> dict[str, Any]
             "maximum": datetime(period.end.year, period.end.month, period.end.day),
             "error_message": f"请填写 {period.year} 年内、不晚于期末（{period.end}）的日期。",
         }
-    limit = 100 if key == "name" else 200
-    return {
-        **base,
-        "validate": "length",
-        "criteria": "<=",
-        "value": limit,
-        "error_message": f"请不要超过 {limit} 字。",
-    }
+    criteria = "==" if rule.kind == "code" else "<="
+    return {**base, "validate": "length", "criteria": criteria, "value": rule.limit}
 
 
 def item_sheet(
@@ -111,12 +77,11 @@ def item_sheet(
     last = len(ITEM_COLUMNS) - 1
     ws.merge_range(0, 0, 0, last, f"{period.label}明细台账（建设点位、认定名单）", f.title)
     ws.set_row(0, 28)
-    ws.merge_range(
-        1, 0, 1, last,
+    note = (
         "每个列明细的指标，本表的条数应与“填报表”中的累计完成数一致。灰色行为以前各期已确认的明细"
-        "（已锁定，不必重填）；本期新增的填在下面的白色行。统一社会信用代码不要加空格。",
-        f.subtitle,
-    )  # fmt: skip
+        "（已锁定，不必重填）；本期新增的填在下面的白色行。统一社会信用代码不要加空格。"
+    )
+    ws.merge_range(1, 0, 1, last, note, f.subtitle)
     ws.set_row(1, 32)
     for c, (_key, head) in enumerate(ITEM_COLUMNS):
         ws.write_string(ITEM_HEADER_ROW, c, head, f.header)
@@ -165,8 +130,8 @@ def _input_rows(
             ws.write_blank(r, c, None, fmt)
     end = first_input + ITEM_INPUT_ROWS - 1
     for c, key in enumerate(ITEM_KEYS):
-        if key != "indicator":
-            ws.data_validation(first_input, c, end, c, _validation(key, period, seqs))
+        if key in ITEM_RULES:
+            ws.data_validation(first_input, c, end, c, _validation(ITEM_RULES[key], period, seqs))
 
 
 def _lookup_table(ws: Any, f: Any, itemised: Sequence[Row], col: int) -> str:
@@ -206,12 +171,12 @@ def info_sheet(
         ws.set_column(c, c, width)
     ws.merge_range(0, 0, 0, 3, f"{period.label}信息报送（工作亮点、经验做法、问题建议）", f.title)
     ws.set_row(0, 28)
-    ws.merge_range(
-        1, 0, 1, 3,
-        worded("每条一行：选择类别，写明涉及的序号（如 56）或实事（如 食品安全），标题不超过50字，"
-               f"内容不超过{INFO_TEXT_LIMIT}字。市局汇编成信息汇编，供编发简报和总结使用。"),
-        f.subtitle,
-    )  # fmt: skip
+    note = (
+        "每条一行：选择类别，写明涉及的序号（如 56）或实事（如 食品安全），"
+        f"标题不超过{INFO_RULES['title'].limit}字，内容不超过{INFO_RULES['text'].limit}字。"
+        "市局汇编成信息汇编，供编发简报和总结使用。"
+    )
+    ws.merge_range(1, 0, 1, 3, worded(note), f.subtitle)
     for c, (_key, head) in enumerate(INFO_COLUMNS):
         ws.write_string(INFO_HEADER_ROW, c, head, f.header)
     first, end = INFO_HEADER_ROW + 1, INFO_HEADER_ROW + INFO_INPUT_ROWS
@@ -219,18 +184,8 @@ def info_sheet(
         for c in range(len(INFO_COLUMNS)):
             ws.write_blank(r, c, None, f.input_text)
         ws.set_row(r, 48)
-    rules: list[dict[str, Any]] = [
-        {"validate": "list", "source": list(INFO_KINDS), "input_title": "类别",
-         "input_message": "选择：工作亮点、经验做法或问题建议。", "error_message": "请从下拉列表选择类别。"},
-        {"validate": "length", "criteria": "<=", "value": 50, "input_title": "序号或实事",
-         "input_message": "填涉及的序号（如 56）或实事名称（如 食品安全）。", "error_message": "请不要超过50字。"},
-        {"validate": "length", "criteria": "<=", "value": 50, "input_title": "标题",
-         "input_message": "一句话标题，不超过50字。", "error_message": "标题请不要超过50字。"},
-        {"validate": "length", "criteria": "<=", "value": INFO_TEXT_LIMIT, "input_title": "内容",
-         "input_message": f"具体内容，不超过{INFO_TEXT_LIMIT}字。", "error_message": f"内容请不要超过{INFO_TEXT_LIMIT}字。"},
-    ]  # fmt: skip
-    for c, rule in enumerate(rules):
-        ws.data_validation(first, c, end, c, {"error_type": "stop", "ignore_blank": True, **rule})
+    for c, (key, _head) in enumerate(INFO_COLUMNS):
+        ws.data_validation(first, c, end, c, _validation(INFO_RULES[key], period))
     ws.freeze_panes(INFO_HEADER_ROW + 1, 0)
     ws.print_area(0, 0, INFO_HEADER_ROW + 8, 3)  # one page: the header and 8 entries
     ws.set_paper(9)

@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook.catalogue.model import Catalogue, Row
+from workbook.core.inputs import REPORT_TEXT_KEYS, REPORT_TEXT_LIMIT, SIGNATURE_LIMIT
 from workbook.core.layout import COL, COLUMNS, FIRST_DATA_ROW, HEADER_ROW, row_name
 from workbook.core.measures import MEASURES, measure
 from workbook.core.period import Period, parse_period
@@ -248,10 +249,9 @@ def _table_rules(
 ) -> None:
     """Length limits of the text columns, the 滞后 highlight and the name of the value
     column, over the data rows down to ``last``."""
-    for key in ("progress", "problems", "remark"):
-        ws.data_validation(
-            FIRST_DATA_ROW, COL[key], last, COL[key], text_validation("text", 500, text)
-        )
+    rule = text_validation("text", REPORT_TEXT_LIMIT, text)
+    for key in REPORT_TEXT_KEYS:
+        ws.data_validation(FIRST_DATA_ROW, COL[key], last, COL[key], rule)
     status_cell = f"${xl_col_to_name(COL['status'])}{FIRST_DATA_ROW + 1}"
     ws.conditional_format(
         FIRST_DATA_ROW,
@@ -280,7 +280,7 @@ def _signature_block(
         else:
             ws.write_blank(r, COL["name"], None, f.sig_input)
             ws.data_validation(
-                r, COL["name"], r, COL["name"], text_validation("signature", 50, text)
+                r, COL["name"], r, COL["name"], text_validation("signature", SIGNATURE_LIMIT, text)
             )
         wb.define_name(
             f"shishi_sig_{key}", f"='{text['sheet_report']}'!${xl_col_to_name(COL['name'])}${r + 1}"

@@ -68,7 +68,9 @@ def figure_validation(
 
 
 def text_validation(kind: str, limit: int, text: dict[str, Any]) -> dict[str, Any]:
-    return {"validate": "length", "criteria": "<=", "value": limit, **_messages(kind, text)}
+    """A text of at most ``limit`` characters (core.inputs), the limit named in its messages."""
+    messages = _messages(kind, text, {"limit": str(limit)})
+    return {"validate": "length", "criteria": "<=", "value": limit, **messages}
 
 
 def date_validation(text: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,9 @@ Run with the system Python that has python3-uno (/usr/bin/python3), not the proj
 
 JOB.json: {"jobs": [{"src": ..., "dst": ..., "filter": "Calc MS Excel 2007 XML",
                      "sheet": "填报表", "type": {"I5": "12", ...}, "text": {"M5": "..."}}]}
-``edits``: a list of {"sheet", "insert_columns": ["Q"], "insert_rows": [5], "unmerge": [..],
-"merge": ["F12:Q12"], "type": {..}, "text": {..}}, applied in that order before the rest.
+``edits``: a list of {"sheet", "unprotect": password, "insert_columns": ["Q"], "insert_rows": [5], "unmerge": [..],
+"merge": ["F12:Q12"], "type": {..}, "text": {..}, "rename": "Sheet1"}, applied in that order
+before the rest.
 ``type`` goes through setFormula, which parses input the way typing into the cell does
 (numbers, 80% as 0.8, 1/2 as a date); ``text`` is set as a plain string. With no sheet and no
 cells, a job only converts (e.g. to "calc8" for .ods or "MS Excel 97" for .xls).
@@ -53,6 +54,8 @@ def _edit(doc, sheet, edit):
     ``type`` here also does what typing does in the GUI and setFormula does not: "80%" gives
     the cell a percent format (LibreOffice, Excel and WPS all recognise it so).
     """
+    if "unprotect" in edit:  # a clerk who knows the password (or was told it)
+        sheet.unprotect(edit["unprotect"])
     for letters in edit.get("insert_columns", []):
         sheet.Columns.insertByIndex(_column_index(letters), 1)
     for row in edit.get("insert_rows", []):
@@ -69,6 +72,8 @@ def _edit(doc, sheet, edit):
             cell.NumberFormat = doc.NumberFormats.getStandardFormat(percent, Locale())
     for addr, value in edit.get("text", {}).items():
         sheet.getCellRangeByName(addr).setString(value)
+    if edit.get("rename"):
+        sheet.setName(edit["rename"])
 
 
 def main():

@@ -146,8 +146,10 @@ def test_a_deleted_item_sheet_is_not_silent(tmp_path):
     del wb[ITEM_SHEET]
     wb.save(path)
     out = office.consolidate("2024Q2").result
-    short = [p for p in out.problems if p.code == "items.count_short"]
-    assert [(p.unit, p.seq) for p in short] == [("岱山", 42)] and "只列了 0 条" in short[0].message
+    missing = [p for p in out.problems if p.code == "extra.sheet_missing"]
+    assert [(p.unit, p.sheet) for p in missing] == [("岱山", ITEM_SHEET)]
+    assert "序号 42 的明细无从核对" in missing[0].message
+    assert not [p for p in out.problems if p.code == "items.count_short"]  # said once, not twice
 
 
 def test_evidence_named_but_not_sent_is_asked_for_and_a_carried_item_is_not(tmp_path):

@@ -207,8 +207,31 @@ ITEMS_DUPLICATE = _declare(
 ITEMS_COUNT_SHORT = _declare(
     "items.count_short", _W, "file", "明细条数少于填报数：台账与填报数不符"
 )
+# no longer raised (far cells are cut and named: extra.far_cell); declared so that a ledger
+# written before still reads back its stored problems
 ITEMS_SHEET_UNREAD = _declare(
-    "items.sheet_unread", _W, "file", "明细台账或信息报送工作表有超出范围的内容，未读取"
+    "items.sheet_unread", _W, "file", "（旧版）明细台账或信息报送工作表有超出范围的内容，未读取"
+)
+RETIRED = frozenset({ITEMS_SHEET_UNREAD})
+ITEMS_COUNT_OVER = _declare("items.count_over", _W, "file", "明细条数多于填报数：台账与填报数不符")
+ITEMS_TOO_LONG = _declare("items.too_long", _W, "cell", "明细的文字超过模板限定的字数")
+ITEMS_FULLWIDTH = _declare(
+    "items.fullwidth", _W, "cell", "统一社会信用代码用了全角字符或空格（已按半角读取）"
+)
+EXTRA_SHEET_MISSING = _declare(
+    "extra.sheet_missing", _W, "file", "明细台账或信息报送工作表不见了（被删除，或改名后认不出）"
+)
+EXTRA_SHEET_RENAMED = _declare(
+    "extra.sheet_renamed", _I, "file", "明细台账或信息报送工作表被改了名（按表头认出，照常读取）"
+)
+EXTRA_HEADER = _declare(
+    "extra.header",
+    _E,
+    "cell",
+    "明细台账或信息报送的表头被改动（插入、删除或移动了列），整张表未读取",
+)
+EXTRA_FAR_CELL = _declare(
+    "extra.far_cell", _W, "cell", "明细台账或信息报送表格以外有内容（已忽略，表内照常读取）"
 )
 ITEMS_DUPLICATE_UNITS = _declare(
     "items.duplicate_units", _W, "run", "两个单位在同一序号下列了同一代码：重复计数"
@@ -231,7 +254,13 @@ VERIFY_RESULT_INVALID = _declare(
 VERIFY_NOTE_MISSING = _declare("verify.note_missing", _E, "verify", "核验不通过但未写明原因")
 VERIFY_DATE_INVALID = _declare("verify.date_invalid", _E, "verify", "核验日期不是日期")
 INFO_KIND = _declare("info.kind", _W, "cell", "信息报送的类别不是可选的类别")
-INFO_TOO_LONG = _declare("info.too_long", _W, "cell", "信息报送的内容超过 1000 字")
+INFO_TOO_LONG = _declare(
+    "info.too_long", _W, "cell", "信息报送的标题、序号或内容超过模板限定的字数"
+)
+INFO_NO_TITLE = _declare("info.no_title", _W, "cell", "信息报送有内容但没有标题")
+TEXT_TOO_LONG = _declare(
+    "text.too_long", _W, "cell", "填报表的文字说明或签字栏超过模板限定的字数（照常全文收录）"
+)
 VALUE_PERCENT_UNSIGNED = _declare(
     "value.percent_unsigned", _W, "cell", "比率为 100% 的整数倍且远高于目标：可能漏输了 % 号"
 )

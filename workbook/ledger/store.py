@@ -44,7 +44,8 @@ from workbook.ledger.verifystore import VerifyRecords
 # 3: a file whose table cannot be found is rejected; 4: a blank template is rejected, digits
 # apart and error values are refused, a base is read as the figure is
 # 5: 明细台账 and 信息报送 are read and checked; 6: report-up origin; 7: signature.missing has its cell
-EVALUATOR_VERSION = "7"
+# 8: every input rule of the template re-checked (core.inputs), extra sheets found by header
+EVALUATOR_VERSION = "8"
 MEMORY = ":memory:"
 
 _SUB_COLUMNS = (

@@ -18,6 +18,7 @@ from typing import Any
 from workbook.catalogue.model import Catalogue, Row, reporting_rows
 from workbook.core import problems as codes
 from workbook.core.findings import Problem
+from workbook.core.inputs import SIGNATURE_LIMIT
 from workbook.core.items import INFO_SHEET, ITEM_SHEET
 from workbook.core.levels import DETAIL_SHEETS, ORIGIN_SHEET
 from workbook.core.period import parse_period
@@ -143,14 +144,27 @@ def _rows(chk: _Checker) -> None:
         line = raw.grid[r]
         label = (cell_text(line[0]) if line else "").rstrip("：:")
         if label in sig_labels:
-            value = next((cell_text(v) for v in line[1:] if cell_text(v)), "")
-            chk.out.signature[sig_labels[label]] = value
-            chk.sig_rows[sig_labels[label]] = r
+            _signature_line(chk, r, line, sig_labels[label], label)
             continue
         seq = _place_row(chk, r, line)
         if seq is not None:
             chk.seen[seq] = r
             check_row(chk.out, chk.cat, chk.expected[seq], line, r, cols, formulas, chk.add)
+
+
+def _signature_line(chk: _Checker, r: int, line: list[Any], key: str, label: str) -> None:
+    """One line of the signature block: its first filled cell; one over SIGNATURE_LIMIT
+    characters (the template's validation, skipped by a paste) is said, and kept whole."""
+    c, value = next(((c, cell_text(v)) for c, v in enumerate(line) if c and cell_text(v)), (1, ""))
+    if len(value) > SIGNATURE_LIMIT:
+        chk.add(
+            codes.TEXT_TOO_LONG,
+            f"表尾“{label}”有 {len(value)} 字，超过模板限定的 {SIGNATURE_LIMIT} 字。",
+            f"请只填姓名、单位名称或号码（{SIGNATURE_LIMIT} 字以内）；本次已全文收录。",
+            _cell(r, c),
+        )
+    chk.out.signature[key] = value
+    chk.sig_rows[key] = r
 
 
 def _signature(chk: _Checker) -> None:
@@ -237,28 +251,63 @@ def _far_cells(chk: _Checker) -> None:
 # units) are ``consolidate``'s.
 def _extras(chk: _Checker) -> None:
     """明细台账 against the unit's figures, and 信息报送 (``returns.extras``)."""
-    for name, grid in chk.raw.extras.items():
-        if isinstance(grid, str):  # not read: cells far out
-            chk.add(codes.ITEMS_SHEET_UNREAD, grid, "请删去表格以外的内容后重新报送。", sheet=name)
-    items_grid = chk.raw.extras.get(ITEM_SHEET, [])  # deleted or renamed: no items listed
-    if isinstance(items_grid, list):
-        add = functools.partial(chk.add, sheet=ITEM_SHEET)
-        figures = {seq: rec.value for seq, rec in chk.out.values.items()}
+    raw = chk.raw
+    for code, sheet, cell, message, action in raw.extra_notes:
+        chk.add(code, message, action, cell, sheet=sheet)
+    figures = {seq: rec.value for seq, rec in chk.out.values.items()}
+    items_grid = _extra_grid(chk, ITEM_SHEET, _needs_items(chk, figures))
+    if items_grid is not None:
+        add = functools.partial(chk.add, sheet=raw.extra_names.get(ITEM_SHEET, ITEM_SHEET))
         items = extras.parse_items(items_grid, add)
-        period = parse_period(chk.raw.identity.get("period") or chk.period_code)
+        period = parse_period(raw.identity.get("period") or chk.period_code)
         chk.out.items = extras.check_items(items, chk.cat, chk.out.unit, period, figures, add)
-    info_grid = chk.raw.extras.get(INFO_SHEET)
-    if isinstance(info_grid, list):
-        chk.out.info = extras.parse_info(info_grid, functools.partial(chk.add, sheet=INFO_SHEET))
-    text = extras.origin_text(chk.raw.extras.get(ORIGIN_SHEET))
+    info_grid = _extra_grid(chk, INFO_SHEET, [])
+    if info_grid is not None:
+        add = functools.partial(chk.add, sheet=raw.extra_names.get(INFO_SHEET, INFO_SHEET))
+        chk.out.info = extras.parse_info(info_grid, add)
+    text = extras.origin_text(raw.extras.get(ORIGIN_SHEET))
     if text:  # built by report-up: its origin, and its 所明细 when it has one
         try:
             origin = json.loads(text)
         except ValueError:
             origin = {"unreadable": True}
-        detail = next((chk.raw.extras[n] for n in DETAIL_SHEETS if n in chk.raw.extras), None)
+        detail = next((raw.extras[n] for n in DETAIL_SHEETS if n in raw.extras), None)
         chk.out.origin = {"origin": origin if isinstance(origin, dict) else {},
                           "detail": extras.parse_detail(detail) if isinstance(detail, list) else {}}  # fmt: skip
+
+
+def _needs_items(chk: _Checker, figures: dict[int, Any]) -> list[int]:
+    """The 序号 of the unit's itemised rows with a figure above 0 (a list is due)."""
+    return [
+        seq
+        for seq, v in figures.items()
+        if chk.cat.indicator(seq).items and isinstance(v, int | float) and v > 0
+    ]
+
+
+def _extra_grid(chk: _Checker, name: str, due: list[int]) -> list[list[Any]] | None:
+    """The grid of ``name`` when it can be read as the template laid it out; otherwise None,
+    said once: missing (when ``due`` lists figures that need it), or its header changed."""
+    grid = chk.raw.extras.get(name)
+    if grid is None:
+        if due:
+            seqs = "、".join(str(s) for s in due)
+            chk.add(
+                codes.EXTRA_SHEET_MISSING,
+                f"找不到“{name}”工作表（已删除，或改名后认不出），序号 {seqs} 的明细无从核对。",
+                f"请用下发的模板把明细填在“{name}”中后重新报送。",
+                sheet=name,
+            )
+        return None
+    wrong = extras.header_problem(grid, name)
+    if wrong is not None:
+        cell, message = wrong
+        action = f"请用下发模板的“{name}”重新填写（不要插入、删除或移动列）。"
+        chk.add(
+            codes.EXTRA_HEADER, message, action, cell, sheet=chk.raw.extra_names.get(name, name)
+        )
+        return None
+    return grid
 
 
 FILE_CHECKS: tuple[Callable[[_Checker], bool | None], ...] = (

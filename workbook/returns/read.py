@@ -30,12 +30,7 @@ from workbook.core.settings import template_text
 from workbook.core.submission import ValueRecord
 from workbook.excel.cells import cell_text
 from workbook.excel.formats import col_letter as _col_letter
-from workbook.excel.formats import (
-    ods_cell_formats,
-    xlsx_cell_facts,
-    xlsx_error_cells,
-    xlsx_styles,
-)
+from workbook.excel.formats import ods_cell_formats, xlsx_cell_facts, xlsx_error_cells, xlsx_styles
 from workbook.excel.ooxml import part_text
 from workbook.returns import bounds as sheetbounds
 from workbook.returns.extras import read_extras
@@ -71,7 +66,10 @@ class RawReturn:
     error_code: str = ""
     error: str = ""  # Chinese: why the file could not be read
     checked: CheckedReturn | None = None  # when the worker could already check the file
-    extras: dict[str, Any] = field(default_factory=dict)  # 明细台账, 信息报送: grid or reason
+    extras: dict[str, Any] = field(default_factory=dict)  # 明细台账, 信息报送 …: their grids
+    # (code, sheet, cell, message, action) found reading them; a renamed one's name as found
+    extra_notes: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    extra_names: dict[str, str] = field(default_factory=dict)
 
 
 def read_bytes(path: Path) -> tuple[bytes, str]:
@@ -225,7 +223,6 @@ def read_file(path_str: str) -> RawReturn:
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = wb.sheet_names
-        raw.extras = read_extras(wb, z, book, _sheet_xml_name)
         if IDENTITY_SHEET in names:
             for row in wb.get_sheet_by_name(IDENTITY_SHEET).to_python():
                 if len(row) >= 2 and isinstance(row[0], str):
@@ -233,8 +230,9 @@ def read_file(path_str: str) -> RawReturn:
         if raw.identity.get("format") != IDENTITY_FORMAT and z is not None:
             raw.identity.update(custom_properties(z))
         sheet = text["sheet_report"] if text["sheet_report"] in names else _guess_sheet(wb)
+        raw.report_sheet = sheet
+        read_extras(wb, z, book, _sheet_xml_name, raw)
         if sheet:
-            raw.report_sheet = sheet
             if z is not None:
                 sheet_xml, cut_copy = _bounded_sheet(z, book, sheet, raw)
                 if cut_copy is not None:  # far cells were cut: read the cut copy

@@ -11,6 +11,7 @@ from typing import Any
 
 from workbook.catalogue.model import Catalogue, Row
 from workbook.core import problems as codes
+from workbook.core.inputs import REPORT_TEXT_LIMIT
 from workbook.core.layout import parse_bases
 from workbook.core.measures import measure
 from workbook.core.settings import template_text
@@ -161,9 +162,9 @@ def _check_value(
         value=None,
         raw=cell_text(raw_value),
         cell=vcell,
-        progress=cell_text(at["progress"]),
-        problems=cell_text(at["problems"]),
-        remark=cell_text(at["remark"]),
+        progress=_text(at, "progress", cols.ref("progress", r), ind.seq, add),
+        problems=_text(at, "problems", cols.ref("problems", r), ind.seq, add),
+        remark=_text(at, "remark", cols.ref("remark", r), ind.seq, add),
     )
     parsed = _read_figure(out, row, raw_value, vcell, formulas, _VALUE, add)
     if parsed is None:
@@ -180,6 +181,23 @@ def _check_value(
             seq=ind.seq,
         )
     return rec
+
+
+def _text(at: _Line, key: str, cell: str, seq: int, add: Any) -> str:
+    """A text column of the row, at most REPORT_TEXT_LIMIT characters (the template's own
+    validation, skipped by a paste or another client): a longer one is said, and kept whole."""
+    text = cell_text(at[key])
+    if len(text) > REPORT_TEXT_LIMIT:
+        head = template_text()["headers"][key]
+        add(
+            codes.TEXT_TOO_LONG,
+            f"序号 {seq} 的“{head}”有 {len(text)} 字，超过模板限定的 {REPORT_TEXT_LIMIT} 字。",
+            f"请精简到 {REPORT_TEXT_LIMIT} 字以内（详细材料可作为附件报送）；本次已全文收录。",
+            cell=cell,
+            seq=seq,
+            found=f"{len(text)} 字",
+        )
+    return text
 
 
 def _check_unsigned_percent(row: Row, raw: Any, parsed: ParsedValue, cell: str, add: Any) -> None:

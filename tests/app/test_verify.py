@@ -10,7 +10,7 @@ import sqlite3
 import docx
 import openpyxl
 import pytest
-from conftest import needs_soffice
+from conftest import needs_soffice, shishi
 from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
 from yearkit import Office, full_values
@@ -186,3 +186,25 @@ def test_a_blank_reimport_erases_nothing_and_a_failure_goes_when_the_item_does(q
     assert q3.verify[line["unit"]].failed == 1
     assert not [p for p in q3.problems if p.code == "verify.failed"]
     assert [p.found for p in q3.problems if p.code == "items.disappeared"] == [line["name"]]
+
+
+def test_a_list_of_another_period_is_refused_in_one_sentence_naming_both(q2, tmp_path):
+    """A Q2 list imported as Q3's (``--period 2024Q3``) is refused, naming both periods;
+    imported without a period, the output says whose period it is."""
+    drawn = _draw(q2, "7", "清单.xlsx", per_unit=1)
+    wb = openpyxl.load_workbook(drawn.path)
+    wb["核验清单"]["J4"] = "通过"
+    filled = tmp_path / "已填.xlsx"
+    wb.save(filled)
+    with pytest.raises(InputError) as refused:
+        import_results(q2.cat, q2.settings, q2.ledger, filled, q2.period("2024Q3"))
+    said = str(refused.value)
+    assert "2024年第二季度" in said and "2024年第三季度" in said and "未导入" in said
+    assert said.count("。") == 1, said  # one sentence
+    assert _results(q2) == 0
+    r = shishi("verify", "import", filled, "--period", "2024Q3", "--ledger", q2.ledger)
+    assert r.returncode != 0 and "2024年第三季度" in r.stderr + r.stdout
+    r = shishi("verify", "import", filled, "--ledger", q2.ledger)
+    assert r.returncode == 0, r.stderr
+    assert f"已导入2024年第二季度抽查编号 {drawn.sample['id']}" in r.stdout
+    assert _results(q2) == 1

@@ -22,7 +22,7 @@ from workbook.core import problems as codes
 from workbook.core.errors import InputError
 from workbook.core.findings import Problem
 from workbook.core.items import item_key
-from workbook.core.period import Period
+from workbook.core.period import Period, parse_period
 from workbook.core.settings import Settings
 from workbook.core.submission import ACCEPTED
 from workbook.core.verify import RESULTS, draw, sample_id
@@ -102,9 +102,12 @@ def draw_sample(
     return Drawn(sample, path, new)
 
 
-def import_results(cat: Catalogue, settings: Settings, ledger_path: Path, path: Path) -> Imported:
+def import_results(
+    cat: Catalogue, settings: Settings, ledger_path: Path, path: Path, period: Period | None = None
+) -> Imported:
     """Record the results of the filled list at ``path``; refuses the whole list
-    (``ListRefused``) when it names no issued sample or anything in it is wrong."""
+    (``ListRefused``) when it names no issued sample or anything in it is wrong, and
+    (``InputError``) when ``period`` is given and the list is another period's."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -123,6 +126,12 @@ def import_results(cat: Catalogue, settings: Settings, ledger_path: Path, path: 
             raise ListRefused(path.name, [Problem(code=codes.VERIFY_NOT_ISSUED, file=path.name,
                                                   message=reason, action="请导入 verify sample 生成、"
                                                   "只填写了核验结果等四列的原文件。")])  # fmt: skip
+        if period is not None and sample["period"] != period.code:
+            own = parse_period(sample["period"]).label
+            raise InputError(
+                f"核验清单 {path.name} 是{own}的抽查（编号 {sid}），不是{period.label}的，未导入："
+                f"请导入{period.label}的核验清单，或把期次改为{own}后再导入。"
+            )
         results, found = check_list(path.name, grid, sample, lambda s: cat.indicator(s).name)
         if [p for p in found if p.severity == "error"]:
             raise ListRefused(path.name, found)

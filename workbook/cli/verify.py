@@ -57,20 +57,27 @@ def sample_cmd(
 @verify_group.command("import")
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
                 metavar="核验清单.xlsx")  # fmt: skip
+@click.option("--period", default=None, help="期次（可选）：清单不是这一期的则不导入。")
 @ledger_option(LEDGER_HELP)
 @catalogue_option
 @settings_option
 def import_cmd(
-    path: Path, ledger_path: Path | None, cat_path: Path | None, settings_path: Path | None
+    path: Path,
+    period: str | None,
+    ledger_path: Path | None,
+    cat_path: Path | None,
+    settings_path: Path | None,
 ) -> None:
     """导入填好的核验清单，核验结果记入报送台账（清单有误则整份不导入，并逐格说明）。"""
     from workbook.app.verify import import_results
+    from workbook.core.period import parse_period
 
     cat, settings, lpath = setup(cat_path, settings_path, ledger_path)
-    done = import_results(cat, settings, lpath, path)
+    done = import_results(cat, settings, lpath, path, period_arg(period) if period else None)
     c = done.counts
+    label = parse_period(done.sample["period"]).label
     click.echo(
-        f"已导入抽查编号 {done.sample['id']} 的核验结果：通过 {c['通过']} 条，不通过 {c['不通过']} 条，"
+        f"已导入{label}抽查编号 {done.sample['id']} 的核验结果：通过 {c['通过']} 条，不通过 {c['不通过']} 条，"
         f"待核 {c['待核']} 条，未填 {c['']} 条。\n报送台账：{lpath}\n"
         "下次汇总时，各单位的核验情况和不通过的明细会出现在汇总表、退回修改清单和通报中。"
     )

@@ -100,22 +100,26 @@ DEMO_INFO = {
 EVIDENCE_SENT = "定海-示范食堂1-验收表.pdf"
 
 
-def demo_items(unit: str, values: dict[int, Any]) -> dict[int, list[dict[str, str]]]:
+def demo_items(
+    unit: str, values: dict[int, Any], period: Period | None = None
+) -> dict[int, list[dict[str, str]]]:
     """The demo's lists with their mistakes: 普陀 lists one of 定海's enterprises under
     序号42 (counted twice), 岱山 gives one code a wrong check character, 定海 names the
     佐证材料 of two 示范食堂 (序号56) and sends only the first (``EVIDENCE_SENT``)."""
     out: dict[int, list[dict[str, str]]] = {}
     n56 = values.get(56)
     if unit == "定海" and isinstance(n56, int | float) and n56 >= 2:
-        out[56] = sample_items(unit, 56, int(n56))
+        out[56] = sample_items(unit, 56, int(n56), period)
         for k, name in enumerate((EVIDENCE_SENT, "定海-示范食堂2-验收表.pdf")):
             out[56][k] = out[56][k] | {"evidence": name}
     n42 = values.get(42)
     if unit == TWICE_UNIT and isinstance(n42, int | float) and n42 >= 1:
-        shared = sample_items("定海", 42, 1)[0] | {"name": "示例单位42-1（定海、普陀都列了）"}
-        out[42] = [shared] + sample_items(unit, 42, int(n42))[1:]
+        shared = sample_items("定海", 42, 1, period)[0] | {
+            "name": "示例单位42-1（定海、普陀都列了）"
+        }
+        out[42] = [shared] + sample_items(unit, 42, int(n42), period)[1:]
     if unit == MISTAKES_UNIT and isinstance(n42, int | float) and n42 >= 1:
-        items = sample_items(unit, 42, int(n42))
+        items = sample_items(unit, 42, int(n42), period)
         code = items[0]["code"]
         items[0] = items[0] | {"code": code[:17] + ("0" if code[17] != "0" else "1")}
         out[42] = items
@@ -186,7 +190,7 @@ def _fill_returns(cat: Catalogue, period: Period, by_unit: dict[str, Path], rdir
             values,
             texts,
             cells,
-            items=demo_items(unit, values),
+            items=demo_items(unit, values, period),
             info=DEMO_INFO.get(unit),
         )
         os.utime(target, (base + 60 * (k + 1), base + 60 * (k + 1)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from workbook.catalogue.model import Catalogue, Row, reporting_rows
 from workbook.core.files import atomic_write
 from workbook.core.items import INFO_SHEET, ITEM_SHEET, credit_code_check
 from workbook.core.measures import is_percent_format, measure
-from workbook.core.period import Period
+from workbook.core.period import Period, parse_period
 from workbook.core.settings import template_text
 from workbook.template.build import COL, FIRST_DATA_ROW, IDENTITY_SHEET
 
@@ -82,7 +82,7 @@ def fill_return(
     copy leaves it open (its first period); None types 85% of the row's 目标值 there. ``texts`` maps 序号 to (工作进展情况, 存在问题及下步
     措施); ``cells`` writes raw values to other addresses of the reporting sheet (to simulate
     mistakes, e.g. a changed target or a raw number in a percent cell). ``items`` maps 序号 to
-    the rows typed into 明细台账 (名称, code, address, date); where it does not say, an
+    the rows typed into 明细台账 (名称, code, address, date, evidence, remark); where it does not say, an
     itemised row gets as many plausible items (valid codes) as its figure needs beyond those
     carried from earlier periods. ``info``: the 信息报送 rows (kind, about, title, text).
     """
@@ -109,20 +109,27 @@ def fill_return(
     for seq, (progress, problems) in (texts or {}).items():
         ws.cell(rows_by_seq[seq], COL["progress"] + 1).value = progress
         ws.cell(rows_by_seq[seq], COL["problems"] + 1).value = problems
+    ident = {row[0]: row[1] for row in wb[IDENTITY_SHEET].iter_rows(values_only=True)}
+    period = parse_period(str(ident["period"]))
     if ITEM_SHEET in wb.sheetnames:
-        ident = {row[0]: row[1] for row in wb[IDENTITY_SHEET].iter_rows(values_only=True)}
-        _fill_items(wb[ITEM_SHEET], str(ident.get("unit", "")), values, items or {})
+        _fill_items(wb[ITEM_SHEET], str(ident.get("unit", "")), values, items or {}, period)
     _fill_info(wb, info or [])
     for addr, v in (cells or {}).items():
         ws[addr].value = v
-    sig = r + 1  # one blank row, then the signature block
-    ws.cell(sig + 1, COL["name"] + 1).value = reporter
-    ws.cell(sig + 2, COL["name"] + 1).value = "0580-1234567"
-    ws.cell(sig + 3, COL["name"] + 1).value = "李四"
-    ws.cell(sig + 4, COL["name"] + 1).value = date(2024, 7, 3)
-    assert IDENTITY_SHEET in wb.sheetnames
+    _sign(ws, r, reporter, period)
     atomic_write(out, lambda p: wb.save(p))
     return out
+
+
+def _sign(ws: Any, first: int, reporter: str, period: Period) -> None:
+    """The signature block below the table (from row ``first``), found by its labels."""
+    signed: dict[str, Any] = {"reporter": reporter, "phone": "0580-1234567", "reviewer": "李四"}
+    signed["date"] = period.end + timedelta(days=3)
+    labels = {label: key for key, label in template_text()["signature"]}
+    for row in range(first, ws.max_row + 1):
+        key = labels.get(str(ws.cell(row, 1).value or "").rstrip("：:"))
+        if key in signed:
+            ws.cell(row, COL["name"] + 1).value = signed[key]
 
 
 def sample_code(*parts: object) -> str:
@@ -142,12 +149,26 @@ def _fill_info(wb: Any, info: list[dict[str, str]]) -> None:
             wb[INFO_SHEET].cell(i, c).value = entry.get(key, "")
 
 
-def sample_items(unit: str, seq: int, n: int) -> list[dict[str, str]]:
-    """``n`` plausible items of ``unit`` for ``seq``, as ``fill_return`` makes them."""
+def sample_items(
+    unit: str, seq: int, n: int, period: Period | None = None, first: int = 0
+) -> list[dict[str, str]]:
+    """``n`` plausible items of ``unit`` for ``seq`` (numbered from ``first``), as
+    ``fill_return`` makes them: each dated the 15th of the first month of ``period`` (the
+    year's first quarter when not given), so a quarter's new items fall in that quarter."""
+    when = _first_day(period or Period(2024, 3, "Q")) + timedelta(days=14)
     return [
-        {"name": f"示例单位{seq}-{k + 1}", "code": sample_code(unit, seq, k), "date": "2024-01-15"}
+        {
+            "name": f"示例单位{seq}-{first + k + 1}",
+            "code": sample_code(unit, seq, first + k),
+            "date": when.isoformat(),
+        }
         for k in range(n)
     ]
+
+
+def _first_day(period: Period) -> date:
+    step = 3 if period.kind == "Q" else 1
+    return date(period.year, period.months - step + 1, 1)
 
 
 def hash_text(text: str) -> int:
@@ -159,6 +180,7 @@ def _fill_items(
     unit: str,
     values: Mapping[int, Any],
     items: Mapping[int, list[dict[str, str]]],
+    period: Period,
 ) -> None:
     """Type 明细台账 below its carried (locked) rows: the given items, else enough made-up
     ones for each itemised figure."""
@@ -173,11 +195,7 @@ def _fill_items(
         if rows is None:
             figure = values.get(seq)
             need = int(figure) - carried.get(seq, 0) if isinstance(figure, int | float) else 0
-            rows = [
-                {"name": f"示例单位{seq}-{carried.get(seq, 0) + k + 1}",
-                 "code": sample_code(unit, seq, carried.get(seq, 0) + k), "date": "2024-01-15"}
-                for k in range(max(0, need))
-            ]  # fmt: skip
+            rows = sample_items(unit, seq, max(0, need), period, carried.get(seq, 0))
         for it in rows:
             sheet.cell(r, 1).value = seq
             sheet.cell(r, 3).value = it.get("name", "")
@@ -186,6 +204,7 @@ def _fill_items(
             sheet.cell(r, 5).value = it.get("address", "")
             sheet.cell(r, 6).value = date.fromisoformat(it["date"]) if it.get("date") else None
             sheet.cell(r, 7).value = it.get("evidence") or None
+            sheet.cell(r, 8).value = it.get("remark") or None
             r += 1
 
 

@@ -41,6 +41,7 @@ ALLOWED = {
     "ledger",
     "withdraw",
     "restore",
+    "accept",
     "undo",
     "verify",
     "derive",

@@ -55,6 +55,13 @@ def restore(
     return _file_change(ledger_path, settings, catalogue_id, period, which, reason, "restore")
 
 
+def accept(
+    ledger_path: Path, settings: Settings, catalogue_id: str, period: str, which: str, reason: str
+) -> Change:
+    """Confirm a file whose name names another unit as its template's unit's return."""
+    return _file_change(ledger_path, settings, catalogue_id, period, which, reason, "accept")
+
+
 def _file_change(
     ledger_path: Path,
     settings: Settings,
@@ -64,8 +71,8 @@ def _file_change(
     reason: str,
     method: str,
 ) -> Change:
-    """``Ledger.withdraw`` or ``Ledger.restore`` on one file, with each unit's current return
-    after it."""
+    """``Ledger.withdraw``, ``restore`` or ``accept`` on one file, with each unit's current
+    return after it."""
 
     def op(ledger: Ledger) -> Change:
         sub = getattr(ledger, method)(catalogue_id, period, which, reason)

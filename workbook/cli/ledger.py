@@ -1,4 +1,5 @@
-"""``shishi ledger``: the office takes a decision back (withdraw, restore, undo-run).
+"""``shishi ledger``: the office takes a decision back (withdraw, restore, undo-run) or
+confirms a misnamed file (accept).
 
 As in ``commands``, each command imports what it uses inside its function (start-up time)."""
 
@@ -16,11 +17,12 @@ LEDGER_HELP = "报送台账文件（默认：设置中的 ledger_path）。"
 
 @click.group("ledger")
 def ledger_group() -> None:
-    """报送台账：作废或恢复某份报送、撤销某次运行。"""
+    """报送台账：作废、恢复或确认某份报送，撤销某次运行。"""
 
 
 def _file_command(name: str, verb: str, help_text: str) -> None:
-    """``shishi ledger withdraw`` and ``restore``: the same arguments, one operation each."""
+    """``shishi ledger withdraw``, ``restore`` and ``accept``: the same arguments, one
+    operation each."""
 
     @ledger_group.command(name, help=help_text)
     @click.argument("which", metavar="文件或SHA256")
@@ -52,6 +54,12 @@ _file_command(
     "该单位改按规则采用其余文件中最新的一份。原因和时间记入台账。",
 )
 _file_command("restore", "恢复", "恢复一份此前作废的报送：它重新按规则参与采用。")
+_file_command(
+    "accept",
+    "确认",
+    "确认一份文件名写着别的单位、模板却是本单位的文件确属模板单位的报送（例如更正件命名有误）："
+    "确认后它按通常规则参与采用，两个单位下的“文件名与模板不符”错误不再列出。",
+)
 
 
 @ledger_group.command("undo-run")

@@ -14,6 +14,7 @@ from typing import Any
 
 from workbook.consolidation.result import Consolidation
 from workbook.core.settings import Contact, Settings, deadline
+from workbook.core.submission import named_other
 
 
 @dataclass
@@ -44,7 +45,15 @@ def chase_list(result: Consolidation, settings: Settings, today: date | None = N
     for unit in result.missing_units:
         full = cat.unit(unit).full_name or unit
         tried = [s for s in result.submissions if s.unit == unit]
-        if tried:
+        misnamed = [s for s in result.submissions if named_other(s) == unit and not s.confirmed]
+        if misnamed and not tried:
+            last = max(misnamed, key=lambda s: s.mtime)
+            reason = f"文件“{last.name}”以本单位命名，但用的是{last.unit}的模板"
+            ask = (
+                f"收到的文件“{last.name}”以您单位命名，但用的是{last.unit}的模板（已按{last.unit}"
+                f"的报送处理），请用{cat.wording['bureau']}下发给您单位的{period.label}模板重新填报。"
+            )
+        elif tried:
             last = max(tried, key=lambda s: s.mtime)
             reason = f"报送的文件“{last.name}”不能采用：{last.decision}"
             ask = (

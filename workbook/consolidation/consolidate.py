@@ -28,11 +28,7 @@ from workbook.core.findings import Problem
 from workbook.core.measures import measure
 from workbook.core.period import Period, parse_period
 from workbook.core.settings import Settings, load_settings, template_text
-from workbook.core.submission import (
-    ACCEPTED,
-    SUPERSEDED,
-    Submission,
-)
+from workbook.core.submission import ACCEPTED, SUPERSEDED, Submission, named_other
 from workbook.core.text import printable, readable_name
 from workbook.core.verify import tally
 from workbook.ledger.journal import CONSOLIDATE
@@ -197,11 +193,17 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
             sub.status != ACCEPTED and current is not None and sub.mtime < current.mtime
         ):
             continue  # a later file of the same unit replaced it: nothing left to act on
-        mine = sub.found + (decreased.get(sub.unit, []) if sub.status == ACCEPTED else [])
+        found = [
+            p for p in sub.found if not (sub.confirmed and p.code == codes.RETURN_NAME_MISMATCH)
+        ]
+        mine = found + (decreased.get(sub.unit, []) if sub.status == ACCEPTED else [])
         result.problems.extend(mine)
         to_fix = [p for p in mine if p.severity in ("error", "warning")]
         if sub.unit and to_fix:
             result.open_problems.setdefault(sub.unit, []).extend(to_fix)
+    for p in _misnamed(result.submissions, period):
+        result.problems.append(p)
+        result.open_problems.setdefault(p.unit, []).append(p)
     result.missing_units = [
         u for u in cat.unit_ids if u not in result.accepted and reporting_rows(cat, u)
     ]
@@ -226,6 +228,30 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
             p.message, p.action = cat.worded(p.message), cat.worded(p.action)
         for sub in result.submissions:
             sub.decision = cat.worded(sub.decision)
+
+
+def _misnamed(subs: list[Submission], period: Period) -> list[Problem]:
+    """The name-mismatch error said at the unit a file's name names (``NAME_RULE``): that
+    unit may have typed its figures into another unit's template; and at the template's
+    unit when the file did not replace its return."""
+    out = []
+    for sub in subs:
+        named = named_other(sub)
+        if named and not sub.confirmed and sub.status in (ACCEPTED, SUPERSEDED):
+            if sub.status == SUPERSEDED:  # its other problems no longer matter; this one does
+                out += [p for p in sub.found if p.code == codes.RETURN_NAME_MISMATCH]
+            out.append(
+                Problem(
+                    code=codes.RETURN_NAME_MISMATCH,
+                    unit=named,
+                    file=sub.name,
+                    found=sub.unit,
+                    message=f"文件“{sub.name}”的文件名指向{named}，但用的是{sub.unit}的模板，"
+                    f"已按{sub.unit}的报送处理：{named}是否误用了{sub.unit}的模板？",
+                    action=f"请{named}用下发给本单位的{period.label}模板重新填报。",
+                )
+            )
+    return out
 
 
 def _file_names(folder: Path) -> set[str] | None:

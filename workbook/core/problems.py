@@ -158,6 +158,12 @@ RETURN_LOWER_LEVEL = _declare(
     "return.lower_level", _E, "file", "下级单位（如区局）下发给所的填报表，应报送该单位"
 )
 RETURN_OTHER_CATALOGUE = _declare("return.other_catalogue", _E, "file", "模板属于另一套目录")
+RETURN_NAME_MISMATCH = _declare(
+    "return.name_mismatch",
+    _E,
+    "file",
+    "文件名写的是另一个单位，模板却是本单位的：是否误用了别的单位的模板",
+)
 RETURN_UNKNOWN_UNIT = _declare("return.unknown_unit", _E, "file", "模板中的单位不在目录中")
 RETURN_OTHER_PERIOD = _declare("return.other_period", _E, "file", "模板属于另一期次")
 RETURN_EARLIER_PERIOD = _declare("return.earlier_period", _E, "file", "模板属于更早的期次")

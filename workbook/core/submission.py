@@ -24,6 +24,12 @@ STATUS_ZH = {
     SKIPPED: "跳过",
     WITHDRAWN: "作废",
 }
+NAME_RULE = (
+    "文件名（或所在文件夹名）写的是另一个单位、模板却是本单位的文件（常见于误用了别的单位的模板），"
+    "不替代本单位文件名相符或不含单位名的报送，无论时间先后；本单位只有这类文件时才采用，"
+    "并在两个单位下各报错误一处。市局核实确属本单位后，可用 shishi ledger accept 确认，"
+    "此后按多份报送规则参与采用。"
+)
 DUPLICATE_RULE = (
     "只有可用的填报表参与比较（本目录本期次的模板、已填写；空白模板、其他期次或无法读取的文件不替代任何文件）。"
     "同一单位同一期报送多份时（无论是同一次还是不同次汇总收到的），采用文件修改时间最新的一份；"
@@ -69,6 +75,7 @@ class Submission:
     info: list[dict[str, Any]] = field(default_factory=list)  # 信息报送
     # a return built by report-up: its origin and 所明细 (consolidation.levels)
     origin: dict[str, Any] = field(default_factory=dict)
+    confirmed: bool = False  # its name names another unit, and the office confirmed it
 
     @property
     def problems(self) -> int:
@@ -108,15 +115,27 @@ def is_blank(sub: Submission) -> bool:
     )
 
 
-def rank_key(sub: Submission) -> tuple[str, int, str]:
-    """Higher is preferred: newest file time, then fewer errors, then file name."""
-    return (sub.mtime, -sub.errors, sub.name)
+def named_other(sub: Submission) -> str:
+    """The unit the file's name names when its template is another unit's ('' otherwise):
+    the evaluator's ``return.name_mismatch`` problem carries it."""
+    return next((p.found for p in sub.found if p.code == codes.RETURN_NAME_MISMATCH), "")
+
+
+def trusted(sub: Submission) -> bool:
+    """Whether the file's name agrees with its template's unit, or the office confirmed it."""
+    return sub.confirmed or not named_other(sub)
+
+
+def rank_key(sub: Submission) -> tuple[bool, str, int, str]:
+    """Higher is preferred: a name that agrees (``NAME_RULE``), then the newest file time,
+    fewer errors, file name (``DUPLICATE_RULE``)."""
+    return (trusted(sub), sub.mtime, -sub.errors, sub.name)
 
 
 def pick_current(subs: Iterable[Submission]) -> dict[str, tuple[Submission, list[Submission]]]:
     """Unit → (its current return, the others it supersedes, best first), over eligible files.
 
-    This is ``DUPLICATE_RULE``; it does not change the submissions.
+    This is ``NAME_RULE`` and ``DUPLICATE_RULE``; it does not change the submissions.
     """
     by_unit: dict[str, list[Submission]] = {}
     for sub in subs:
@@ -139,3 +158,9 @@ def decide(subs: Iterable[Submission]) -> None:
         for loser in losers:
             loser.status = SUPERSEDED
             loser.decision = f"同一单位另有较新的文件“{winner.name}”，本文件不采用。"
+            if trusted(winner) and not trusted(loser):
+                loser.decision = (
+                    f"文件名写的是{named_other(loser)}，模板却是{loser.unit}的；{loser.unit}另有"
+                    f"文件名相符的“{winner.name}”，本文件不替代它（如确属{loser.unit}的更正，"
+                    "请用 shishi ledger accept 确认）。"
+                )

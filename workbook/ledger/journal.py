@@ -21,7 +21,14 @@ from typing import Any, NamedTuple
 from workbook.core.errors import InputError
 
 CONSOLIDATE, WITHDRAW, RESTORE, UNDO = "consolidate", "withdraw", "restore", "undo"
-KIND_ZH = {CONSOLIDATE: "汇总", WITHDRAW: "作废文件", RESTORE: "恢复文件", UNDO: "撤销"}
+ACCEPT = "accept"  # the office confirms a file whose name names another unit
+KIND_ZH = {
+    CONSOLIDATE: "汇总",
+    WITHDRAW: "作废文件",
+    RESTORE: "恢复文件",
+    ACCEPT: "确认文件",
+    UNDO: "撤销",
+}
 
 
 class RunRow(NamedTuple):

@@ -45,7 +45,7 @@ class LedgerReads:
         for r in self.db.execute(
             "SELECT id, file_path, file_name, size, sha256, file_time, unit, template_period, "
             "template_version, status, decision, eligible, problems_json, signature_json, "
-            "withdrawn_at, extras_json "
+            "withdrawn_at, extras_json, confirmed_at "
             "FROM submissions WHERE catalogue_id=? AND period=? ORDER BY id",
             (catalogue_id, period),
         ):
@@ -64,6 +64,7 @@ class LedgerReads:
                 found=[Problem(**p) for p in json.loads(r[12])],
                 signature=json.loads(r[13]),
                 ledger_id=r[0],
+                confirmed=r[16] is not None,
             )
             extras = json.loads(r[15] or "{}")
             sub.items, sub.info = extras.get("items", []), extras.get("info", [])

@@ -17,8 +17,9 @@ from workbook.core.errors import FileIOError
 # 6: the city's 核验: samples drawn (verify_samples) and results imported (verify_results);
 # an older ledger gets the two tables, empty.
 # 7: what a county sent up (sent_up: each revision report-up built, with its figures).
-SCHEMA_VERSION = 7
-APP = "shishi"
+# 8: a file the office confirmed (submissions.confirmed_at) as the return of its template's
+# unit although its name names another unit (shishi ledger accept).
+SCHEMA_VERSION = 8
 APP = "shishi"
 
 _TABLES = """
@@ -48,6 +49,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     file_path TEXT NOT NULL DEFAULT '',
     withdrawn_at TEXT,               -- the office took the file back (作废): it does not count
     withdrawn_reason TEXT NOT NULL DEFAULT '',
+    confirmed_at TEXT,               -- the office confirmed it despite its name (ledger accept)
+    confirmed_reason TEXT NOT NULL DEFAULT '',
     UNIQUE (catalogue_id, period, sha256, file_name)
 );
 CREATE TABLE IF NOT EXISTS submission_values (
@@ -162,6 +165,8 @@ def upgrade(db: sqlite3.Connection, version: int) -> None:
     _create_tables(db)
     if version == 2:
         _migrate_v2(db)
+    if 1 <= version <= 7:
+        _migrate_v7(db)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
     db.execute("INSERT OR IGNORE INTO meta VALUES ('app', ?)", (APP,))
 
@@ -227,3 +232,11 @@ def _migrate_v2(db: sqlite3.Connection) -> None:
     columns = {r[1] for r in db.execute("PRAGMA table_info(submission_values)")}
     if "base" not in columns:
         db.execute("ALTER TABLE submission_values ADD COLUMN base REAL")
+
+
+def _migrate_v7(db: sqlite3.Connection) -> None:
+    """Schema 7 could not record a confirmation: add the columns (none confirmed)."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(submissions)")}
+    for column in ("confirmed_at TEXT", "confirmed_reason TEXT NOT NULL DEFAULT ''"):
+        if column.split()[0] not in have:
+            db.execute(f"ALTER TABLE submissions ADD COLUMN {column}")

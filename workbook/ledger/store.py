@@ -22,11 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbook.core.errors import FileIOError, InputError
+from workbook.core.errors import FileIOError
 from workbook.core.submission import (
     SKIPPED,
-    STATUS_ZH,
-    SUPERSEDED,
     WITHDRAWN,
     Submission,
     ValueRecord,
@@ -35,7 +33,8 @@ from workbook.core.submission import (
     reject_blank,
 )
 from workbook.ledger import schema
-from workbook.ledger.journal import RESTORE, WITHDRAW, RunJournal
+from workbook.ledger.decisions import OfficeDecisions
+from workbook.ledger.journal import RunJournal
 from workbook.ledger.queries import LedgerReads
 from workbook.ledger.sentup import SentUp
 from workbook.ledger.verifystore import VerifyRecords
@@ -72,7 +71,7 @@ def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class Ledger(LedgerReads, RunJournal, VerifyRecords, SentUp):
+class Ledger(LedgerReads, RunJournal, VerifyRecords, SentUp, OfficeDecisions):
     """A connection to the ledger file (or an in-memory one); created on first use."""
 
     def __init__(self, path: Path | str) -> None:
@@ -315,78 +314,3 @@ class Ledger(LedgerReads, RunJournal, VerifyRecords, SentUp):
                 )
                 healed.add(int(sub.ledger_id or 0))
         return healed
-
-    # --- the office takes a decision back ---------------------------------------------------
-
-    def find_stored(self, catalogue_id: str, period: str, which: str) -> Submission:
-        """The stored file of ``period`` named ``which`` (its name, its path, or at least 8
-        characters of its sha256); refused, listing them, when none or several match."""
-        subs = self.submissions(catalogue_id, period, with_values=False)
-        w = which.strip().replace("\\", "/")
-        found = [
-            s
-            for s in subs
-            if w in (s.name, s.path.replace("\\", "/"))
-            or (s.path.replace("\\", "/").endswith("/" + w))
-            or (len(w) >= 8 and s.sha256.startswith(w.lower()))
-        ]
-        if len(found) == 1:
-            return found[0]
-        listed = "；".join(
-            f"{s.name}（{s.sha256[:12]}，{STATUS_ZH.get(s.status, s.status)}）"
-            for s in found or subs
-        )
-        if not found:
-            raise InputError(f"报送台账中{period}没有文件“{which}”。台账中的文件：{listed or '无'}")
-        raise InputError(f"“{which}”对应多份文件，请改用 sha256 指明：{listed}")
-
-    def withdraw(self, catalogue_id: str, period: str, which: str, reason: str = "") -> Submission:
-        """Mark a stored return as withdrawn by the office (作废), as a run of its own in the
-        open transaction: it no longer counts, and the unit's current return is chosen again
-        by the usual rule. Only a file that counts, or could count, can be withdrawn."""
-        self.begin()
-        sub = self.find_stored(catalogue_id, period, which)
-        if sub.status == WITHDRAWN:
-            raise InputError(f"“{sub.name}”已于此前作废。")
-        if not sub.eligible:
-            raise InputError(
-                f"“{sub.name}”本来就不计入（{STATUS_ZH.get(sub.status, sub.status)}：{sub.decision}），无需作废。"
-            )
-        note = reason or f"作废 {sub.name}"
-        decision = f"已由市局作废：{reason or '未说明原因'}"
-        self._set_withdrawn(
-            WITHDRAW, catalogue_id, period, sub, (WITHDRAWN, decision, _now(), reason), note
-        )
-        return sub
-
-    def restore(self, catalogue_id: str, period: str, which: str, reason: str = "") -> Submission:
-        """Take a withdrawal back: the file counts again by the usual rule."""
-        self.begin()
-        sub = self.find_stored(catalogue_id, period, which)
-        if sub.status != WITHDRAWN:
-            raise InputError(
-                f"“{sub.name}”没有作废（{STATUS_ZH.get(sub.status, sub.status)}），无需恢复。"
-            )
-        note = reason or f"恢复 {sub.name}"
-        self._set_withdrawn(RESTORE, catalogue_id, period, sub, (SUPERSEDED, "", None, ""), note)
-        return sub
-
-    def _set_withdrawn(
-        self,
-        kind: str,
-        catalogue_id: str,
-        period: str,
-        sub: Submission,
-        values: tuple[str, str, str | None, str],
-        note: str,
-    ) -> None:
-        """One file's (status, decision, withdrawn_at, withdrawn_reason), as a run of its own,
-        then the supersede rule again over the period."""
-        run = self.begin_run(kind, catalogue_id, period, note=note)
-        self.db.execute(
-            "UPDATE submissions SET status=?, decision=?, withdrawn_at=?, withdrawn_reason=?, "
-            "recorded_at=? WHERE id=?",
-            (*values, _now(), sub.ledger_id),
-        )
-        self.decide(catalogue_id, period)
-        self.finish_run(run)

@@ -182,5 +182,59 @@ def evaluate(raw: RawReturn, root: Path, cat: Catalogue, period: Period) -> Subm
     if is_blank(sub):  # the issued template, unfilled: never a return
         reject_blank(sub)
         return sub
+    _name_agrees(sub, cat)
     sub.eligible, sub.status, sub.decision = True, SUPERSEDED, ""
     return sub
+
+
+def _name_agrees(sub: Submission, cat: Catalogue) -> None:
+    """The template decides whose return a file is; a name that names another unit is an
+    error said at the file (and, by the consolidation, at that unit), and such a file does
+    not replace a return whose name agrees (``submission.NAME_RULE``)."""
+    named = unit_named(sub.name, cat)
+    if not named or named == sub.unit:
+        return
+    sub.found.append(
+        Problem(
+            code=codes.RETURN_NAME_MISMATCH,
+            message=f"文件名指向{named}，但模板是{sub.unit}的：是否{named}误用了{sub.unit}的模板？"
+            f"本文件按{sub.unit}的报送处理，不替代{sub.unit}文件名相符的报送。",
+            action=f"如是{named}的报送：请{named}用下发给本单位的模板重新填报；"
+            f"如确是{sub.unit}的报送：请市局核实后用 shishi ledger accept 确认。",
+            unit=sub.unit,
+            file=sub.name,
+            found=named,
+        )
+    )
+
+
+def unit_named(name: str, cat: Catalogue) -> str:
+    """The one unit of ``cat`` a file's name names (its short name or full name), looking at
+    the file name first, then each folder from the nearest; '' when none or several do. A
+    name inside a longer one counts for the longer (普陀山分局 names 普陀山, not 普陀)."""
+    parts = name.replace("\\", "/").split("/")
+    for part in reversed(parts):
+        spans = [
+            (i, i + len(key), unit.id)
+            for unit in cat.units
+            for key in {unit.id, unit.full_name} - {""}
+            for i in _occurrences(part, key)
+        ]
+        units = {
+            u
+            for a, b, u in spans
+            if not any(c <= a and b <= d and (d - c) > (b - a) for c, d, _ in spans)
+        }
+        if len(units) == 1:
+            return units.pop()
+        if units:
+            return ""  # several units named: nothing to go on
+    return ""
+
+
+def _occurrences(text: str, key: str) -> list[int]:
+    out, i = [], text.find(key)
+    while i >= 0:
+        out.append(i)
+        i = text.find(key, i + 1)
+    return out

@@ -124,7 +124,10 @@ def _fail(book: Book, message: str, detail: str = "") -> None:
 def _show(book: Book, outcome: Any) -> None:
     r = outcome.result
     errors = sum(p.severity == "error" for p in r.problems)
-    book.set("shishi_status", f"成功（报送台账：{outcome.ledger}）")
+    notes = "".join(r.notices)  # a new ledger, a year without its earlier periods …
+    book.set(
+        "shishi_status", f"成功（报送台账：{outcome.ledger}）" + (f"。{notes}" if notes else "")
+    )
     book.set("shishi_accepted", "、".join(outcome.accepted_units) or "无")
     book.set("shishi_rejected", "、".join(outcome.rejected_files) or "无")
     book.set("shishi_missing", "、".join(r.missing_units) or "无")

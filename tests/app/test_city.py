@@ -118,6 +118,7 @@ def test_entry_point_reads_settings_consolidates_and_writes_results(city, tmp_pa
     shared = Path(os.environ["SHISHI_HOME"]) / "ledger.sqlite3"
     assert shared.exists() and not (root / "报送台账.sqlite3").exists()
     assert str(shared) in shown["运行结果"]
+    assert f"新建报送台账：{shared}" in shown["运行结果"]  # the first click made it: said
 
 
 def test_entry_point_failure_is_a_chinese_message_not_a_traceback(city, tmp_path):

@@ -57,12 +57,20 @@ class Outcome:
     def rejected_files(self) -> list[str]:
         return [s.name for s in self.result.submissions if s.status == REJECTED]
 
+    @property
+    def files_line(self) -> str:
+        """The folder's files, apart from what the ledger holds from earlier runs."""
+        here = set(self.result.in_folder)
+        earlier = sum(1 for s in self.result.submissions if s.ledger_id not in here)
+        line = f"文件夹中 {len(here)} 个文件"
+        return line + (f"（台账中另有此前收到的报送 {earlier} 份）" if earlier else "")
+
     def text(self) -> str:
         r = self.result
         errors = sum(p.severity == "error" for p in r.problems)
         lines = [
             *r.notices,
-            f"期次：{r.period.label}；找到文件 {len(r.submissions)} 个，"
+            f"期次：{r.period.label}；{self.files_line}，"
             f"采用 {len(self.accepted_units)} 个单位：{_listed(self.accepted_units)}",
             f"退回的文件：{_listed(self.rejected_files)}",
             f"未报送：{_listed(r.missing_units)}",

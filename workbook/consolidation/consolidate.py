@@ -108,10 +108,28 @@ def consolidate(
         generated_at=datetime.now().isoformat(timespec="seconds"),
         recorded=len(touched),
         notices=[notice] if notice else [],
+        in_folder=[int(s.ledger_id) for s in subs if s.ledger_id is not None],
     )
+    result.notices += _ledger_notices(ledger, cat, period)
     _derive(result, ledger, root)
     _follow_up(result, settings)
     return result
+
+
+def _ledger_notices(ledger: Ledger, cat: Catalogue, period: Period) -> list[str]:
+    """A ledger this run creates is said (a forgotten --ledger starts an empty one), and so
+    is a ledger with no earlier period of the year when the period is not the first."""
+    if ledger.in_memory:
+        return []
+    out = [f"新建报送台账：{ledger.path}（以后各期请继续使用这个台账）。"] if ledger.created else []
+    earlier = [p for p in ledger.periods(cat.catalogue_id, period.year) if parse_period(p) < period]
+    if period.previous() is not None and not earlier:
+        out.append(
+            f"报送台账中没有{period.year}年本期以前各期的记录：上期累计、累计数下降和核验都从"
+            f"{period.label}算起。如本年此前各期是用另一个台账汇总的，请用 --ledger 指向那个台账"
+            "（汇总工作簿在“报送台账”一格填写）后重新汇总。"
+        )
+    return out
 
 
 def folder_verdict(subs: list[Submission], period: Period) -> tuple[str, bool]:

@@ -38,6 +38,7 @@ class Consolidation:
     # unit -> what it must still fix for this period (what its feedback workbook lists)
     open_problems: dict[str, list[Problem]] = field(default_factory=dict)
     recorded: int = 0  # ledger rows this run added or changed
+    in_folder: list[int] = field(default_factory=list)  # ledger ids of this run's files
     # unit -> 序号 -> start-of-year base of a stock, as the ledger holds it
     bases: dict[str, dict[int, float]] = field(default_factory=dict)
     ranking: list[Any] = field(default_factory=list)  # ranking.UnitScore, best first (晾晒)

@@ -87,6 +87,7 @@ class Ledger(LedgerReads, RunJournal, VerifyRecords, SentUp, OfficeDecisions):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
             version = schema.found_version(self.db, self.path)
+            self.created = not self.in_memory and version == 0  # a new file, said by the run
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS shishi_run (id INTEGER)")
             with self.transaction():
                 schema.upgrade(self.db, version)

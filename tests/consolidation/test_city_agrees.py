@@ -140,6 +140,11 @@ def test_shown_completion_never_rounds_up_to_100():
     assert shown_completion(1 - 1e-12) == 1.0  # equal within the shared tolerance
     assert shown_completion(1.23456) == 1.235
     assert shown_completion(0.1234) == 0.123
+    # exact halves from 100% up round up, as ROUND does in Excel, WPS and LibreOffice
+    assert shown_completion(1.3125) == 1.313  # Python's round() gives 1.312
+    assert shown_completion(1.0625) == 1.063
+    assert shown_completion(1.0005) == 1.001
+    assert shown_completion(1.31249) == 1.312
 
 
 def test_no_cases_is_neither_missing_nor_lagging(office):

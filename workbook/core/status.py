@@ -118,11 +118,12 @@ def completion(
 
 def shown_completion(c: float | None) -> float | None:
     """完成率 as printed to 0.1%: rounded down while under 100%, so that a figure short of its
-    target (99.95%) never reads 100.0% beside 滞后."""
+    target (99.95%) never reads 100.0% beside 滞后; from 100% up, an exact half rounded up as
+    the spreadsheet's ROUND does (131.25% is 131.3%, not Python's half-even 131.2%)."""
     if c is None:
         return None
     if c >= 1 - EPS:
-        return round(max(c, 1.0), 3)
+        return math.floor(max(c, 1.0) * 1000 + 0.5 + EPS) / 1000
     return math.floor(c * 1000 + EPS) / 1000
 
 

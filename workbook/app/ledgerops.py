@@ -8,7 +8,7 @@ run in the ledger's journal (``ledger.journal``), so ``shishi history --runs`` s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,6 +27,8 @@ class Change:
     file: Submission | None
     current: dict[str, str]  # unit -> the file that counts now ('' when none)
     run_id: int
+    undone: int = 0  # the run an undo took back
+    brought_in: list[str] = field(default_factory=list)  # the files that run had added
 
 
 def _change(ledger_path: Path, settings: Settings, op: Callable[[Ledger], T]) -> T:
@@ -86,9 +88,10 @@ def undo_run(ledger_path: Path, settings: Settings, run_id: int, reason: str) ->
     """Undo run ``run_id`` exactly (refused while a later run of its period is in force)."""
 
     def op(ledger: Ledger) -> Change:
+        files = ledger.brought_in(run_id)
         undo = ledger.undo_run(run_id, reason)
         row = next(r for r in ledger.runs() if r.id == run_id)
-        return Change(None, _current(ledger, row.catalogue_id, row.period), undo)
+        return Change(None, _current(ledger, row.catalogue_id, row.period), undo, run_id, files)
 
     return _change(ledger_path, settings, op)
 
@@ -101,4 +104,10 @@ def describe(change: Change) -> list[str]:
         lines.append(f"文件：{change.file.name}（此前：{was}）")
     lines += [f"  {u}：现采用 {f or '（无，未报送）'}" for u, f in change.current.items()]
     lines.append(f"台账第 {change.run_id} 次运行。请重新汇总，汇总表和通报才会随之更新。")
+    if change.brought_in:  # still in the folder, they come straight back with the next run
+        lines.append(
+            f"第 {change.undone} 次运行带入的文件：{'、'.join(change.brought_in)}。它们如仍在回收"
+            "文件夹中，重新汇总时会再次带入：不要的文件请先移出回收文件夹，或在重新汇总后用 "
+            "shishi ledger withdraw 作废。"
+        )
     return lines

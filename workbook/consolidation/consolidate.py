@@ -28,7 +28,15 @@ from workbook.core.findings import Problem
 from workbook.core.measures import measure
 from workbook.core.period import Period, parse_period
 from workbook.core.settings import Settings, load_settings, template_text
-from workbook.core.submission import ACCEPTED, SUPERSEDED, Submission, named_other
+from workbook.core.submission import (
+    ACCEPTED,
+    REJECTED,
+    SKIPPED,
+    SUPERSEDED,
+    WITHDRAWN,
+    Submission,
+    named_other,
+)
 from workbook.core.text import printable, readable_name
 from workbook.core.verify import tally
 from workbook.ledger.journal import CONSOLIDATE
@@ -205,8 +213,13 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
     result.verify = tally(list(cat.unit_ids), listed, lines)
     for unit, found in verify_problems(result.accepted, result.verify).items():
         decreased.setdefault(unit, []).extend(found)
+    here = set(result.in_folder)
     for sub in result.submissions:
         current = result.accepted.get(sub.unit)
+        if sub.status == WITHDRAWN or (
+            sub.status in (REJECTED, SKIPPED) and sub.ledger_id not in here
+        ):
+            continue  # taken back by the office, or a refused file no longer in the folder
         if sub.status == SUPERSEDED or (
             sub.status != ACCEPTED and current is not None and sub.mtime < current.mtime
         ):

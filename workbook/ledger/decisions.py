@@ -12,6 +12,7 @@ from typing import Any
 
 from workbook.core.errors import InputError
 from workbook.core.submission import (
+    REJECTED,
     STATUS_ZH,
     SUPERSEDED,
     WITHDRAWN,
@@ -60,15 +61,12 @@ class OfficeDecisions:
     def withdraw(self, catalogue_id: str, period: str, which: str, reason: str = "") -> Submission:
         """Mark a stored return as withdrawn by the office (作废), as a run of its own in the
         open transaction: it no longer counts, and the unit's current return is chosen again
-        by the usual rule. Only a file that counts, or could count, can be withdrawn."""
+        by the usual rule. A refused file can be withdrawn too: its problems are no longer
+        listed for the period (the ledger keeps its record)."""
         self.begin()
         sub = self.find_stored(catalogue_id, period, which)
         if sub.status == WITHDRAWN:
             raise InputError(f"“{sub.name}”已于此前作废。")
-        if not sub.eligible:
-            raise InputError(
-                f"“{sub.name}”本来就不计入（{STATUS_ZH.get(sub.status, sub.status)}：{sub.decision}），无需作废。"
-            )
         note = reason or f"作废 {sub.name}"
         decision = f"已由市局作废：{reason or '未说明原因'}"
         self._set_withdrawn(
@@ -85,7 +83,13 @@ class OfficeDecisions:
                 f"“{sub.name}”没有作废（{STATUS_ZH.get(sub.status, sub.status)}），无需恢复。"
             )
         note = reason or f"恢复 {sub.name}"
-        self._set_withdrawn(RESTORE, catalogue_id, period, sub, (SUPERSEDED, "", None, ""), note)
+        back = (SUPERSEDED, "", None, "")  # competes again by the usual rule
+        (usable,) = self.db.execute(
+            "SELECT eligible FROM submissions WHERE id=?", (sub.ledger_id,)
+        ).fetchone()  # sub.eligible is False for any withdrawn file
+        if not usable:  # a refused file: refused again, its problems listed
+            back = (REJECTED, "已恢复：本文件不能采用（原因见问题清单）。", None, "")
+        self._set_withdrawn(RESTORE, catalogue_id, period, sub, back, note)
         return sub
 
     def accept(self, catalogue_id: str, period: str, which: str, reason: str = "") -> Submission:

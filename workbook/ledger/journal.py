@@ -184,6 +184,15 @@ class RunJournal:
         self.db.execute("UPDATE runs SET state='done' WHERE id=?", (undo,))
         return undo
 
+    def brought_in(self, run_id: int) -> list[str]:
+        """The names of the files run ``run_id`` added to the ledger, in order."""
+        rows = self.db.execute(
+            "SELECT json_extract(new_json, '$.file_name') FROM changes WHERE run_id=? "
+            "AND tbl='submissions' AND op='insert' ORDER BY n",
+            (run_id,),
+        )
+        return [r[0] for r in rows]
+
     def _replay_backwards(self, run_id: int) -> None:
         changes = self.db.execute(
             "SELECT tbl, op, row_id, old_json FROM changes WHERE run_id=? ORDER BY n DESC",

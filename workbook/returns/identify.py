@@ -109,12 +109,14 @@ def _this_period(raw: RawReturn, sub: Submission, cat: Catalogue, period: Period
     earlier = their is not None and their < period
     sub.status = SKIPPED
     sub.decision = f"这是{label}的模板，不是本期（{period.label}）的。"
-    _file_problem(
-        sub,
-        codes.RETURN_EARLIER_PERIOD if earlier else codes.RETURN_OTHER_PERIOD,
-        sub.decision,
-        f"请用{period.label}的模板重新填报。",
-    )
+    action = f"请用{period.label}的模板重新填报。"
+    if earlier:  # usually a correction of that period, dropped into this folder
+        action = (
+            f"如是{label}的更正，请放入{label}的回收文件夹，汇总{label}；"
+            f"本期（{period.label}）请用本期的模板填报。"
+        )
+    code = codes.RETURN_EARLIER_PERIOD if earlier else codes.RETURN_OTHER_PERIOD
+    _file_problem(sub, code, sub.decision, action)
     return False
 
 

@@ -124,7 +124,8 @@ def _fail(book: Book, message: str, detail: str = "") -> None:
 def _show(book: Book, outcome: Any) -> None:
     r = outcome.result
     errors = sum(p.severity == "error" for p in r.problems)
-    notes = "".join(r.notices)  # a new ledger, a year without its earlier periods …
+    failed = [outcome.backup] if outcome.backup.startswith("注意") else []
+    notes = "".join([*r.notices, *failed])  # a new ledger, no earlier periods, no backup …
     book.set(
         "shishi_status", f"成功（报送台账：{outcome.ledger}）" + (f"。{notes}" if notes else "")
     )

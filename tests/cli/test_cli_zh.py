@@ -42,6 +42,8 @@ ALLOWED = {
     "withdraw",
     "restore",
     "accept",
+    "backup",
+    "backups",
     "undo",
     "verify",
     "derive",

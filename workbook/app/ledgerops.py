@@ -7,17 +7,19 @@ run in the ledger's journal (``ledger.journal``), so ``shishi history --runs`` s
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
-from workbook.app.runlock import locked_ledger
-from workbook.core.settings import Settings
+from workbook.app.backup import integrity, list_backups
+from workbook.app.runlock import RunLock, lock_path_for, locked_ledger
+from workbook.core.errors import InputError
+from workbook.core.settings import Settings, user_data_dir
 from workbook.core.submission import ACCEPTED, STATUS_ZH, Submission
 from workbook.ledger.store import Ledger
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -29,11 +31,15 @@ class Change:
     run_id: int
     undone: int = 0  # the run an undo took back
     brought_in: list[str] = field(default_factory=list)  # the files that run had added
+    backup: str = ""  # where the backup taken after it went, or why it failed
 
 
-def _change(ledger_path: Path, settings: Settings, op: Callable[[Ledger], T]) -> T:
+def _change(ledger_path: Path, settings: Settings, op: Callable[[Ledger], Change]) -> Change:
+    """``op`` under the lock in one transaction; the backup taken after it commits."""
     with locked_ledger(ledger_path, settings) as ledger:
-        return op(ledger)
+        change = op(ledger)
+    change.backup = ledger.backup_note
+    return change
 
 
 def _current(ledger: Ledger, catalogue_id: str, period: str) -> dict[str, str]:
@@ -104,6 +110,8 @@ def describe(change: Change) -> list[str]:
         lines.append(f"文件：{change.file.name}（此前：{was}）")
     lines += [f"  {u}：现采用 {f or '（无，未报送）'}" for u, f in change.current.items()]
     lines.append(f"台账第 {change.run_id} 次运行。请重新汇总，汇总表和通报才会随之更新。")
+    if change.backup:
+        lines.append(change.backup)
     if change.brought_in:  # still in the folder, they come straight back with the next run
         lines.append(
             f"第 {change.undone} 次运行带入的文件：{'、'.join(change.brought_in)}。它们如仍在回收"
@@ -111,3 +119,32 @@ def describe(change: Change) -> list[str]:
             "shishi ledger withdraw 作废。"
         )
     return lines
+
+
+def restore_backup(ledger_path: Path, settings: Settings, name: str) -> Path:
+    """Put backup ``name`` back as the ledger, under the run lock; the current ledger is
+    kept aside first (returned: its new name). A backup that fails its check is refused."""
+    backups = {b.path.name: b for b in list_backups(ledger_path, settings)}
+    chosen = backups.get(name) or backups.get(Path(name).name)
+    if chosen is None:
+        listed = "、".join(backups) or "无"
+        raise InputError(f"备份文件夹中没有“{name}”。现有备份：{listed}")
+    problem = integrity(chosen.path)
+    if problem:
+        raise InputError(f"备份“{chosen.path.name}”不能使用：{problem}。请换一份较早的备份。")
+    lock = lock_path_for(ledger_path, ledger_path, user_data_dir())
+    with RunLock(lock, settings.lock_wait_seconds):
+        aside = ledger_path.with_name(
+            f"{ledger_path.stem}.恢复前-{datetime.now():%Y%m%d-%H%M%S}{ledger_path.suffix}"
+        )
+        if ledger_path.exists():
+            os.replace(ledger_path, aside)
+        tmp = ledger_path.with_name(f".~shishi-{os.getpid()}-{ledger_path.name}")
+        src, dst = sqlite3.connect(f"file:{chosen.path}?mode=ro", uri=True), sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        os.replace(tmp, ledger_path)
+    return aside

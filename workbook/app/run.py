@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from workbook.app.backup import take_backup
 from workbook.app.runlock import RunLock, lock_path_for
 from workbook.app.staging import Staging, interrupts_held, remove_stale
 from workbook.catalogue.model import Catalogue, check_period_year
@@ -47,6 +48,7 @@ class Outcome:
     bulletin: Path | None = None
     bulletin_charts: bool = True  # False: the chart stack would not load, 通报 without charts
     digest: Path | None = None  # 信息汇编 (信息报送 compiled)
+    backup: str = ""  # where the ledger's backup went, or why it failed
 
     @property
     def accepted_units(self) -> list[str]:
@@ -76,6 +78,7 @@ class Outcome:
             f"未报送：{_listed(r.missing_units)}",
             f"问题：{len(r.problems)} 个（错误 {errors} 个）；滞后事项 {len(r.lagging())} 项",
             f"汇总表：{self.summary}",
+            *([self.backup] if self.backup else []),
         ]
         if r.chase:
             lines.append(f"催报 {len(r.chase)} 个单位（催报文字见汇总表“催报”工作表）：")
@@ -376,6 +379,13 @@ def _run(
             ledger.rollback()
             staging.discard()
         raise
-    outcome.recorded = result.recorded
-    outcome.ledger = None if ledger.in_memory else ledger.path
+    return _recorded(outcome, ledger, settings)
+
+
+def _recorded(outcome: Outcome, ledger: Ledger, settings: Settings) -> Outcome:
+    """What the committed run recorded, where, and its backup (still under the run lock)."""
+    outcome.recorded = outcome.result.recorded
+    if not ledger.in_memory:
+        outcome.ledger = ledger.path
+        outcome.backup = take_backup(ledger.path, settings)
     return outcome

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from workbook.app.backup import take_backup
 from workbook.core.errors import FileIOError, InputError
 from workbook.core.settings import Settings, user_data_dir
 from workbook.ledger.store import Ledger
@@ -87,13 +88,12 @@ class RunLock:
 @contextmanager
 def locked_ledger(ledger_path: Path, settings: Settings, missing: str = "") -> Iterator[Ledger]:
     """The ledger under the run lock, in one transaction (committed when the block ends
-    normally); refuses a ledger that does not exist (``missing``: why it should)."""
+    normally, then backed up: ``ledger.backup_note`` says where); refuses a ledger that does
+    not exist (``missing``: why it should)."""
     if not ledger_path.exists():
         raise InputError(f"报送台账不存在：{ledger_path}（{missing or '还没有做过汇总？'}）")
     lock = lock_path_for(ledger_path, ledger_path, user_data_dir())
-    with (
-        RunLock(lock, settings.lock_wait_seconds),
-        Ledger(ledger_path) as ledger,
-        ledger.transaction(),
-    ):
-        yield ledger
+    with RunLock(lock, settings.lock_wait_seconds):
+        with Ledger(ledger_path) as ledger, ledger.transaction():
+            yield ledger
+        ledger.backup_note = take_backup(ledger_path, settings)  # committed: keep a copy

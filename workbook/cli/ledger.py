@@ -17,7 +17,7 @@ LEDGER_HELP = "报送台账文件（默认：设置中的 ledger_path）。"
 
 @click.group("ledger")
 def ledger_group() -> None:
-    """报送台账：作废、恢复或确认某份报送，撤销某次运行。"""
+    """报送台账：作废、恢复或确认某份报送，撤销某次运行；备份、恢复备份和检查。"""
 
 
 def _file_command(name: str, verb: str, help_text: str) -> None:
@@ -81,6 +81,68 @@ def undo_run_cmd(
     click.echo(
         f"报送台账：{lpath}\n已撤销第 {run_id} 次运行。" + "\n".join(["", *describe(change)])
     )
+
+
+def _located(settings_path: Path | None, ledger_path: Path | None) -> tuple[Any, Path]:
+    from workbook.core.settings import ledger_location, load_settings
+
+    settings = load_settings(settings_path)
+    return settings, ledger_location(settings, ledger_path)
+
+
+@ledger_group.command("backups")
+@ledger_option(LEDGER_HELP)
+@settings_option
+def backups_cmd(ledger_path: Path | None, settings_path: Path | None) -> None:
+    """列出报送台账的备份（每次运行成功后自动备份）：时间、运行号、大小、包含的期次。"""
+    from workbook.app.backup import backup_folder, list_backups
+
+    settings, lpath = _located(settings_path, ledger_path)
+    found = list_backups(lpath, settings)
+    click.echo(f"报送台账：{lpath}\n备份文件夹：{backup_folder(lpath, settings)}")
+    if not found:
+        click.echo("还没有备份（每次汇总或更改台账成功后会自动备份）。")
+    for b in found:
+        periods = "、".join(b.periods) or "无"
+        click.echo(
+            f"{b.path.name}　{b.taken:%Y-%m-%d %H:%M:%S}　第 {b.run} 次运行后　"
+            f"{b.size // 1024} KB　期次：{periods}"
+        )
+
+
+@ledger_group.command("restore-backup")
+@click.argument("name", metavar="备份文件名")
+@ledger_option(LEDGER_HELP)
+@settings_option
+def restore_backup_cmd(name: str, ledger_path: Path | None, settings_path: Path | None) -> None:
+    """用一份备份替换当前报送台账（当前台账先改名保留，不会删除）。备份文件名见 shishi ledger backups。"""
+    from workbook.app.ledgerops import restore_backup
+
+    settings, lpath = _located(settings_path, ledger_path)
+    aside = restore_backup(lpath, settings, name)
+    click.echo(
+        f"报送台账：{lpath}\n已用备份 {name} 恢复。原台账已改名保留：{aside}\n"
+        "备份之后收到的报送不在恢复后的台账中：请重新汇总这些期次。"
+    )
+
+
+@ledger_group.command("check")
+@ledger_option(LEDGER_HELP)
+@settings_option
+def check_cmd(ledger_path: Path | None, settings_path: Path | None) -> None:
+    """检查报送台账是否完好（数据库完整性、每个单位每期只有一份采用的报送、格式版本），并指出最新的完好备份。"""
+    from workbook.app.backup import check_ledger
+
+    settings, lpath = _located(settings_path, ledger_path)
+    problem, good = check_ledger(lpath, settings)
+    newest = "没有完好的备份。"
+    if good:
+        newest = f"最新的完好备份：{good.path.name}（{good.taken:%Y-%m-%d %H:%M:%S}）"
+    if not problem:
+        click.echo(f"报送台账：{lpath}\n台账完好。{newest}")
+        return
+    hint = f"可用 shishi ledger restore-backup {good.path.name} 恢复。" if good else ""
+    raise click.ClickException(f"报送台账 {lpath} 有问题：{problem}。{newest}{hint}")
 
 
 def setup(

@@ -213,25 +213,7 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
     result.verify = tally(list(cat.unit_ids), listed, lines)
     for unit, found in verify_problems(result.accepted, result.verify).items():
         decreased.setdefault(unit, []).extend(found)
-    here = set(result.in_folder)
-    for sub in result.submissions:
-        current = result.accepted.get(sub.unit)
-        if sub.status == WITHDRAWN or (
-            sub.status in (REJECTED, SKIPPED) and sub.ledger_id not in here
-        ):
-            continue  # taken back by the office, or a refused file no longer in the folder
-        if sub.status == SUPERSEDED or (
-            sub.status != ACCEPTED and current is not None and sub.mtime < current.mtime
-        ):
-            continue  # a later file of the same unit replaced it: nothing left to act on
-        found = [
-            p for p in sub.found if not (sub.confirmed and p.code == codes.RETURN_NAME_MISMATCH)
-        ]
-        mine = found + (decreased.get(sub.unit, []) if sub.status == ACCEPTED else [])
-        result.problems.extend(mine)
-        to_fix = [p for p in mine if p.severity in ("error", "warning")]
-        if sub.unit and to_fix:
-            result.open_problems.setdefault(sub.unit, []).extend(to_fix)
+    _listed_problems(result, decreased)
     for p in _misnamed(result.submissions, period):
         result.problems.append(p)
         result.open_problems.setdefault(p.unit, []).append(p)
@@ -259,6 +241,31 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
             p.message, p.action = cat.worded(p.message), cat.worded(p.action)
         for sub in result.submissions:
             sub.decision = cat.worded(sub.decision)
+
+
+def _listed_problems(result: Consolidation, decreased: dict[str, list[Problem]]) -> None:
+    """The problems the period lists, and each unit's to fix: those of the files that still
+    matter (not replaced, not taken back, not a refused file gone from the folder), with the
+    checks across periods (``decreased``) on each accepted return."""
+    here = set(result.in_folder)
+    for sub in result.submissions:
+        current = result.accepted.get(sub.unit)
+        if sub.status == WITHDRAWN or (
+            sub.status in (REJECTED, SKIPPED) and sub.ledger_id not in here
+        ):
+            continue  # taken back by the office, or a refused file no longer in the folder
+        if sub.status == SUPERSEDED or (
+            sub.status != ACCEPTED and current is not None and sub.mtime < current.mtime
+        ):
+            continue  # a later file of the same unit replaced it: nothing left to act on
+        found = [
+            p for p in sub.found if not (sub.confirmed and p.code == codes.RETURN_NAME_MISMATCH)
+        ]
+        mine = found + (decreased.get(sub.unit, []) if sub.status == ACCEPTED else [])
+        result.problems.extend(mine)
+        to_fix = [p for p in mine if p.severity in ("error", "warning")]
+        if sub.unit and to_fix:
+            result.open_problems.setdefault(sub.unit, []).extend(to_fix)
 
 
 def _misnamed(subs: list[Submission], period: Period) -> list[Problem]:

@@ -83,6 +83,8 @@ class Settings:
     sheet_password: str = "shishi"
     ledger_path: str = ""
     lock_wait_seconds: float = 60
+    backup_dir: str = ""  # the ledger's backups ('': 台账备份 beside the ledger)
+    backup_keep: int = 10  # the newest kept, besides the newest of each quarter (0: none)
     max_file_bytes: int = 20_000_000
     max_seconds_per_file: float = 30
     unit_contacts: Mapping[str, Contact] = field(default_factory=dict)

@@ -80,6 +80,7 @@ class Ledger(LedgerReads, RunJournal, VerifyRecords, SentUp, OfficeDecisions):
         # the values the open transaction stored, as reading them back gives them (only
         # while that transaction is open: ``LedgerReads.submissions``)
         self._stored: dict[int, dict[int, ValueRecord]] = {}
+        self.backup_note = ""  # set by the app once a committed run is backed up
         if not self.in_memory:
             self._check_file()
         try:

@@ -57,7 +57,10 @@ def bulletin_facts(result: Consolidation, settings: Settings) -> BulletinFacts:
             {
                 "seq": uv.seq,
                 "name": ind.name,
-                "target": uv.target.text,
+                "kind": ind.measure,
+                "op": uv.target.op,
+                "target": uv.target.value,
+                "base": uv.base,
                 "value": uv.value,
                 "unit": ind.measure_unit,
                 "completion": uv.completion,
@@ -77,10 +80,39 @@ def bulletin_facts(result: Consolidation, settings: Settings) -> BulletinFacts:
     )
 
 
-def _value(v: Any, unit: str) -> str:
-    if isinstance(v, float):
-        return f"{v:g}{'%' if unit == '%' else unit}"
-    return "" if v is None else str(v)
+def _num(v: float, unit: str) -> str:
+    """A figure with its unit, as the plan writes it: 80%, 2500人次, 0.45亿元."""
+    return f"{round(v, 4):g}{unit}"
+
+
+# kinds whose 完成率 says nothing a reader can use: a time taken, a change against last year
+_NO_RATE = ("time_limit", "change", "qualitative")
+
+
+def figure_sentence(
+    kind: str, op: str | None, target: float | None, value: Any, unit: str, base: float | None
+) -> str:
+    """A lagging row's target and figure in the words its kind is spoken of (a stock's
+    holding beside its base, a rate reached, a time taken, a change up or down), each target
+    with its own number and unit, not the city's phrase (tests/outputs/test_bulletin_words.py)."""
+    if kind == "qualitative" or target is None or not isinstance(value, int | float):
+        shown = "" if value is None else str(value)
+        return f"进展：{shown or '未填写'}"
+    if kind == "stock":
+        since = "" if base is None else f"，年初 {_num(base, unit)}"
+        return f"目标 {_num(target, unit)}，现有 {_num(value, unit)}{since}"
+    if kind == "rate":
+        bound = "不低于" if op == ">=" else "不高于"
+        return f"目标{bound} {_num(target, unit)}，实际 {_num(value, unit)}"
+    if kind == "time_limit":
+        return f"目标不超过 {_num(target, unit)}，实际 {_num(value, unit)}"
+    if kind == "change":
+        want = (
+            f"下降 {_num(-target, unit)} 以上" if target < 0 else f"增长 {_num(target, unit)} 以上"
+        )
+        now = f"下降 {_num(-value, unit)}" if value < 0 else f"增长 {_num(value, unit)}"
+        return f"目标同比{want}，实际同比{now if value else '持平'}"
+    return f"目标 {_num(target, unit)}，累计完成 {_num(value, unit)}"
 
 
 def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -> None:
@@ -161,12 +193,12 @@ def _units_and_lagging(
         d.para(f"（{cn_number(k)}）{unit}（{len(items)} 项）", "subheading")
         for it in items:
             shown = shown_completion(it["completion"])
-            rate = "" if shown is None else f"，完成率 {shown * 100:.1f}%"
+            rate = "" if shown is None or it["kind"] in _NO_RATE else f"，完成率 {shown * 100:.1f}%"
             said = f"单位说明：“{it['problems']}”" if it["problems"] else "单位未说明原因。"
-            d.para(
-                f"序号 {it['seq']} {it['name']}：目标 {it['target']}，累计完成 "
-                f"{_value(it['value'], it['unit'])}{rate}。{said}"
+            figures = figure_sentence(
+                it["kind"], it["op"], it["target"], it["value"], it["unit"], it["base"]
             )
+            d.para(f"序号 {it['seq']} {it['name']}：{figures}{rate}。{said}")
 
 
 def _verify_section(d: OfficialDoc, result: Consolidation, number: str) -> None:

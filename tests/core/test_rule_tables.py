@@ -24,6 +24,7 @@ from workbook.core.status import (
     status,
 )
 from workbook.core.submission import Submission, ValueRecord, is_blank, pick_current
+from workbook.excel.writer import shown_decimals
 
 Q1, Q2, Q3, Q4 = 0.25, 0.5, 0.75, 1.0
 M01, M05 = 1 / 12, 5 / 12
@@ -211,3 +212,24 @@ PER_UNIT_TABLE = [
 def test_per_unit_city_row_table(states, expected):
     units = [SimpleNamespace(status=s) for s in states]
     assert _per_unit_status(units) == expected
+
+
+# a percentage, its target (op, value) -> decimals shown: never rounded across the target
+DECIMALS_TABLE = [
+    (99.96, ">=", 100, 2),  # 100.0% beside 滞后 otherwise
+    (99.999, ">=", 100, 3),
+    (94.95, ">=", 95, 2),
+    (94.94, ">=", 95, 1),  # 94.9%: already on its side
+    (85.0, ">=", 80, 1),
+    (100.0, ">=", 100, 1),
+    (66.66667, ">=", 80, 1),  # rounded up, but far from the target
+    (7.04, "<=", 7, 2),  # a time or change above its ceiling is not shown at it
+    (-9.96, "<=", -10, 2),  # a fall of 9.96% is not 10.0%
+    (-10.0, "<=", -10, 1),
+    (99.96, None, None, 1),  # no target: one decimal
+]
+
+
+@pytest.mark.parametrize(("value", "op", "target", "decimals"), DECIMALS_TABLE)
+def test_percent_decimals_table(value, op, target, decimals):
+    assert shown_decimals(value, op, target) == decimals

@@ -15,7 +15,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from workbook.core.measures import measure
+from workbook.core.measures import EPS, measure
 from workbook.core.status import (
     DONE,
     IN_PROGRESS,
@@ -167,17 +167,30 @@ class CellWriter:
             for st, color in STATUS_COLORS.items()
         }
         self.status[NOT_APPLICABLE] = wb.add_format({**base, "align": "center"})
-        # figures of percent kinds (stored 85 = 85%) shown as percentages, coloured by status
-        self.status_pct = {
-            st: wb.add_format({**base, "num_format": "0.0%", "bg_color": color})
-            for st, color in STATUS_COLORS.items()
-        }
+        # figures of percent kinds (stored 85 = 85%) shown as percentages, coloured by status;
+        # more decimals where 0.0% would round a figure short of its target up (``_decimals``)
+        self._wb, self._base = wb, base
+        self._pcts: dict[tuple[str, int], Any] = {}
 
-    def figure(self, kind: str, v: float | str | None, st: str | None = None) -> tuple[Any, Any]:
-        """A figure as a cell value and format: percent kinds as real percentages."""
+    def _pct(self, st: str, decimals: int) -> Any:
+        key = (st, decimals)
+        if key not in self._pcts:
+            color = {"bg_color": STATUS_COLORS[st]} if st in STATUS_COLORS else {}
+            num = "0." + "0" * decimals + "%"
+            self._pcts[key] = self._wb.add_format({**self._base, "num_format": num, **color})
+        return self._pcts[key]
+
+    def figure(
+        self,
+        kind: str,
+        v: float | str | None,
+        st: str | None = None,
+        target: tuple[str | None, float | None] = (None, None),
+    ) -> tuple[Any, Any]:
+        """A figure as a cell value and format: percent kinds as real percentages, with the
+        decimals that keep it on its side of ``target`` (op, value: ``shown_decimals``)."""
         if isinstance(v, float | int) and measure(kind).percent:
-            fmt = self.status_pct.get(st or "", self.pct)
-            return v / 100, fmt
+            return v / 100, self._pct(st or "", shown_decimals(float(v), *target))
         return ("" if v is None else v), (self.status.get(st, self.num) if st else self.num)
 
     def header(self, ws: Any, r: int, titles: list[str]) -> None:
@@ -254,3 +267,17 @@ def print_setup(
     ws.set_footer("&C第 &P 页，共 &N 页")
     if repeat is not None:
         ws.repeat_rows(repeat)
+
+
+def shown_decimals(v: float, op: str | None, target: float | None) -> int:
+    """Decimals of a percentage (one, up to four) so that rounding never puts a figure on the
+    other side of its target: 99.96% against 100% is 99.96%, not 100.0% beside 滞后."""
+    if op is None or target is None:
+        return 1
+    missed = v < target - EPS if op == ">=" else v > target + EPS
+    for d in range(1, 5):
+        shown = round(v, d)
+        crossed = shown >= target if op == ">=" else shown <= target
+        if not (missed and crossed):
+            return d
+    return 4

@@ -167,7 +167,7 @@ def _city_table(wb: Any, w: CellWriter, result: Consolidation) -> None:
     w.header(ws, 0, top)
     for i, ind in enumerate(cat.indicators, start=1):
         cv: CityValue = result.city[ind.seq]
-        city_value, city_fmt = w.figure(ind.measure, cv.value)
+        city_value, city_fmt = w.figure(ind.measure, cv.value, None, (ind.city.op, ind.city.value))
         vals: list[Any] = [
             ind.seq,
             cat.action(ind.action).name,
@@ -193,7 +193,10 @@ def _city_table(wb: Any, w: CellWriter, result: Consolidation) -> None:
         for u in units:
             t = ind.targets.get(u)
             uv = result.unit_values.get((u, ind.seq))
-            shown, fmt = w.figure(ind.measure, uv.value, uv.status) if uv else ("", w.cell)
+            shown, fmt = ("", w.cell)
+            if uv:
+                aim = (uv.target.op, uv.target.value)
+                shown, fmt = w.figure(ind.measure, uv.value, uv.status, aim)
             vals += [t.text if t else "", shown]
             fmts += [w.cell, fmt]
         w.row(ws, i, vals, fmts, bulk=True)
@@ -227,7 +230,7 @@ def _lagging(wb: Any, w: CellWriter, result: Consolidation) -> None:
         share = ind.expected_share(result.period.months)
         # a level to hold (rate, time limit, change) has no pace: it is due every period
         expected = f"{share * 100:.0f}%" if measure(ind.measure).cumulative else "每期应达目标"
-        shown, fmt = w.figure(ind.measure, uv.value)
+        shown, fmt = w.figure(ind.measure, uv.value, None, (uv.target.op, uv.target.value))
         w.row(
             ws,
             i,

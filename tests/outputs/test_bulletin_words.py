@@ -4,12 +4,20 @@ sentences are written by hand here; the demo's real 通报 is checked for them t
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import datetime
 
 import docx
 import pytest
+from yearkit import Office, full_values
 
-from workbook.outputs.bulletin import figure_sentence
+from workbook.catalogue import model as catalogue
+from workbook.core.period import parse_period
+from workbook.core.status import DONE, LAGGING
+from workbook.outputs.bulletin import _plain, figure_sentence, status_word
+
+CAT = catalogue.load()
 
 # kind, op, target (display units), value, unit, base -> the sentence
 WORDS = [
@@ -36,10 +44,8 @@ def test_each_kind_is_said_as_the_plan_says_it(kind, op, target, value, unit, ba
 
 def test_the_demo_s_bulletin_never_says_累计完成_of_a_rate_time_or_change(tmp_path):
     from shishi_demo.run import run_demo
-    from workbook.catalogue import model as catalogue
-    from workbook.core.period import parse_period
 
-    cat = catalogue.load()
+    cat = CAT
     res = run_demo(cat, parse_period("2024Q2"), tmp_path)
     lines = [p.text for p in docx.Document(str(res.outcome.bulletin)).paragraphs]
     lagging = [t for t in lines if re.match(r"序号 \d+ ", t)]
@@ -52,3 +58,67 @@ def test_the_demo_s_bulletin_never_says_累计完成_of_a_rate_time_or_change(tm
         if kind in ("time_limit", "change"):
             assert "完成率" not in line, line
         assert "目标 均" not in line and "目标均" not in line, line  # no city phrase
+
+
+@pytest.mark.parametrize(
+    ("label", "plain"),
+    [
+        ("无忧乘梯安民行动(8项)", "无忧乘梯安民行动"),  # the plan says 8; its table has 9 rows
+        ("食品安全护民行动（10项）", "食品安全护民行动"),
+        ("知识产权惠企行动", "知识产权惠企行动"),
+        ("行动(8项)说明", "行动(8项)说明"),  # only a count at the end is the plan's count
+    ],
+)
+def test_an_action_s_label_loses_the_plan_s_own_count(label, plain):
+    assert _plain(label) == plain
+
+
+@pytest.mark.parametrize(
+    ("status", "period", "word"),
+    [
+        (LAGGING, "2024Q3", "滞后"),
+        (LAGGING, "2024Q4", "未完成"),  # the year is over: nothing left to lag behind
+        (LAGGING, "2024M12", "未完成"),
+        (LAGGING, "2024M11", "滞后"),
+        (DONE, "2024Q4", "已完成"),
+    ],
+)
+def test_lagging_is_said_as_not_done_once_the_year_is_over(status, period, word):
+    assert status_word(status, parse_period(period)) == word
+
+
+def _bulletin(office: Office, code: str) -> str:
+    path = office.root / f"{code}_通报.docx"
+    office.consolidate(code, bulletin_path=path)
+    d = docx.Document(str(path))
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in d.paragraphs] + cells)
+
+
+def test_the_bulletin_says_who_was_late_ranks_the_districts_and_explains_only_what_is_there(
+    tmp_path,
+):
+    office = Office(tmp_path)
+    for unit in CAT.unit_ids:
+        office.submit("2024Q2", unit, full_values(CAT, unit, 5))
+    late = office.returns_dir("2024Q2") / "洋山.xlsx"
+    t = datetime(2024, 7, 8, 10, 0).timestamp()  # the deadline is 2024-07-05
+    os.utime(late, (t, t))
+    text = _bulletin(office, "2024Q2")
+    assert "各单位均已按期报送" not in text
+    assert (
+        "各单位均已报送。" in text and "洋山（07-08）晚于报送截止日期（2024-07-05）报送。" in text
+    )
+    assert "“未报齐”指" not in text  # every unit reported: nothing is 未报齐
+    ranking = docx.Document(str(office.root / "2024Q2_通报.docx")).tables[0]
+    units = [row.cells[1].text for row in ranking.rows[1:]]
+    assert "市局" not in units and len(units) == len(CAT.unit_ids) - 1
+
+
+def test_at_the_year_end_the_bulletin_says_not_done_instead_of_lagging(tmp_path):
+    office = Office(tmp_path)
+    for unit in CAT.unit_ids:
+        office.submit("2024Q4", unit, full_values(CAT, unit, 1))
+    text = _bulletin(office, "2024Q4")
+    assert "三、未完成事项" in text and re.search(r"未完成 \d+ 项", text)
+    assert "滞后" not in text.replace("滞后事项", "")  # no status word 滞后 left

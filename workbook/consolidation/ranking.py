@@ -61,12 +61,16 @@ def formula_text(settings: Settings | None) -> str:
 
 
 def rank_units(result: Consolidation, settings: Settings | None = None) -> list[UnitScore]:
-    """Every unit with indicators to report, best first (equal scores share a rank)."""
+    """Every unit with indicators to report but the office's own (市局, or a county's 本级),
+    best first (equal scores share a rank)."""
     r = (settings or Settings()).ranking
     weights = r.weights
     bands = sorted(r.bands, key=lambda b: -b.min)
     scores: dict[str, UnitScore] = {}
+    own = {u.id for u in result.catalogue.units if u.kind == "city"}  # the office itself
     for uv in result.unit_values.values():
+        if uv.unit in own:  # it ranks the districts (or 所) it oversees, not itself
+            continue
         us = scores.setdefault(uv.unit, UnitScore(uv.unit, 0, dict.fromkeys(STATUSES, 0)))
         if uv.status == NO_CASES:  # nothing happened to judge: not in the denominator
             continue

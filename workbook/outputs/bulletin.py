@@ -11,6 +11,7 @@ report); ``write_bulletin`` renders it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,11 +19,14 @@ from typing import Any
 
 from workbook.consolidation.result import Consolidation
 from workbook.core.files import Writer, atomic_write
-from workbook.core.settings import Settings
-from workbook.core.status import shown_completion
+from workbook.core.period import Period
+from workbook.core.settings import Settings, deadline
+from workbook.core.status import LAGGING, PARTIAL, shown_completion
 from workbook.outputs.charts import action_chart, chart_stack_loads, chinese_font, ranking_chart
 from workbook.outputs.officialdoc import OfficialDoc, cn_number
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
+
+YEAR_END_LAGGING = "未完成"  # 滞后 once the year is over
 
 
 @dataclass
@@ -39,8 +43,33 @@ class BulletinFacts:
     missing_units: list[str] = field(default_factory=list)
 
 
-def _status_sentence(counts: dict[str, int]) -> str:
-    return "、".join(f"{s} {counts[s]} 项" for s in STATUS_ORDER if counts.get(s))
+def _status_sentence(counts: dict[str, int], period: Period) -> str:
+    return "、".join(
+        f"{status_word(s, period)} {counts[s]} 项" for s in STATUS_ORDER if counts.get(s)
+    )
+
+
+def status_word(status: str, period: Period) -> str:
+    """A status as the 通报 says it: at the year end there is no pace left to lag behind,
+    so 滞后 is 未完成."""
+    return YEAR_END_LAGGING if status == LAGGING and period.is_year_end else status
+
+
+def _plain(label: str) -> str:
+    """An action's label without the count the plan printed in it (无忧乘梯安民行动(8项) has
+    9 rows in its own table): the 通报 gives the count it counted."""
+    return re.sub(r"\s*[（(]\s*\d+\s*项\s*[）)]\s*$", "", label)
+
+
+def _late(result: Consolidation, settings: Settings) -> list[str]:
+    """The units whose return counted was saved after the deadline, with the day."""
+    due = deadline(settings, result.period)
+    out = []
+    for unit in result.catalogue.unit_ids:
+        sub = result.accepted.get(unit)
+        if sub is not None and sub.mtime[:10] > due:
+            out.append(f"{unit}（{sub.mtime[5:10]}）")
+    return out
 
 
 def bulletin_facts(result: Consolidation, settings: Settings) -> BulletinFacts:
@@ -127,11 +156,16 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
     )
     d.para("一、总体情况", "heading")
     d.para(
-        f"{result.catalogue.wording['scope']} {facts.indicators} 项目标任务中，{_status_sentence(facts.city_counts)}。"
-        "“未报齐”指尚有单位未报送、已报部分另行判断的指标。"
+        f"{result.catalogue.wording['scope']} {facts.indicators} 项目标任务中，"
+        f"{_status_sentence(facts.city_counts, period)}。"
+        + (
+            "“未报齐”指尚有单位未报送、已报部分另行判断的指标。"
+            if facts.city_counts.get(PARTIAL)
+            else ""
+        )
     )
     for label, n, counts in facts.actions:
-        d.para(f"{label}：共 {n} 项，{_status_sentence(counts) or '暂无数据'}。")
+        d.para(f"{_plain(label)}：共 {n} 项，{_status_sentence(counts, period) or '暂无数据'}。")
     font_missing = charts and chinese_font() is None
     if charts:
         d.picture(action_chart(result))
@@ -147,8 +181,11 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
             f"{u}（已逾期 {overdue[u]} 天）" if overdue.get(u) else u for u in facts.missing_units
         ]
         d.para(f"截至汇总时，{'、'.join(named)}未报送本期填报表，已另行催报。")
-    else:
-        d.para("各单位均已按期报送。")
+    late = _late(result, settings)
+    if not facts.missing_units:
+        d.para("各单位均已报送。" if late else "各单位均已按期报送。")
+    if late:
+        d.para(f"{'、'.join(late)}晚于报送截止日期（{deadline(settings, period)}）报送。")
     d.para(f"{cn_number(n + 1)}、下步工作", "heading")
     d.para("（请办公室补充下步工作要求。）")
     d.signature(settings.bulletin.issuer, facts.date)
@@ -167,9 +204,12 @@ def _units_and_lagging(
     """二、各单位情况 (the ranking table and chart) and 三、滞后事项 (each unit's lagging rows
     with its own explanation)."""
     d.para("二、各单位情况", "heading")
-    d.para(f"计分办法：{result.ranking_formula}")
+    formula = result.ranking_formula  # names the statuses: at the year end, 未完成 too
+    if result.period.is_year_end:
+        formula = formula.replace(LAGGING, YEAR_END_LAGGING)
+    d.para(f"计分办法：{formula}")
     d.table(
-        ["名次", "单位", "应报指标", "得分", "分档", "滞后", "未报送"],
+        ["名次", "单位", "应报指标", "得分", "分档", status_word(LAGGING, result.period), "未报送"],
         [
             [
                 us.rank,
@@ -186,9 +226,10 @@ def _units_and_lagging(
     )
     if charts:
         d.picture(ranking_chart(result), 130)
-    d.para("三、滞后事项", "heading")
+    late = status_word(LAGGING, result.period)
+    d.para(f"三、{late}事项", "heading")
     if not facts.lagging_by_unit:
-        d.para("本期没有滞后事项。")
+        d.para(f"本期没有{late}事项。")
     for k, (unit, items) in enumerate(facts.lagging_by_unit.items(), start=1):
         d.para(f"（{cn_number(k)}）{unit}（{len(items)} 项）", "subheading")
         for it in items:

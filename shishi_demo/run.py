@@ -3,15 +3,16 @@
 Most units return on time; 洋山 sends nothing; 岱山 makes the mistakes people make (numbers as
 full-width text, units typed after the number, a "/" in a value cell, a rate typed as a
 fraction, a date in a number cell, a changed target); 普陀 sends a first version and a later
-correction; 新城's file carries a misleading name; an unrelated attachment lands in the folder.
+correction; 新城's file carries 六横's name (the name rule: an error at both, 新城's return
+still counts, as no file of 新城's own agrees); an unrelated attachment lands in the folder.
+Files are dated two days before the period's deadline, a minute apart.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from workbook.app.verify import draw_sample, import_results
 from workbook.catalogue.model import Catalogue, reporting_rows
 from workbook.core.files import check_folder
 from workbook.core.period import Period
-from workbook.core.settings import Settings, load_settings
+from workbook.core.settings import Settings, deadline, load_settings
 from workbook.template.build import COL, FIRST_DATA_ROW
 
 MISSING_UNIT = "洋山"
@@ -137,11 +138,13 @@ def run_demo(
     if ledger.exists():
         ledger.unlink()  # a fresh demo: its returns are new files every time
     templates = generate_period(cat, period, tdir, settings=settings, ledger_path=ledger).paths
-    _fill_returns(cat, period, dict(zip(cat.unit_ids, templates, strict=True)), rdir)
+    settings = settings or load_settings()
+    due = datetime.fromisoformat(deadline(settings, period)) - timedelta(days=2, hours=-9)
+    by_unit = dict(zip(cat.unit_ids, templates, strict=True))
+    _fill_returns(cat, period, by_unit, rdir, due.timestamp())
     (rdir / "会议通知.docx").write_bytes(b"PK\x03\x04 not really a document")
     (rdir / EVIDENCE_SENT).write_bytes(b"%PDF-1.4 demo evidence")
     sdir = out / "summary"
-    settings = settings or load_settings()
     summary = sdir / f"{period.code}_十件实事汇总.xlsx"
     before = run_consolidation(rdir, period, summary, cat, settings, ledger_path=ledger)
     checked = _spot_check(cat, settings, period, ledger, out / "核验")
@@ -162,9 +165,11 @@ def run_demo(
     return DemoResult(templates, rdir, outcome, checked)
 
 
-def _fill_returns(cat: Catalogue, period: Period, by_unit: dict[str, Path], rdir: Path) -> None:
-    """Every unit's return but 洋山's, each with its story (see the module's docstring)."""
-    base = time.time() - 3600
+def _fill_returns(
+    cat: Catalogue, period: Period, by_unit: dict[str, Path], rdir: Path, base: float
+) -> None:
+    """Every unit's return but 洋山's, each with its story (see the module's docstring),
+    dated from ``base`` a minute apart."""
     for k, unit in enumerate(cat.unit_ids):
         if unit == MISSING_UNIT:
             continue

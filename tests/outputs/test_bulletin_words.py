@@ -10,12 +10,13 @@ from datetime import datetime
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from yearkit import Office, full_values
 
 from workbook.catalogue import model as catalogue
 from workbook.core.period import parse_period
 from workbook.core.status import DONE, LAGGING
-from workbook.outputs.bulletin import _plain, figure_sentence, status_word
+from workbook.outputs.bulletin import LAGGING_PER_UNIT, _plain, figure_sentence, status_word
 
 CAT = catalogue.load()
 
@@ -122,3 +123,33 @@ def test_at_the_year_end_the_bulletin_says_not_done_instead_of_lagging(tmp_path)
     text = _bulletin(office, "2024Q4")
     assert "三、未完成事项" in text and re.search(r"未完成 \d+ 项", text)
     assert "滞后" not in text.replace("滞后事项", "")  # no status word 滞后 left
+
+
+def test_a_unit_s_lagging_rows_are_cut_to_the_furthest_behind_and_the_table_holds_its_head(
+    tmp_path,
+):
+    office = Office(tmp_path)
+    office.submit("2024Q2", "定海", full_values(CAT, "定海", 1))  # far behind on most rows
+    path = office.root / "通报.docx"
+    out = office.consolidate("2024Q2", bulletin_path=path).result
+    mine = [uv for uv in out.lagging() if uv.unit == "定海"]
+    assert len(mine) > LAGGING_PER_UNIT
+    d = docx.Document(str(path))
+    lines = [p.text for p in d.paragraphs]
+    listed = [t for t in lines if re.match(r"序号 \d+ ", t)]
+    assert len(listed) == LAGGING_PER_UNIT
+    rates = sorted((uv.completion or 0) for uv in mine)
+    worst = {uv.seq for uv in mine if (uv.completion or 0) <= rates[LAGGING_PER_UNIT - 1]}
+    assert {int(t.split()[1]) for t in listed} <= worst  # the furthest behind
+    rest = len(mine) - LAGGING_PER_UNIT
+    assert (
+        f"以上为差距最大的 {LAGGING_PER_UNIT} 项；另有 {rest} 项，详见汇总表“滞后事项”工作表。"
+        in lines
+    )
+    # the ranking table: its header repeats on each page and never stands alone at a foot
+    table = d.tables[0]
+    header = table.rows[0]._tr
+    assert header.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+    assert all(p.paragraph_format.keep_with_next for p in table.rows[0].cells[0].paragraphs)
+    scores = [row.cells[3].text for row in table.rows[1:]]
+    assert all(re.fullmatch(r"\d+\.\d", s) for s in scores), scores  # 32.0, not 32

@@ -27,6 +27,7 @@ from workbook.outputs.officialdoc import OfficialDoc, cn_number
 from workbook.outputs.tallies import STATUS_ORDER, action_counts
 
 YEAR_END_LAGGING = "未完成"  # 滞后 once the year is over
+LAGGING_PER_UNIT = 5  # rows per unit the 通报 lists (the summary's 滞后事项 has every one)
 
 
 @dataclass
@@ -59,6 +60,16 @@ def _plain(label: str) -> str:
     """An action's label without the count the plan printed in it (无忧乘梯安民行动(8项) has
     9 rows in its own table): the 通报 gives the count it counted."""
     return re.sub(r"\s*[（(]\s*\d+\s*项\s*[）)]\s*$", "", label)
+
+
+def _furthest_behind(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``LAGGING_PER_UNIT`` rows of a unit furthest behind (lowest 完成率 first, rows
+    without one last), in 序号 order: the 通报 stays short, the summary lists them all."""
+    if len(items) <= LAGGING_PER_UNIT:
+        return items
+    ranked = sorted(items, key=lambda it: (it["completion"] is None, it["completion"] or 0))
+    keep = {id(it) for it in ranked[:LAGGING_PER_UNIT]}
+    return [it for it in items if id(it) in keep]
 
 
 def _late(result: Consolidation, settings: Settings) -> list[str]:
@@ -215,7 +226,7 @@ def _units_and_lagging(
                 us.rank,
                 us.unit,
                 us.indicators,
-                us.score,
+                f"{us.score:.1f}",
                 us.band,
                 us.counts["滞后"],
                 us.counts["未报送"],
@@ -232,7 +243,8 @@ def _units_and_lagging(
         d.para(f"本期没有{late}事项。")
     for k, (unit, items) in enumerate(facts.lagging_by_unit.items(), start=1):
         d.para(f"（{cn_number(k)}）{unit}（{len(items)} 项）", "subheading")
-        for it in items:
+        shown_items = _furthest_behind(items)
+        for it in shown_items:
             shown = shown_completion(it["completion"])
             rate = "" if shown is None or it["kind"] in _NO_RATE else f"，完成率 {shown * 100:.1f}%"
             said = f"单位说明：“{it['problems']}”" if it["problems"] else "单位未说明原因。"
@@ -240,6 +252,11 @@ def _units_and_lagging(
                 it["kind"], it["op"], it["target"], it["value"], it["unit"], it["base"]
             )
             d.para(f"序号 {it['seq']} {it['name']}：{figures}{rate}。{said}")
+        if len(items) > len(shown_items):
+            rest = len(items) - len(shown_items)
+            d.para(
+                f"以上为差距最大的 {len(shown_items)} 项；另有 {rest} 项，详见汇总表“{late}事项”工作表。"
+            )
 
 
 def _verify_section(d: OfficialDoc, result: Consolidation, number: str) -> None:

@@ -147,9 +147,18 @@ class OfficialDoc:
         p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
 
     def table(self, head: list[str], rows: list[list[Any]], widths_mm: list[float]) -> None:
+        """A table whose header row repeats on every page and stays with the paragraph
+        before it and the first row (never stranded at the foot of a page); no row splits."""
+        if self.doc.paragraphs:
+            self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
         t = self.doc.add_table(rows=1 + len(rows), cols=len(head))
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for r, row in enumerate(t.rows):
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))
+            if r == 0:
+                tr_pr.append(OxmlElement("w:tblHeader"))
         for r, values in enumerate([head, *rows]):
             for c, v in enumerate(values):
                 cell = t.cell(r, c)
@@ -158,6 +167,7 @@ class OfficialDoc:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 text = v if isinstance(v, str) else (f"{v:g}" if isinstance(v, float) else str(v))
                 self._font(p.add_run(printable(text)), self.fonts["table"], 10.5, bold=r == 0)
+                p.paragraph_format.keep_with_next = r == 0
 
     def _page_numbers(self, sec: Any) -> None:
         """“— 1 —” centred at the foot, a PAGE field that Word, WPS and LibreOffice update."""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from workbook.catalogue.model import Catalogue, check_period_year, reporting_rows
 from workbook.consolidation.chase import chase_list
+from workbook.consolidation.crossperiod import base_changes, decreases
 from workbook.consolidation.figures import compute_figures
 from workbook.consolidation.itemcheck import item_problems, verify_problems
 from workbook.consolidation.levels import level_checks, rolled_up, stale
@@ -25,9 +26,8 @@ from workbook.consolidation.result import Consolidation
 from workbook.core import problems as codes
 from workbook.core.errors import InputError
 from workbook.core.findings import Problem
-from workbook.core.measures import measure
 from workbook.core.period import Period, parse_period
-from workbook.core.settings import Settings, load_settings, template_text
+from workbook.core.settings import Settings, load_settings
 from workbook.core.submission import (
     ACCEPTED,
     REJECTED,
@@ -203,7 +203,11 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
     result.accepted = {s.unit: s for s in result.submissions if s.status == ACCEPTED}
     result.previous = ledger.latest_before(cat.catalogue_id, period)
     result.bases = ledger.bases(cat.catalogue_id, period.year)
-    decreased = _decreases(result)
+    decreased = decreases(result)
+    for unit, found in base_changes(
+        result, ledger.bases(cat.catalogue_id, period.year, period)
+    ).items():
+        decreased.setdefault(unit, []).extend(found)
     earlier = ledger.items_before(cat.catalogue_id, period)
     files = _file_names(root) if root is not None else None
     for unit, found in item_problems(cat, period, result.accepted, earlier, files).items():
@@ -338,37 +342,3 @@ def _plain(v: object) -> str:
         if v in (None, "")
         else str(v)
     )
-
-
-def _decreases(result: Consolidation) -> dict[str, list[Problem]]:
-    """Unit → warnings where a cumulative value is lower than the latest figure accepted for
-    an earlier period of the year (the 上期累计 its next template carries)."""
-    out: dict[str, list[Problem]] = {}
-    for unit, sub in result.accepted.items():
-        before = result.previous.get(unit)
-        if not before:  # nothing accepted earlier in the year: nothing to compare with
-            continue
-        for seq, rec in sub.values.items():
-            ind = result.catalogue.indicator(seq)
-            code, old = before.get(seq, ("", None))
-            if (
-                measure(ind.measure).additive
-                and isinstance(rec.value, float | int)
-                and isinstance(old, float | int)
-                and rec.value < old - 1e-9
-            ):
-                out.setdefault(unit, []).append(
-                    Problem(
-                        code=codes.VALUE_DECREASED,
-                        unit=unit,
-                        file=sub.name,
-                        sheet=template_text()["sheet_report"],
-                        cell=rec.cell,
-                        seq=seq,
-                        found=rec.raw,
-                        message=f"序号 {seq}（{ind.name}）累计完成 {rec.value:g} 小于"
-                        f"{parse_period(code).label}已确认的累计数 {old:g}。",
-                        action="累计数一般不应减少；如上期有误或数据核减，请在备注中说明。",
-                    )
-                )
-    return out

@@ -282,6 +282,9 @@ VALUE_NORMALISED = _declare(
 VALUE_BASE_MISSING = _declare("value.base_missing", _E, "cell", "年初基数未填写")
 # the run
 UNIT_NOT_SUBMITTED = _declare("unit.not_submitted", _E, "run", "单位未报送")
+VALUE_BASE_CHANGED = _declare(
+    "value.base_changed", _W, "run", "年初基数与本年此前确认的不同（按此前确认的计算）"
+)
 VALUE_DECREASED = _declare("value.decreased", _W, "run", "累计数小于本年度此前已确认的累计数")
 
 

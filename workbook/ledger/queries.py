@@ -99,9 +99,21 @@ class LedgerReads:
         self, where: str, params: tuple[Any, ...]
     ) -> dict[int, dict[int, ValueRecord]]:
         out: dict[int, dict[int, ValueRecord]] = {}
-        for sub_id, seq, num, text, raw, cell, progress, problems, remark, valid in self.db.execute(
+        for (
+            sub_id,
+            seq,
+            num,
+            text,
+            raw,
+            cell,
+            progress,
+            problems,
+            remark,
+            valid,
+            base,
+        ) in self.db.execute(
             "SELECT v.submission_id, v.seq, v.value_num, v.value_text, v.raw, v.cell, "
-            "v.progress, v.problems, v.remark, v.valid FROM submission_values v "
+            "v.progress, v.problems, v.remark, v.valid, v.base FROM submission_values v "
             f"JOIN submissions s ON s.id = v.submission_id WHERE {where} "
             "ORDER BY v.submission_id, v.seq",
             params,
@@ -115,6 +127,7 @@ class LedgerReads:
                 problems,
                 remark,
                 bool(valid),
+                base,
             )
         return out
 

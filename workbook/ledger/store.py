@@ -233,6 +233,7 @@ class Ledger(LedgerReads, RunJournal, VerifyRecords, SentUp, OfficeDecisions):
                 rec.problems,
                 rec.remark,
                 bool(rec.valid),
+                rec.base,
             )
             rows.append(
                 (

@@ -225,7 +225,8 @@ def test_values_a_run_stored_are_what_reading_them_back_gives(tmp_path):
     """Within the run's transaction the derivation takes the values merge just stored from
     memory instead of reading them back (0.15 s for 1,000 returns): they must be exactly what
     the read gives — an int stored as REAL comes back a float, text as text, nothing as None,
-    an invalid value with its flag, no base — in 序号 order whatever the order they came in."""
+    an invalid value with its flag, a stock's base — in 序号 order whatever the order they came
+    in."""
     from workbook.core.submission import SUPERSEDED, Submission, ValueRecord
 
     def sub(name, unit, mtime, values):
@@ -272,4 +273,5 @@ def test_values_a_run_stored_are_what_reading_them_back_gives(tmp_path):
     assert [s.status for s in read_back] == ["accepted", "accepted"]
     assert shown(from_memory) == shown(read_back)
     assert list(read_back[0].values) == [2, 5, 6, 7, 9, 11]
-    assert type(read_back[0].values[7].value) is float and read_back[0].values[11].base is None
+    assert type(read_back[0].values[7].value) is float and read_back[0].values[11].base == 2.0
+    assert read_back[0].values[7].base is None

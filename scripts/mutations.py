@@ -76,6 +76,12 @@ MUTATIONS = [
         "a return with texts only is refused as blank",
     ),
     (
+        "workbook/core/submission.py",
+        "key=lambda s: (not 0 < revision(s) < newest, *rank_key(s))",
+        "key=lambda s: rank_key(s)",
+        "an older built revision with a later file time replaces the newer",
+    ),
+    (
         "workbook/consolidation/figures.py",
         "    if LAGGING in states:\n        return LAGGING\n    if states == {MISSING}:\n"
         "        return MISSING\n    if MISSING in states:\n        return PARTIAL\n",

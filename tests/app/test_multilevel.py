@@ -369,3 +369,26 @@ def test_manual_rows_are_left_to_the_county_and_no_detail_means_no_sheet(county,
     assert ws.cell(rows[5], COL["value"] + 1).value == county.consolidate().result.city[5].value
     hist = shishi("history", "--catalogue", county.json, "--ledger", county.ledger)
     assert hist.returncode == 0 and "城东所" in hist.stdout
+
+
+def test_an_older_revision_arriving_later_never_replaces_the_newer_and_is_said(county, tmp_path):
+    """The city consolidates 定海's 第2版; then its 第1版 turns up with a later file time (sent
+    again by mistake): 第2版 stays in force, and 第1版 is a problem the office reads."""
+    county.consolidate()
+    first = county.report_up()
+    tpl = county.tpl["城东所"]
+    _touch(fill_return(tpl, county.returns / "城东所_更正.xlsx", county.values("城东所", bump=10)))
+    now = county.consolidate().result
+    second = county.report_up()
+    cat, folder = _city_folder(tmp_path, second)
+    city_ledger = tmp_path / "市局台账.sqlite3"
+    _consolidate(cat, folder, city_ledger, tmp_path / "市局汇总")
+    _copy(first, folder)  # 第1版, newer on disk than 第2版
+    city = _consolidate(cat, folder, city_ledger, tmp_path / "市局汇总").result
+    assert city.accepted["定海"].name == second.name
+    assert city.unit_values[("定海", 5)].value == now.city[5].value
+    (said,) = [p for p in city.problems if p.code == "return.old_revision"]
+    assert said.unit == "定海" and said.file == first.name
+    assert "第1版" in said.message and "第2版" in said.message
+    old = next(s for s in city.submissions if s.name == first.name)
+    assert old.status == "superseded" and "第2版" in old.decision

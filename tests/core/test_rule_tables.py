@@ -115,6 +115,10 @@ def _misnamed(name: str, mtime: str, confirmed: bool = False) -> Submission:
     return sub
 
 
+def _built(name: str, mtime: str, revision: int) -> Submission:
+    return _sub(name, mtime, origin={"origin": {"kind": "report_up", "revision": revision}})
+
+
 # the files of one unit -> the name of the one that counts
 CURRENT_TABLE = [
     ("newest wins", [_sub("a.xlsx", "2024-07-01"), _sub("b.xlsx", "2024-07-02")], "b.xlsx"),
@@ -149,6 +153,16 @@ CURRENT_TABLE = [
         "新城更正.xlsx",
     ),
     ("alone, it counts", [_misnamed("新城更正.xlsx", "2024-07-09")], "新城更正.xlsx"),
+    (
+        "a built return's higher revision stays, whatever the times",
+        [_built("第2版.xlsx", "2024-07-01", 2), _built("第1版.xlsx", "2024-07-09", 1)],
+        "第2版.xlsx",
+    ),
+    (
+        "a hand-filled file competes by time with the newest revision",
+        [_built("第2版.xlsx", "2024-07-01", 2), _sub("手填更正.xlsx", "2024-07-09")],
+        "手填更正.xlsx",
+    ),
     (
         "a file that may not count is not a candidate",
         [_sub("定海.xlsx", "2024-07-01"), _sub("空白.xlsx", "2024-07-09", eligible=False)],

@@ -36,6 +36,7 @@ from workbook.core.submission import (
     WITHDRAWN,
     Submission,
     named_other,
+    revision,
 )
 from workbook.core.text import printable, readable_name
 from workbook.core.verify import tally
@@ -218,7 +219,7 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
     for unit, found in verify_problems(result.accepted, result.verify).items():
         decreased.setdefault(unit, []).extend(found)
     _listed_problems(result, decreased)
-    for p in _misnamed(result.submissions, period):
+    for p in [*_misnamed(result.submissions, period), *_old_revisions(result)]:
         result.problems.append(p)
         result.open_problems.setdefault(p.unit, []).append(p)
     result.missing_units = [
@@ -270,6 +271,30 @@ def _listed_problems(result: Consolidation, decreased: dict[str, list[Problem]])
         to_fix = [p for p in mine if p.severity in ("error", "warning")]
         if sub.unit and to_fix:
             result.open_problems.setdefault(sub.unit, []).extend(to_fix)
+
+
+def _old_revisions(result: Consolidation) -> list[Problem]:
+    """An older revision of a return built by report-up whose file is newer than the revision
+    in force (``REVISION_RULE``): probably sent again by mistake; said, never taken."""
+    out = []
+    for sub in result.submissions:
+        current = result.accepted.get(sub.unit)
+        if sub.status != SUPERSEDED or current is None:
+            continue
+        old, new = revision(sub), revision(current)
+        if 0 < old < new and sub.mtime > current.mtime:
+            out.append(
+                Problem(
+                    code=codes.RETURN_OLD_REVISION,
+                    unit=sub.unit,
+                    file=sub.name,
+                    found=f"第{old}版",
+                    message=f"“{sub.name}”是汇总生成的第{old}版，文件时间晚于已采用的第{new}版"
+                    f"“{current.name}”：仍采用第{new}版。",
+                    action="请核实是否误发了旧版；如确应以旧版的数字为准，请重新生成并报送新的一版。",
+                )
+            )
+    return out
 
 
 def _misnamed(subs: list[Submission], period: Period) -> list[Problem]:

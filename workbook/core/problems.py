@@ -158,6 +158,9 @@ RETURN_LOWER_LEVEL = _declare(
     "return.lower_level", _E, "file", "下级单位（如区局）下发给所的填报表，应报送该单位"
 )
 RETURN_OTHER_CATALOGUE = _declare("return.other_catalogue", _E, "file", "模板属于另一套目录")
+RETURN_OLD_REVISION = _declare(
+    "return.old_revision", _W, "file", "汇总生成的旧版报送晚于新版到达（不替代新版）"
+)
 RETURN_NAME_MISMATCH = _declare(
     "return.name_mismatch",
     _E,

@@ -30,6 +30,9 @@ NAME_RULE = (
     "并在两个单位下各报错误一处。市局核实确属本单位后，可用 shishi ledger accept 确认，"
     "此后按多份报送规则参与采用。"
 )
+REVISION_RULE = (
+    "下级汇总生成的报送（第N版）以版本号最高的一份为准，旧版无论文件时间先后都不替代新版。"
+)
 DUPLICATE_RULE = (
     "只有可用的填报表参与比较（本目录本期次的模板、已填写；空白模板、其他期次或无法读取的文件不替代任何文件）。"
     "同一单位同一期报送多份时（无论是同一次还是不同次汇总收到的），采用文件修改时间最新的一份；"
@@ -126,6 +129,15 @@ def trusted(sub: Submission) -> bool:
     return sub.confirmed or not named_other(sub)
 
 
+def revision(sub: Submission) -> int:
+    """The revision of a return built by report-up (0 for any other file)."""
+    origin = (sub.origin or {}).get("origin") or {}
+    try:
+        return int(origin.get("revision", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
 def rank_key(sub: Submission) -> tuple[bool, str, int, str]:
     """Higher is preferred: a name that agrees (``NAME_RULE``), then the newest file time,
     fewer errors, file name (``DUPLICATE_RULE``)."""
@@ -135,7 +147,8 @@ def rank_key(sub: Submission) -> tuple[bool, str, int, str]:
 def pick_current(subs: Iterable[Submission]) -> dict[str, tuple[Submission, list[Submission]]]:
     """Unit → (its current return, the others it supersedes, best first), over eligible files.
 
-    This is ``NAME_RULE`` and ``DUPLICATE_RULE``; it does not change the submissions.
+    This is ``NAME_RULE``, ``REVISION_RULE`` and ``DUPLICATE_RULE``; it does not change the
+    submissions.
     """
     by_unit: dict[str, list[Submission]] = {}
     for sub in subs:
@@ -143,7 +156,10 @@ def pick_current(subs: Iterable[Submission]) -> dict[str, tuple[Submission, list
             by_unit.setdefault(sub.unit, []).append(sub)
     out = {}
     for unit, mine in by_unit.items():
-        ranked = sorted(mine, key=rank_key, reverse=True)
+        newest = max(map(revision, mine))  # an older built revision never comes back
+        ranked = sorted(
+            mine, key=lambda s: (not 0 < revision(s) < newest, *rank_key(s)), reverse=True
+        )
         out[unit] = (ranked[0], ranked[1:])
     return out
 
@@ -158,7 +174,12 @@ def decide(subs: Iterable[Submission]) -> None:
         for loser in losers:
             loser.status = SUPERSEDED
             loser.decision = f"同一单位另有较新的文件“{winner.name}”，本文件不采用。"
-            if trusted(winner) and not trusted(loser):
+            if 0 < revision(loser) < revision(winner):
+                loser.decision = (
+                    f"这是汇总生成的第{revision(loser)}版，已采用第{revision(winner)}版"
+                    f"“{winner.name}”：旧版不替代新版，无论文件时间先后。"
+                )
+            elif trusted(winner) and not trusted(loser):
                 loser.decision = (
                     f"文件名写的是{named_other(loser)}，模板却是{loser.unit}的；{loser.unit}另有"
                     f"文件名相符的“{winner.name}”，本文件不替代它（如确属{loser.unit}的更正，"

@@ -17,7 +17,7 @@ from workbook.core.measures import measure
 from workbook.core.status import (
     shown_completion,
 )
-from workbook.core.submission import ACCEPTED, DUPLICATE_RULE, NAME_RULE
+from workbook.core.submission import ACCEPTED, DUPLICATE_RULE, NAME_RULE, REVISION_RULE
 from workbook.excel.cells import fit_height
 from workbook.excel.writer import BulkSheet, CellWriter, new_workbook, print_setup
 from workbook.outputs.summarylists import (
@@ -80,7 +80,8 @@ def _overview(wb: Any, w: CellWriter, result: Consolidation) -> None:
     for i, line in enumerate(lines, start=1):
         ws.write_string(i, 0, line, w.line)
     # the rule is long: wrapped across the table's width, so it does not widen the page
-    rule, at = f"多份报送规则：{DUPLICATE_RULE}文件名规则：{NAME_RULE}", len(lines) + 1
+    rule = f"多份报送规则：{DUPLICATE_RULE}文件名规则：{NAME_RULE}版本规则：{REVISION_RULE}"
+    at = len(lines) + 1
     ws.merge_range(at, 0, at, len(_OVERVIEW_WIDTHS) - 1, rule, w.note)
     ws.set_row(at, fit_height([(rule, sum(_OVERVIEW_WIDTHS))]))
     r = at + 2

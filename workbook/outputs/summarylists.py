@@ -8,7 +8,7 @@ from typing import Any
 from workbook.consolidation.result import Consolidation
 from workbook.core.levels import origin_text
 from workbook.core.problems import SEVERITY_ZH
-from workbook.core.submission import DUPLICATE_RULE, NAME_RULE, STATUS_ZH
+from workbook.core.submission import DUPLICATE_RULE, NAME_RULE, REVISION_RULE, STATUS_ZH
 from workbook.excel.cells import fit_height
 from workbook.excel.writer import BulkSheet, CellWriter, print_setup
 from workbook.outputs.tallies import RANK_STATUSES, problem_columns
@@ -65,6 +65,7 @@ def submissions_sheet(wb: Any, w: CellWriter, result: Consolidation) -> None:
     # only its first words)
     ws.bulk_row(r + 1, [f"规则：{DUPLICATE_RULE}"], [w.line])
     ws.bulk_row(r + 2, [f"文件名规则：{NAME_RULE}"], [w.line])
+    ws.bulk_row(r + 3, [f"版本规则：{REVISION_RULE}"], [w.line])
     w.widths(ws, [10, 36, 16, 12, 24, 8, 8, 9, 44, 7, 7, 26])
     ws.freeze_panes(1, 0)
     print_setup(ws, repeat=0, paper=8)

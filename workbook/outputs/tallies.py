@@ -18,7 +18,7 @@ from workbook.core.status import (
     PARTIAL,
     shown_completion,
 )
-from workbook.core.submission import DUPLICATE_RULE, NAME_RULE
+from workbook.core.submission import DUPLICATE_RULE, NAME_RULE, REVISION_RULE
 
 RANK_STATUSES = (DONE, ON_TRACK, IN_PROGRESS, LAGGING, MISSING)
 
@@ -117,6 +117,7 @@ def report_dict(result: Consolidation, rows: list[dict[str, Any]] | None = None)
         "folder": result.folder,
         "duplicate_rule": DUPLICATE_RULE,
         "name_rule": NAME_RULE,
+        "revision_rule": REVISION_RULE,
         "missing_units": result.missing_units,
         "ranking_formula": result.ranking_formula,
         "ranking": [us.as_dict() for us in result.ranking],

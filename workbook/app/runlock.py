@@ -9,16 +9,22 @@ Windows clients); see docs/quarterly.md.
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import hashlib
+import json
 import os
+import platform
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from workbook.app.backup import take_backup
 from workbook.core.errors import FileIOError, InputError
+from workbook.core.files import atomic_write
 from workbook.core.settings import Settings, user_data_dir
 from workbook.ledger.store import Ledger
 
@@ -72,17 +78,57 @@ class RunLock:
                 f.close()
                 raise FileIOError(
                     f"另一个汇总正在进行（报送台账已被占用：{self.path}），已等待 "
-                    f"{self.wait:g} 秒。可能是同事在另一个窗口或另一台电脑上点击了汇总；"
-                    "请等它完成后再试。"
+                    f"{self.wait:g} 秒。{holder_text(self.holder_path)}请等它完成后再试。"
                 )
             time.sleep(0.2)
         self.file = f
+        with contextlib.suppress(OSError):  # who holds it, for whoever waits (best effort)
+            atomic_write(self.holder_path, lambda tmp: tmp.write_text(_holder(), "utf-8"))
         return self
+
+    @property
+    def holder_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".holder")
 
     def __exit__(self, *exc: object) -> None:
         if self.file is not None:
+            with contextlib.suppress(OSError):
+                self.holder_path.unlink(missing_ok=True)
             self.file.close()  # closing releases the lock on every platform
             self.file = None
+
+
+def _holder() -> str:
+    """This process as the holder of a lock: PC, user, process and since when."""
+    return json.dumps(
+        {
+            "pc": platform.node() or "",
+            "user": getpass.getuser() if _has_user() else "",
+            "pid": os.getpid(),
+            "since": datetime.now().isoformat(timespec="seconds"),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _has_user() -> bool:
+    try:
+        getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return False
+    return True
+
+
+def holder_text(path: Path) -> str:
+    """Who holds the lock, as the waiting office reads it ('' when unknown)."""
+    try:
+        h = json.loads(path.read_text("utf-8"))
+        since = datetime.fromisoformat(h["since"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "可能是同事在另一个窗口或另一台电脑上点击了汇总；"
+    parts = [f"电脑 {h['pc']}" if h.get("pc") else "", f"用户 {h['user']}" if h.get("user") else ""]
+    who = "、".join(x for x in parts if x)
+    return f"正在使用的是{who or '另一进程'}（进程 {h.get('pid')}，自 {since:%Y-%m-%d %H:%M} 起）；"
 
 
 @contextmanager

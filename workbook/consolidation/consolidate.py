@@ -27,6 +27,7 @@ from workbook.core import problems as codes
 from workbook.core.errors import InputError
 from workbook.core.findings import Problem
 from workbook.core.period import Period, parse_period
+from workbook.core.places import network_kind
 from workbook.core.settings import Settings, load_settings
 from workbook.core.submission import (
     ACCEPTED,
@@ -131,6 +132,12 @@ def _ledger_notices(ledger: Ledger, cat: Catalogue, period: Period) -> list[str]
     if ledger.in_memory:
         return []
     out = [f"新建报送台账：{ledger.path}（以后各期请继续使用这个台账）。"] if ledger.created else []
+    shared = network_kind(ledger.path)
+    if shared:
+        out.append(
+            f"报送台账在网络位置（{shared}）：{ledger.path}。共享盘断线或两台电脑同时写入时，台账"
+            "可能损坏：建议把台账放在本机磁盘，把备份文件夹（设置 backup_dir）设在共享盘。"
+        )
     earlier = [p for p in ledger.periods(cat.catalogue_id, period.year) if parse_period(p) < period]
     if period.previous() is not None and not earlier:
         out.append(

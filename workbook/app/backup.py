@@ -35,6 +35,12 @@ class Backup:
     periods: tuple[str, ...] = ()
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to ``path``, named as a file URI (any folder name: spaces, #, ?,
+    Chinese, a Windows drive)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def backup_folder(ledger_path: Path, settings: Settings) -> Path:
     """``backup_dir`` of the settings (relative to the settings file's folder), else
     台账备份 beside the ledger."""
@@ -65,7 +71,7 @@ def snapshot(ledger_path: Path, folder: Path) -> Backup:
     """Copy the ledger into ``folder`` through the backup API (consistent even while another
     program reads it), check the copy, then give it its final name."""
     folder.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{ledger_path}?mode=ro", uri=True)
+    src = read_only(ledger_path)
     try:
         (run,) = src.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()
         now = datetime.now()
@@ -92,7 +98,7 @@ def snapshot(ledger_path: Path, folder: Path) -> Backup:
 def integrity(path: Path) -> str:
     """'' when ``path`` is a sound shishi ledger; else what is wrong, in Chinese."""
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = read_only(path)
         try:
             (ok,) = db.execute("PRAGMA integrity_check").fetchone()
             if ok != "ok":
@@ -118,7 +124,7 @@ def read_backup(path: Path) -> Backup:
     m = _NAME.match(path.name)
     if m is None:
         raise InputError(f"“{path.name}”不是 shishi 的台账备份文件。")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = read_only(path)
     try:
         periods = tuple(r[0] for r in db.execute("SELECT DISTINCT period FROM submissions"))
     except sqlite3.Error:

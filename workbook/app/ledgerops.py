@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from workbook.app.backup import integrity, list_backups
+from workbook.app.backup import integrity, list_backups, read_only
 from workbook.app.runlock import RunLock, lock_path_for, locked_ledger
 from workbook.core.errors import InputError
 from workbook.core.settings import Settings, user_data_dir
@@ -140,7 +140,7 @@ def restore_backup(ledger_path: Path, settings: Settings, name: str) -> Path:
         if ledger_path.exists():
             os.replace(ledger_path, aside)
         tmp = ledger_path.with_name(f".~shishi-{os.getpid()}-{ledger_path.name}")
-        src, dst = sqlite3.connect(f"file:{chosen.path}?mode=ro", uri=True), sqlite3.connect(tmp)
+        src, dst = read_only(chosen.path), sqlite3.connect(tmp)
         try:
             src.backup(dst)
         finally:

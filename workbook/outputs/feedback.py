@@ -15,6 +15,9 @@ from workbook.outputs.tallies import problem_columns
 FEEDBACK_SUFFIX = "_退回修改.xlsx"
 
 
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
 def feedback_name(period_code: str, unit: str) -> str:
     """The feedback workbook of ``unit`` for a period: the period first, so quarters sort."""
     return f"{period_code}_{unit}{FEEDBACK_SUFFIX}"
@@ -67,7 +70,9 @@ def _feedback(result: Consolidation, unit: str, problems: list[Any], tmp: Path) 
         "怎么改",
     ]
     w.header(ws, 3, head)
-    for i, p in enumerate(problems, start=1):
+    # what must be fixed first: errors, then warnings, each in the order found
+    ordered = sorted(problems, key=lambda p: _SEVERITY_RANK.get(p.severity, len(_SEVERITY_RANK)))
+    for i, p in enumerate(ordered, start=1):
         w.row(
             ws,
             3 + i,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from yearkit import Office, full_values
 
 from shishi_demo.samples import fill_return
@@ -37,6 +38,10 @@ def test_a_base_other_than_the_one_on_record_is_said_and_the_record_kept(tmp_pat
     ]
     assert f"年初基数为 {recorded - 8:g}，与本年此前确认的 {recorded:g} 不同" in found[0].message
     assert q2.bases["定海"][STOCK] == recorded  # the figures keep the base on record
+    uv = q2.unit_values[("定海", STOCK)]
+    assert uv.base == recorded
+    target = uv.target.value or 0
+    assert uv.completion == pytest.approx((float(uv.value) - recorded) / (target - recorded))
     assert [p.code for p in q2.open_problems["定海"]].count("value.base_changed") == 1
     # a return that keeps the base says nothing
     fill_return(tpl, out, full_values(CAT, "定海", 5), bases={STOCK: recorded})

@@ -83,8 +83,8 @@ def compute_figures(
                 )
                 uv.cell, uv.file = rec.cell, file_name
                 uv.base = rec.base
-            if uv.base is None and seq in stocks:
-                uv.base = carried.get(seq)
+            if seq in stocks and seq in carried:  # the base on record wins over the file's
+                uv.base = carried[seq]
             numeric = uv.value if isinstance(uv.value, float | int) else None
             uv.completion = completion(ind.measure, t.value, numeric, uv.base)
             uv.status = status(

@@ -122,3 +122,23 @@ def test_the_csv_keeps_numbers_as_numbers(office):
     rows = list(csv.DictReader(out.csv.open(encoding="utf-8-sig")))
     row = next(r for r in rows if r["单位"] == unit and r["序号"] == "64")
     assert row["累计完成"] == "-12"  # not "'-12"
+
+
+def test_a_city_row_says_who_sent_nothing_apart_from_whose_cell_was_refused(tmp_path):
+    """序号 5 summed over the units: 岱山 reported but its cell was refused, the others sent
+    nothing; a row no unit reported says who, instead of an empty 说明."""
+    from yearkit import Office, full_values
+
+    from workbook.catalogue.model import reporting_rows
+
+    office = Office(tmp_path)
+    cat = office.cat
+    office.submit("2024Q2", "定海", full_values(cat, "定海", 5))
+    office.submit("2024Q2", "岱山", full_values(cat, "岱山", 5) | {5: "很多"})
+    note = office.consolidate("2024Q2").result.city[5].note
+    assert note.startswith("未报齐：") and "岱山已报送但本行数值未采用（见问题清单）" in note
+    sent_nothing = note.split("；")[0].removeprefix("未报齐：")
+    assert "岱山" not in sent_nothing and "普陀" in sent_nothing and "定海" not in sent_nothing
+    empty = Office(tmp_path / "空").consolidate("2024Q2").result.city[5]
+    units = [u for u in cat.unit_ids if any(r.indicator.seq == 5 for r in reporting_rows(cat, u))]
+    assert empty.status == "未报送" and empty.note.startswith(f"{'、'.join(units)}未报送")

@@ -108,6 +108,18 @@ def _names(uvs: list[UnitValue]) -> str:
     return "、".join(uv.unit for uv in uvs)
 
 
+def _not_reported(missing: list[UnitValue], base: bool = False) -> str:
+    """Why units count as not reported on a row: no return at all, or a return whose cell
+    was refused or left blank (it is not 未报送: its file is in 问题清单)."""
+    none = [uv for uv in missing if not uv.file]
+    refused = [uv for uv in missing if uv.file]
+    parts = [f"{_names(none)}未报送"] if none else []
+    if refused:
+        lack = "数值或年初基数" if base else "数值"
+        parts.append(f"{_names(refused)}已报送但本行{lack}未采用（见问题清单）")
+    return "；".join(parts)
+
+
 def _city_value(ind: Indicator, mine: list[UnitValue], share: float) -> CityValue:
     """The city row: 市局's own figure for city-only rows; the sum for additive rows (with
     未报齐 while units are missing, the reported part judged against its own targets); for
@@ -169,6 +181,7 @@ def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue
         )
     if not judged:
         cv.status = MISSING
+        notes.insert(0, _not_reported(missing))
     elif missing:
         part_target = sum(uv.target.value or 0 for uv in judged)
         part_base = sum(uv.base or 0 for uv in judged) if m.base else None
@@ -177,8 +190,7 @@ def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue
         cv.completion = completion(kind, city.value, total)
         notes.insert(
             0,
-            f"未报齐：{_names(missing)}未报送"
-            + ("或缺年初基数" if m.base else "")
+            f"未报齐：{_not_reported(missing, m.base)}"
             + f"；已报 {len(judged)}/{len(mine)} 个单位合计 {total:g}，"
             f"其目标合计 {part_target:g}，按序时进度{part}" + (f"（{why}）" if why else ""),
         )

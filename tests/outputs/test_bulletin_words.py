@@ -122,6 +122,7 @@ def test_at_the_year_end_the_bulletin_says_not_done_instead_of_lagging(tmp_path)
         office.submit("2024Q4", unit, full_values(CAT, unit, 1))
     text = _bulletin(office, "2024Q4")
     assert "三、未完成事项" in text and re.search(r"未完成 \d+ 项", text)
+    assert "详见汇总表“滞后事项”工作表" in text  # the summary's sheet keeps its name
     assert "滞后" not in text.replace("滞后事项", "")  # no status word 滞后 left
 
 

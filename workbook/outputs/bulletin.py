@@ -255,7 +255,7 @@ def _units_and_lagging(
         if len(items) > len(shown_items):
             rest = len(items) - len(shown_items)
             d.para(
-                f"以上为差距最大的 {len(shown_items)} 项；另有 {rest} 项，详见汇总表“{late}事项”工作表。"
+                f"以上为差距最大的 {len(shown_items)} 项；另有 {rest} 项，详见汇总表“滞后事项”工作表。"
             )
 
 

@@ -104,3 +104,20 @@ def test_a_misnamed_file_alone_counts_for_its_template_s_unit_with_the_error(tmp
     units = {p.unit for p in out.problems if p.code == "return.name_mismatch"}
     assert units == {"六横", "新城"}
     assert any(p.code == "return.name_mismatch" for p in out.open_problems["六横"])
+
+
+def test_once_the_named_unit_sends_its_own_return_only_the_office_s_decision_is_left(tmp_path):
+    """A sequence: the misnamed file, then 新城's own return (newer): 新城 is no longer told
+    to refill; 六横 still hears of the file until the office withdraws it."""
+    office = _q2(tmp_path)
+    office.consolidate("2024Q2")
+    office.submit("2024Q2", "新城", full_values(CAT, "新城", 5))  # 新城's own, a minute later
+    out = office.consolidate("2024Q2").result
+    said = {p.unit for p in out.problems if p.code == "return.name_mismatch"}
+    assert said == {"六横"} and "新城" not in out.missing_units
+    assert not [p for p in out.open_problems.get("新城", []) if p.code == "return.name_mismatch"]
+    r = shishi("ledger", "withdraw", MISNAMED, "--period", "2024Q2", "--ledger", office.ledger)
+    assert r.returncode == 0, r.stderr
+    out = office.consolidate("2024Q2").result
+    assert not [p for p in out.problems if p.code == "return.name_mismatch"]
+    assert out.accepted["六横"].name == "六横.xlsx"

@@ -226,7 +226,7 @@ def _derive(result: Consolidation, ledger: Ledger, root: Path | None = None) -> 
     for unit, found in verify_problems(result.accepted, result.verify).items():
         decreased.setdefault(unit, []).extend(found)
     _listed_problems(result, decreased)
-    for p in [*_misnamed(result.submissions, period), *_old_revisions(result)]:
+    for p in [*_misnamed(result, period), *_old_revisions(result)]:
         result.problems.append(p)
         result.open_problems.setdefault(p.unit, []).append(p)
     result.missing_units = [
@@ -304,16 +304,20 @@ def _old_revisions(result: Consolidation) -> list[Problem]:
     return out
 
 
-def _misnamed(subs: list[Submission], period: Period) -> list[Problem]:
+def _misnamed(result: Consolidation, period: Period) -> list[Problem]:
     """The name-mismatch error said at the unit a file's name names (``NAME_RULE``): that
-    unit may have typed its figures into another unit's template; and at the template's
-    unit when the file did not replace its return."""
+    unit may have typed its figures into another unit's template, until it sends a return of
+    its own that is newer; and at the template's unit when the file did not replace its
+    return (until the office withdraws or accepts the file)."""
     out = []
-    for sub in subs:
+    for sub in result.submissions:
         named = named_other(sub)
         if named and not sub.confirmed and sub.status in (ACCEPTED, SUPERSEDED):
             if sub.status == SUPERSEDED:  # its other problems no longer matter; this one does
                 out += [p for p in sub.found if p.code == codes.RETURN_NAME_MISMATCH]
+            own = result.accepted.get(named)
+            if own is not None and own.mtime > sub.mtime:
+                continue  # the named unit has since sent its own return
             out.append(
                 Problem(
                     code=codes.RETURN_NAME_MISMATCH,

@@ -125,6 +125,7 @@ class County:
     def report_up(self, *extra: str) -> Path:
         out = _ok(shishi("report-up", "--catalogue", self.json, "--parent", CITY, "--period",
                          "2024Q2", "--ledger", self.ledger, "-o", self.up, *extra))  # fmt: skip
+        assert "台账备份：" in out  # the county's ledger, backed up after recording the revision
         return Path(out.split("报送：", 1)[1].split("\n", 1)[0].strip())
 
 

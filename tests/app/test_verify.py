@@ -207,4 +207,5 @@ def test_a_list_of_another_period_is_refused_in_one_sentence_naming_both(q2, tmp
     r = shishi("verify", "import", filled, "--ledger", q2.ledger)
     assert r.returncode == 0, r.stderr
     assert f"已导入2024年第二季度抽查编号 {drawn.sample['id']}" in r.stdout
+    assert "台账备份：" in r.stdout  # the import was backed up, and said so
     assert _results(q2) == 1

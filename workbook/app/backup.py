@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -61,9 +60,7 @@ def take_backup(ledger_path: Path, settings: Settings) -> str:
         made = snapshot(ledger_path, backup_folder(ledger_path, settings))
         rotate(made.path.parent, ledger_path.stem, settings.backup_keep)
     except (OSError, sqlite3.Error, FileIOError) as exc:
-        line = f"注意：报送台账已保存，但备份失败（{exc}）；请检查备份文件夹，下次运行会再试。"
-        print(line, file=sys.stderr)
-        return line
+        return f"注意：报送台账已保存，但备份失败（{exc}）；请检查备份文件夹，下次运行会再试。"
     return f"台账备份：{made.path}"
 
 

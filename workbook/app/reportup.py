@@ -36,6 +36,7 @@ class Sent:
     reported: list[str]
     missing: list[str]
     values: dict[int, float | str]
+    backup: str = ""  # where the ledger's backup went, or why it failed
 
 
 def parent_unit(cat: Catalogue, parent: Catalogue) -> str:
@@ -130,7 +131,8 @@ def report_up(
         )
         ledger.record_sent(cat.catalogue_id, period.code,
                            {"path": str(path), "values": values, "sources": sources, "missing": missing})  # fmt: skip
-    return Sent(path, revision, [u for u in now.units if u not in missing], missing, now.values)
+    reported = [u for u in now.units if u not in missing]
+    return Sent(path, revision, reported, missing, now.values, ledger.backup_note)
 
 
 def check_sent(

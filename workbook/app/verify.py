@@ -51,12 +51,14 @@ class Drawn:
     sample: dict[str, Any]
     path: Path
     new: bool  # False when the same sample had been drawn before
+    backup: str = ""  # where the ledger's backup went, or why it failed
 
 
 @dataclass
 class Imported:
     sample: dict[str, Any]
     counts: dict[str, int] = field(default_factory=dict)  # result ("" = not filled) → lines
+    backup: str = ""  # where the ledger's backup went, or why it failed
 
 
 def new_seed() -> str:
@@ -99,7 +101,7 @@ def draw_sample(
                       "lines": lines, "drawn_at": datetime.now().isoformat(timespec="seconds")}  # fmt: skip
             ledger.record_sample(sample)
     path = write_verify_list(cat, period, sample, out, settings.sheet_password)
-    return Drawn(sample, path, new)
+    return Drawn(sample, path, new, ledger.backup_note)
 
 
 def import_results(
@@ -145,4 +147,4 @@ def import_results(
     counts = dict.fromkeys(("", *RESULTS), 0)
     for r in results:
         counts[r["result"]] += 1
-    return Imported(sample, counts)
+    return Imported(sample, counts, ledger.backup_note)

@@ -79,6 +79,7 @@ def report_up_cmd(
         f"所报送 {len(sent.reported)}/{len(sent.reported) + len(sent.missing)}"
         + (f"（未含：{'、'.join(sent.missing)}）" if sent.missing else "")
         + f"；预填 {len(sent.values)} 项。请打开核对、填写工作进展和签名后报送上级。"
+        + (f"\n{sent.backup}" if sent.backup else "")
     )
 
 

@@ -52,6 +52,8 @@ def sample_cmd(
         f"随机数种子：{s['seed']}；每单位 {s['per_unit']} 条；共抽取 {len(s['lines'])} 条，涉及 {units} 个单位。\n"
         f"核验清单：{drawn.path}\n填好“核验结果”等四列后，用 shishi verify import 导入。"
     )
+    if drawn.backup:
+        click.echo(drawn.backup)
 
 
 @verify_group.command("import")
@@ -81,3 +83,5 @@ def import_cmd(
         f"待核 {c['待核']} 条，未填 {c['']} 条。\n报送台账：{lpath}\n"
         "下次汇总时，各单位的核验情况和不通过的明细会出现在汇总表、退回修改清单和通报中。"
     )
+    if done.backup:
+        click.echo(done.backup)

@@ -7,6 +7,7 @@ a unit is decided later, over the ledger (``submission.decide``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -220,7 +221,7 @@ def unit_named(name: str, cat: Catalogue) -> str:
             (i, i + len(key), unit.id)
             for unit in cat.units
             for key in {unit.id, unit.full_name} - {""}
-            for i in _occurrences(part, key)
+            for i in (m.start() for m in re.finditer(re.escape(key), part))
         ]
         units = {
             u
@@ -232,11 +233,3 @@ def unit_named(name: str, cat: Catalogue) -> str:
         if units:
             return ""  # several units named: nothing to go on
     return ""
-
-
-def _occurrences(text: str, key: str) -> list[int]:
-    out, i = [], text.find(key)
-    while i >= 0:
-        out.append(i)
-        i = text.find(key, i + 1)
-    return out

@@ -477,6 +477,7 @@ def _cli_consolidate(office, code, **popen):
     import sys
 
     o = office.outputs(code)
+    popen.setdefault("stderr", subprocess.PIPE)
     return subprocess.Popen(
         [
             sys.executable,
@@ -494,7 +495,6 @@ def _cli_consolidate(office, code, **popen):
             str(office.ledger),
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
         text=True,
         **popen,
     )
@@ -516,10 +516,37 @@ def test_two_command_line_runs_at_once_both_finish_as_if_one_after_the_other(off
     assert set(office.statuses("2024Q2").values()) == {"accepted"}
 
 
+def _read_until(fd, wanted, timeout=120):
+    """What a terminal (the pty's master ``fd``) showed until ``wanted`` matched, or EOF."""
+    import os
+    import re
+    import select
+    import time
+
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if wanted is not None and re.search(wanted, seen.decode("utf-8", "replace")):
+            break
+        if not select.select([fd], [], [], 0.5)[0]:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen.decode("utf-8", "replace")
+
+
 def test_a_real_ctrl_c_leaves_the_previous_state(office):
+    """Ctrl-C while the files are being read (the terminal shows 读取回收文件 k/n with k < n,
+    a condition, not a sleep): nothing of the run is kept."""
+    import os
+    import pty
     import shutil
     import signal
-    import time
 
     cat = office.cat
     for u in UNITS:
@@ -529,16 +556,17 @@ def test_a_real_ctrl_c_leaves_the_previous_state(office):
     newer = office.submit("2024Q2", "定海", full_values(cat, "定海", 10), name="定海_改.xlsx")
     for k in range(300):  # enough files that reading takes a while
         shutil.copy(newer, office.returns_dir("2024Q2") / f"副本{k}.xlsx")
-    proc = _cli_consolidate(office, "2024Q2")
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    deadline = time.monotonic() + 60
-    while not children.read_text().split() and time.monotonic() < deadline:
-        time.sleep(0.02)  # the reading workers have started: the run is mid-scan
-    time.sleep(0.3)
+    master, slave = pty.openpty()  # a terminal, so the run shows its progress
+    proc = _cli_consolidate(office, "2024Q2", stderr=slave)
+    os.close(slave)
+    shown = _read_until(master, r"读取回收文件 (\d+)/(\d+)")
+    assert "读取回收文件" in shown, shown
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=300)
-    assert proc.returncode == 130, err
-    assert "已中断" in err and "Traceback" not in err
+    shown += _read_until(master, None)
+    proc.communicate(timeout=300)
+    os.close(master)
+    assert proc.returncode == 130, shown
+    assert "已中断" in shown and "Traceback" not in shown
     assert _state(office, "2024Q2") == before
     assert not list(office.root.rglob(".~shishi-*"))
 
@@ -568,3 +596,27 @@ def test_found_by_the_model_raising_an_earlier_quarter_warns_the_later_one(offic
     out = office.consolidate("2024Q3")
     dec = [p for p in out.result.open_problems["定海"] if p.seq == seq]
     assert [p.code for p in dec] == ["value.decreased"] and "2024年第一季度" in dec[0].message
+
+
+def test_a_ctrl_c_while_the_run_is_written_is_finished_and_said(office, monkeypatch):
+    """A real SIGINT arriving inside the commit: the run is written whole, and the lines the
+    user reads say that the Ctrl-C was not obeyed and how to take the run back."""
+    import signal
+
+    from workbook.app.run import LATE_INTERRUPT
+
+    cat = office.cat
+    office.submit("2024Q2", "定海", full_values(cat, "定海", 3))
+    commit = Ledger.commit
+
+    def commit_hit_by_ctrl_c(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        commit(self)
+
+    monkeypatch.setattr(Ledger, "commit", commit_hit_by_ctrl_c)
+    out = office.consolidate("2024Q2")
+    assert out.late_interrupt
+    assert LATE_INTERRUPT in out.text()
+    assert set(office.statuses("2024Q2").values()) == {"accepted"}
+    monkeypatch.setattr(Ledger, "commit", commit)
+    assert LATE_INTERRUPT not in office.consolidate("2024Q2").text()

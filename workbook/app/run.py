@@ -32,6 +32,11 @@ from workbook.outputs import data as dataout
 from workbook.outputs.tallies import long_rows
 from workbook.returns.pool import ReaderPool
 
+LATE_INTERRUPT = (
+    "收到 Ctrl-C 时本次汇总已在写入报送台账和输出文件：已全部写完，没有中断。"
+    "如不需要本次结果，请用 shishi ledger undo-run 撤销。"
+)
+
 
 @dataclass
 class Outcome:
@@ -49,6 +54,7 @@ class Outcome:
     bulletin_charts: bool = True  # False: the chart stack would not load, 通报 without charts
     digest: Path | None = None  # 信息汇编 (信息报送 compiled)
     backup: str = ""  # where the ledger's backup went, or why it failed
+    late_interrupt: bool = False  # Ctrl-C came while the run was being written: not obeyed
 
     @property
     def accepted_units(self) -> list[str]:
@@ -72,6 +78,7 @@ class Outcome:
         errors = sum(p.severity == "error" for p in r.problems)
         lines = [
             *r.notices,
+            *([LATE_INTERRUPT] if self.late_interrupt else []),
             f"期次：{r.period.label}；{self.files_line}，"
             f"采用 {len(self.accepted_units)} 个单位：{_listed(self.accepted_units)}",
             f"退回的文件：{_listed(self.rejected_files)}",
@@ -366,12 +373,13 @@ def _run(
             staging.move(stale, archive / stale.name)
             outcome.archived.append(archive / stale.name)
         staging.preflight()
-        with interrupts_held():
+        with interrupts_held() as held:
             run_id = ledger.journal(cat.catalogue_id, period.code, str(returns_dir), staging.plan())
             ledger.commit()
             committed = True
             staging.publish()
             ledger.finish_run(run_id)
+        outcome.late_interrupt = held.arrived
     except BaseException:
         if probe:
             probe.close()

@@ -109,14 +109,26 @@ def remove_stale(folders: list[Path]) -> None:
                     shutil.rmtree(tmp, ignore_errors=True)
 
 
+class Held:
+    """Whether a Ctrl-C arrived while ``interrupts_held`` held it back."""
+
+    arrived = False
+
+
 @contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C back until the block is done (the block is then finished, not undone)."""
+def interrupts_held() -> Iterator[Held]:
+    """Hold Ctrl-C back until the block is done (the block is then finished, not undone);
+    the yielded ``Held`` says whether one arrived, so the user is told it was not obeyed."""
+    held = Held()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield held
         return
-    previous = signal.signal(signal.SIGINT, lambda *_: None)
+
+    def note(*_: object) -> None:
+        held.arrived = True
+
+    previous = signal.signal(signal.SIGINT, note)
     try:
-        yield
+        yield held
     finally:
         signal.signal(signal.SIGINT, previous)

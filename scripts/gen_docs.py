@@ -1,7 +1,8 @@
 """Generate the parts of the docs that must not drift from the code and data.
 
     python scripts/gen_docs.py          # rewrite docs/cli.md, decisions.md, problems.md,
-                                        # consolidation.md (its block), indicators.md
+                                        # consolidation.md and catalogue.md (their
+                                        # blocks), indicators.md
     python scripts/gen_docs.py --check  # exit 1 when either is out of date (run by the tests)
 
 docs/cli.md is pasted from each command's --help; docs/decisions.md lists the decisions taken
@@ -235,6 +236,21 @@ def consolidation_md() -> str:
     return f"{head}{start}\n{measures_table()}\n{end}{tail}"
 
 
+def catalogue_md() -> str:
+    """docs/catalogue.md with its generated table of bound and direction words."""
+    from workbook.core.targetwords import WORD_ZH, WORDS
+
+    path = ROOT / "docs" / "catalogue.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- words:start -->", "<!-- words:end -->"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    rows = ["| meaning | 读作 | words |", "|---|---|---|"]
+    rows += [f"| `{m}` | {WORD_ZH[m]} | {'、'.join(w)} |" for m, w in WORDS.items()]
+    rows.append("| `at_most` | 日内、天内、小时内、分钟内 at the end of a time limit | 内 |")
+    return f"{head}{start}\n" + "\n".join(rows) + f"\n{end}{tail}"
+
+
 def problems_md() -> str:
     """docs/problems.md: every problem code, from workbook/core/problems.py."""
     from workbook.core.problems import markdown_table
@@ -261,6 +277,7 @@ def main() -> int:
         ROOT / "docs" / "cli.md": cli_md(),
         ROOT / "docs" / "decisions.md": decisions_md(),
         ROOT / "docs" / "consolidation.md": consolidation_md(),
+        ROOT / "docs" / "catalogue.md": catalogue_md(),
         ROOT / "docs" / "indicators.md": indicators_md(),
     }
     if "--check" in sys.argv:

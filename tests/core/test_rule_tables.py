@@ -21,6 +21,7 @@ from workbook.core.status import (
     NOT_APPLICABLE,
     ON_TRACK,
     PARTIAL,
+    completion,
     status,
 )
 from workbook.core.submission import Submission, ValueRecord, is_blank, pick_current
@@ -74,6 +75,10 @@ STATUS_TABLE = [
     ("rate", ">=", 0.8, "无", Q2, None, False, NO_CASES),
     ("rate", ">=", 0.8, None, Q2, None, False, MISSING),
     ("rate", ">=", 0.8, "", Q4, None, False, MISSING),
+    # rate under a ceiling ("4.3%以下"): lower is better
+    ("rate", "<=", 0.043, 0.0348, Q2, None, False, ON_TRACK),
+    ("rate", "<=", 0.043, 0.043, Q4, None, False, DONE),
+    ("rate", "<=", 0.043, 0.0431, Q4, None, False, LAGGING),
     # time limit: lower is better
     ("time_limit", "<=", 8, 6, Q2, None, False, ON_TRACK),
     ("time_limit", "<=", 8, 8, Q4, None, False, DONE),
@@ -101,6 +106,33 @@ STATUS_TABLE = [
 )
 def test_status_table(kind, op, target, value, share, base, single, expected):
     assert status(kind, op, target, value, share, base, single) == expected
+
+
+# kind, op, target, value, base -> 完成率 (a fraction; None: no figure)
+COMPLETION_TABLE = [
+    ("count", ">=", 20, 15, None, 0.75),
+    ("count", ">=", 0, 3, None, None),
+    ("rate", ">=", 0.8, 0.6, None, 0.75),
+    ("rate", "<=", 0.043, 0.0344, None, 1.25),  # under a ceiling: target ÷ value
+    ("rate", "<=", 0.043, 0.086, None, 0.5),
+    ("rate", "<=", 0.043, 0, None, None),  # 0% under a ceiling: no ratio to print
+    ("time_limit", "<=", 8, 10, None, 0.8),
+    ("time_limit", "<=", 8, 0, None, None),
+    ("change", "<=", -0.1, -0.05, None, 0.5),  # a fall: both negative, value ÷ target
+    ("change", "<=", -0.1, 0.02, None, 0.0),  # rose against a fall target
+    ("change", ">=", 0.08, 0.04, None, 0.5),
+    ("stock", ">=", 260, 230, 200, 0.5),
+    ("stock", ">=", 260, 180, 200, 0.0),
+    ("stock", ">=", 260, 240, 270, 240 / 260),  # base already over the target
+    ("stock", ">=", 260, 240, None, None),
+    ("qualitative", None, None, 1, None, None),
+]
+
+
+@pytest.mark.parametrize(("kind", "op", "target", "value", "base", "expected"), COMPLETION_TABLE)
+def test_completion_table(kind, op, target, value, base, expected):
+    got = completion(kind, target, value, base, op)
+    assert got == (None if expected is None else pytest.approx(expected))
 
 
 def _sub(name: str, mtime: str, errors: int = 0, **kw) -> Submission:

@@ -147,14 +147,16 @@ def _check_target(
     unit_ids: set[str],
     report: Findings,
     file: str,
+    plain_op: str = ">=",
 ) -> None:
-    parsed = parse_target(t.text)
+    parsed = parse_target(t.text, plain_op)
     stored = (t.type, t.op, t.value, t.followed_unit)
     expect = (parsed.type, parsed.op, parsed.value, parsed.followed_unit)
     if stored != expect:
+        why = f"（{parsed.unclear}）" if parsed.unclear else ""
         report.add(
             codes.TARGET_PARSE_MISMATCH,
-            f"序号 {ind.seq} {who}目标文字“{t.text}”解析为 {parsed.as_dict()}，"
+            f"序号 {ind.seq} {who}目标文字“{t.text}”解析为 {parsed.as_dict()}{why}，"
             f"但目录记录为 {catmod.Target(t.text, *stored).as_dict()}。",
             action="修改文字或解析结果，使两者一致。",
             seq=ind.seq,
@@ -209,9 +211,10 @@ def _check_indicator(
     seq = ind.seq
     _check_references(cat, ind, path, unit_ids, action_nos, report, file)
     _check_target(ind.city, path + ".city", ind, "全市", unit_ids, report, file)
-    for uid, t in ind.targets.items():
-        _check_target(t, f"{path}.targets.{uid}", ind, f"{uid}", unit_ids, report, file)
     city = parse_target(ind.city.text)
+    for uid, t in ind.targets.items():
+        where = f"{path}.targets.{uid}"
+        _check_target(t, where, ind, uid, unit_ids, report, file, city.op or ">=")
     if city.type in ("na", "none", "in_county", "follows"):
         report.add(
             codes.INDICATOR_NO_CITY_TARGET,

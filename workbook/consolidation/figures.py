@@ -86,7 +86,7 @@ def compute_figures(
             if seq in stocks and seq in carried:  # the base on record wins over the file's
                 uv.base = carried[seq]
             numeric = uv.value if isinstance(uv.value, float | int) else None
-            uv.completion = completion(ind.measure, t.value, numeric, uv.base)
+            uv.completion = completion(ind.measure, t.value, numeric, uv.base, t.op)
             uv.status = status(
                 ind.measure, t.op, t.value, uv.value, shares[seq], uv.base, ind.single_item
             )
@@ -187,7 +187,7 @@ def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue
         part_base = sum(uv.base or 0 for uv in judged) if m.base else None
         part, why = _sum_status(ind, part_target, total, share, part_base, judged)
         cv.status = PARTIAL
-        cv.completion = completion(kind, city.value, total)
+        cv.completion = completion(kind, city.value, total, op=city.op)
         notes.insert(
             0,
             f"未报齐：{_not_reported(missing, m.base)}"
@@ -196,7 +196,7 @@ def _city_sum(ind: Indicator, mine: list[UnitValue], share: float, cv: CityValue
         )
     else:
         base = round(sum(uv.base or 0 for uv in judged), 6) if m.base else None
-        cv.completion = completion(kind, city.value, total, base)
+        cv.completion = completion(kind, city.value, total, base, city.op)
         cv.status, why = _sum_status(ind, city.value or 0.0, total, share, base, judged)
         if why:
             notes.insert(0, why)

@@ -138,6 +138,9 @@ INDICATOR_KIND_UNKNOWN = _declare(
     "indicator.kind_unknown", _E, "table", "目标类型为空或不是已知类型"
 )
 TARGET_KIND_MISMATCH = _declare("target.kind_mismatch", _E, "table", "目标不能按本行的目标类型读取")
+TARGET_WORDS_UNCLEAR = _declare(
+    "target.words_unclear", _E, "table", "目标的用词看不出是下限还是上限（约数、范围、相反的词）"
+)
 TARGET_PHRASE_GAP = _declare(
     "target.phrase_gap", _E, "table", "整行适用的目标（合并单元格）没有覆盖某单位"
 )

@@ -93,9 +93,14 @@ def status(
 
 
 def completion(
-    kind: str, target: float | None, value: float | None, base: float | None = None
+    kind: str,
+    target: float | None,
+    value: float | None,
+    base: float | None = None,
+    op: str | None = ">=",
 ) -> float | None:
-    """完成率 as a fraction: value / target; target / value for time limits (lower is better).
+    """完成率 as a fraction: value / target; target / value where lower is better (time
+    limits, and a level whose target is a ceiling, "4.3%以下": 3.48% is 123.6%, not 80.9%).
 
     A stock's 完成率 is the share of the required increase it has made, (value − base) /
     (target − base), never below 0 (a holding that fell below its base has made none); when
@@ -103,7 +108,7 @@ def completion(
     ÷ target (docs/indicators.md)."""
     if value is None or target is None or kind == "qualitative":
         return None
-    if kind == "time_limit":
+    if _lower_better(kind, op):
         return None if value == 0 else target / value
     if measure(kind).base:
         if base is None:
@@ -174,12 +179,20 @@ def status_formula(
     return "=" + body
 
 
-def completion_formula(kind: str, v: str, g: str, b: str | None) -> str | None:
+def _lower_better(kind: str, op: str | None) -> bool:
+    """Whether 完成率 is target ÷ value: a time limit, or a level held under a ceiling (a
+    change's fall target is negative like its figure, so value ÷ target stays right)."""
+    return kind == "time_limit" or (op == "<=" and kind != "change")
+
+
+def completion_formula(
+    kind: str, v: str, g: str, b: str | None, op: str | None = ">="
+) -> str | None:
     """The template's 完成率 formula: ``completion`` then ``shown_completion``, written for a
     spreadsheet."""
     if kind == "qualitative":
         return None
-    if kind == "time_limit":
+    if _lower_better(kind, op):
         cond, x = f"AND(ISNUMBER({v}),{v}<>0)", f"{g}/{v}"
     elif measure(kind).base:
         cond = f"AND(ISNUMBER({v}),ISNUMBER({b}),{g}<>0)"

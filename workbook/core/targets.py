@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from workbook.core.targetwords import bound_of
+
 REPORTED_TYPES = ("quantity", "threshold", "change", "qualitative")
 
 TIME_UNITS = ("分钟", "个工作日", "工作日", "天", "小时")
@@ -25,11 +27,11 @@ AMOUNT_UNITS = ("亿元", "万元", "元")
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _FOLLOWS = re.compile(r"^按照(.+?)(?:县局|区局|局)要求落实$")
-_CHANGE = re.compile(r"(下降|增长|提高|减少)" + _NUM + r"%")
-_PERCENT = re.compile(_NUM + r"%")
-_MINUTES = re.compile(_NUM + r"分钟")
-_DAYS = re.compile(_NUM + r"个?工作日")
-_QUANTITY = re.compile(r"^" + _NUM + r"(万)?(以上)?$")
+_PERCENT = re.compile(_NUM + r"\s*[%％]")
+_TIME = re.compile(_NUM + r"\s*(?:分钟|个?工作日|小时|天)")
+_FIGURE = re.compile(_PERCENT.pattern + "|" + _TIME.pattern)
+_CLAUSES = re.compile(r"[，,；;、]")
+_QUANTITY = re.compile(r"^(?:不少于|不低于|至少|达到)?" + _NUM + r"(万)?(及?以上)?$")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class TargetMeaning:
     op: str | None = None
     value: float | None = None
     followed_unit: str | None = None  # the reporting unit followed, for ``follows``
+    unclear: str = ""  # for ``unclear``: why the words cannot be placed (Chinese)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
@@ -57,10 +60,13 @@ def _clean_number(x: float) -> int | float:
     return int(x) if float(x).is_integer() else round(float(x), 6)
 
 
-def parse_target(text: str) -> TargetMeaning:
+def parse_target(text: str, plain_op: str = ">=") -> TargetMeaning:
     """Parse a target as printed in the table into its meaning.
 
-    Returns ``TargetMeaning``; text that is none of the numeric forms is ``qualitative``.
+    Bound and direction words are read with ``targetwords``; ``plain_op`` is what a bare
+    percentage means on its row (the city target's comparator, for a unit's "4%" under
+    "低于4.3%"). Returns ``TargetMeaning``: ``unclear`` when a figure's words cannot be
+    placed; text that is none of the numeric forms is ``qualitative``.
     """
     t = (text or "").strip()
     if t == "":
@@ -72,26 +78,42 @@ def parse_target(text: str) -> TargetMeaning:
     m = _FOLLOWS.match(t)
     if m:
         return TargetMeaning("follows", followed_unit=m.group(1))
-    m = _CHANGE.search(t)
-    if m:
-        down = m.group(1) in ("下降", "减少")
-        value = float(m.group(2))
-        return TargetMeaning("change", op="<=" if down else ">=", value=-value if down else value)
-    m = _PERCENT.search(t)
-    if m:
-        lower_better = any(w in t for w in ("以内", "不超过", "不高于"))
-        return TargetMeaning(
-            "threshold", op="<=" if lower_better else ">=", value=float(m.group(1))
-        )
-    for pattern in (_MINUTES, _DAYS):
-        m = pattern.search(t)
-        if m:
-            return TargetMeaning("threshold", op="<=", value=float(m.group(1)))
+    if _PERCENT.search(t) or _TIME.search(t):
+        return _figures(t, plain_op)
     m = _QUANTITY.match(t)
     if m:
         value = float(m.group(1)) * (10000 if m.group(2) else 1)
         return TargetMeaning("quantity", op=">=", value=value)
     return TargetMeaning("qualitative")
+
+
+def _figures(t: str, plain_op: str) -> TargetMeaning:
+    """A percentage or time target. A clause after 其中 is a sub-requirement (the figure is
+    the first clause's); clauses joined by 、，； must agree ("维保率均达99%以上、检验检测率均达
+    99%以上" is 99% at least), or the target is unclear."""
+    main = t.split("其中")[0] if _PERCENT.search(t.split("其中")[0]) else t
+    readings = {_clause(c, plain_op) for c in _CLAUSES.split(main) if _FIGURE.search(c)}
+    if len(readings) == 1:
+        return readings.pop()
+    unclear = [r for r in readings if r.type == "unclear"]
+    if unclear:
+        return unclear[0]
+    return TargetMeaning(
+        "unclear", unclear="几处分句写的目标不一致（数或方向不同），看不出按哪个考核"
+    )
+
+
+def _clause(t: str, plain_op: str) -> TargetMeaning:
+    percents = _PERCENT.findall(t)
+    timed = _TIME.findall(t)
+    figures = len(percents) if percents else len(timed)
+    bound = bound_of(t, figures, not percents, plain_op)
+    if bound.op is None:
+        return TargetMeaning("unclear", unclear=bound.unclear)
+    value = float(percents[0] if percents else timed[0])
+    if bound.sign:
+        return TargetMeaning("change", op=bound.op, value=value * bound.sign)
+    return TargetMeaning("threshold", op=bound.op, value=value)
 
 
 def measure_for(city_type: str, unit: str) -> str:

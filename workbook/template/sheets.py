@@ -361,7 +361,7 @@ def _row_figures(ws: Any, sheet: _SheetContext, row: Row, r: int) -> None:
     ws.data_validation(r, COL["value"], r, COL["value"], figure_validation(k, vctx, text, cell=v))
     g = xl_col_to_name(COL["target_value"]) + str(r + 1)
     b = xl_col_to_name(COL["base"]) + str(r + 1)
-    comp = completion_formula(k, v, g, b)
+    comp = completion_formula(k, v, g, b, row.target.op)
     if comp:
         ws.write_formula(r, COL["completion"], comp, f.pct, "")
     else:

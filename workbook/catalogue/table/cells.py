@@ -26,6 +26,9 @@ _TARGET_HELP = {
     "qualitative": "一句工作要求，如 制定1个以上行业信用建设指引",
 }
 _KIND_WORDS = "、".join(KIND_ZH.values())
+_BOUND_HELP = (
+    "不低于80%、80%以上（达到即完成），4.3%以内、不超过4.3%（越低越好），下降10%以上（变化幅度）"
+)
 _CHINESE_DIGITS = re.compile(r"[零一二三四五六七八九十百千〇两]")
 
 
@@ -80,10 +83,18 @@ class CellReader:
         return KIND_FROM_ZH[word]
 
     def target(
-        self, g: Grid, r: int, c: int, kind: str | None, who: str, city: bool
+        self, g: Grid, r: int, c: int, kind: str | None, who: str, plain_op: str | None = None
     ) -> dict[str, Any] | None:
+        """The target at (r, c); ``plain_op`` None for the city's own target, else the
+        comparator a unit's bare figure takes from its row (the city target's)."""
+        city = plain_op is None
         text = g.text(r, c)
-        parsed = parse_target(text)
+        parsed = parse_target(text, plain_op or ">=")
+        if parsed.type == "unclear":
+            msg = f"{who}“{text}”{parsed.unclear}。"
+            act = f"改成一个数和一个明确的词：{_BOUND_HELP}。"
+            self.error(g, r, c, msg, act, codes.TARGET_WORDS_UNCLEAR)
+            return None
         merge = g.merge_at(r, c)
         out: dict[str, Any] = {"text": text}
         if merge is not None and merge[3] > merge[1]:

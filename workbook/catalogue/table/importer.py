@@ -182,10 +182,11 @@ class Importer(InfoReader):
         bad = len(self.report.errors)
         seq, action_no, name, unit = self.head(g, r, actions)
         kind = self.kind(g, r, extras)
-        city = self.target(g, r, 5, kind, "全市目标", city=True)
+        city = self.target(g, r, 5, kind, "全市目标")
+        plain_op = (city or {}).get("op") or ">="
         targets = {}
         for uid, c in units:
-            targets[uid] = self.target(g, r, c, kind, f"{uid}目标", city=False)
+            targets[uid] = self.target(g, r, c, kind, f"{uid}目标", plain_op)
             self.where(f"{path}.targets.{uid}", g, r, c)
         self.phrase_gaps(g, r, units)
         plan_value = self.plan_value(g, r, extras)

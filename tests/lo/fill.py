@@ -8,7 +8,7 @@ JOB.json: {"jobs": [{"src": ..., "dst": ..., "filter": "Calc MS Excel 2007 XML",
                      "sheet": "填报表", "type": {"I5": "12", ...}, "text": {"M5": "..."}}]}
 ``edits``: a list of {"sheet", "unprotect": password, "insert_columns": ["Q"], "insert_rows": [5], "unmerge": [..],
 "merge": ["F12:Q12"], "type": {..}, "text": {..}, "rename": "Sheet1"}, applied in that order
-before the rest.
+before the rest; {"sheet", "remove": true} deletes that sheet.
 ``type`` goes through setFormula, which parses input the way typing into the cell does
 (numbers, 80% as 0.8, 1/2 as a date); ``text`` is set as a plain string. With no sheet and no
 cells, a job only converts (e.g. to "calc8" for .ods or "MS Excel 97" for .xls).
@@ -116,6 +116,9 @@ def main():
             )
             protected = None
             for edit in job.get("edits", []):
+                if edit.get("remove"):  # the sheet deleted (right-click, 删除工作表)
+                    doc.Sheets.removeByName(edit["sheet"])
+                    continue
                 _edit(doc, doc.Sheets.getByName(edit["sheet"]), edit)
             if job.get("sheet"):
                 sheet = doc.Sheets.getByName(job["sheet"])

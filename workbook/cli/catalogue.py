@@ -84,10 +84,11 @@ def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> No
 @click.option(
     "--base",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="csv 导入时提供目录编号、年度和单位的目录（默认：随程序提供的 2024 年目录）。",
+    help="csv 或没有“目录信息”工作表的 xlsx：提供目录编号、年度和单位的目录"
+    "（csv 默认：随程序提供的 2024 年目录）。",
 )
-@click.option("--year", type=int, help="csv 导入时的新年度（xlsx 写在“目录信息”表中）。")
-@click.option("--version", "version", help="csv 导入时的新版本号。")
+@click.option("--year", type=int, help="与 --base 同用：新年度（有“目录信息”的 xlsx 写在该表中）。")
+@click.option("--version", "version", help="与 --base 同用：新版本号。")
 @click.option("--parent", "parent_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="上级目录（JSON）：逐行核对本级分解表没有漏行、没有弱于上级的目标、各所合计不少于本级。")  # fmt: skip
 def catalogue_import(
@@ -108,11 +109,9 @@ def catalogue_import(
     from workbook.core.files import atomic_write, check_output
 
     check_output(output, (".json",), "目录文件")
-    base_cat = None
-    if file.suffix.lower() == ".csv":
-        base_cat = catalogue.load(base)
-    elif base is not None:
-        raise click.UsageError("--base 只用于 csv；xlsx 的单位和年度写在“目录信息”工作表中。")
+    # a csv, or an xlsx without 目录信息, takes its units and year from --base (a csv
+    # without one from the bundled catalogue); an xlsx with 目录信息 refuses --base
+    base_cat = catalogue.load(base) if base or file.suffix.lower() == ".csv" else None
     parent = catalogue.load(parent_path) if parent_path else None
     data, report = tableimport.import_table(file, base_cat, year, version, parent)
     click.echo(lint.render_text(report))
@@ -124,7 +123,7 @@ def catalogue_import(
         raise CannotRun(
             f"输出文件名“{output.name}”写的是 {named.group(1)} 年，而导入的目录是 {made.year} 年的"
             f"（版本 {made.version}）。如要做 {named.group(1)} 年的目录，请在表的“目录信息”中把年度"
-            f"改为 {named.group(1)}（csv 导入用 --year {named.group(1)}）；如确是 {made.year} 年的目录，"
+            f"改为 {named.group(1)}（用 --base 导入时加 --year {named.group(1)}）；如确是 {made.year} 年的目录，"
             "请换一个文件名。没有写入任何文件。"
         )
     text = made.to_json()

@@ -138,6 +138,10 @@ INDICATOR_KIND_UNKNOWN = _declare(
     "indicator.kind_unknown", _E, "table", "目标类型为空或不是已知类型"
 )
 TARGET_KIND_MISMATCH = _declare("target.kind_mismatch", _E, "table", "目标不能按本行的目标类型读取")
+TABLE_SHEET_BY_HEADER = _declare(
+    "table.sheet_by_header", _I, "table", "分解表的工作表不叫“任务分解表”，按表头找到"
+)
+TABLE_TITLE_ROW = _declare("table.title_row", _I, "table", "表头之上的标题行，已跳过")
 TARGET_WORDS_UNCLEAR = _declare(
     "target.words_unclear", _E, "table", "目标的用词看不出是下限还是上限（约数、范围、相反的词）"
 )

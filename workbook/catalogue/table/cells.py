@@ -11,6 +11,7 @@ from typing import Any
 
 from workbook.catalogue.indicator import ROLLUP_ZH
 from workbook.catalogue.model import SINGLE_ITEM
+from workbook.catalogue.table.export import TABLE_SHEET
 from workbook.catalogue.table.grid import Grid
 from workbook.core import problems as codes
 from workbook.core.findings import Findings
@@ -51,6 +52,38 @@ class CellReader:
             cell=f"{col_letter(c - 1)}{r}",
             found=grid.text(r, c),
         )
+
+    def said_how_found(self, table: Grid) -> None:
+        """What the import did to find the table: the sheet read by its header, the title
+        rows above the header left out (each named: nothing was read from them)."""
+        if table.found_by_header:
+            self.report.add(
+                codes.TABLE_SHEET_BY_HEADER,
+                f"没有名为“{TABLE_SHEET}”的工作表；按表头（序号、实事名称……）读取了“{table.name}”。",
+                file=self.file,
+                sheet=table.name,
+                cell=f"A{table.header}",
+            )
+        for r in range(1, table.header):
+            title = "".join(table.raw(r, c) for c in range(1, len(table.rows[r - 1]) + 1))
+            if title:
+                msg = f"第 {r} 行在表头之上，作为标题跳过：“{title}”。"
+                self.report.add(
+                    codes.TABLE_TITLE_ROW, msg, file=self.file, sheet=table.name, cell=f"A{r}"
+                )
+
+    def far_cells(self, grids: list[Grid]) -> None:
+        for grid in grids:
+            for cell, text in grid.far:
+                self.report.add(
+                    codes.TABLE_FAR_CELL,
+                    f"单元格 {cell} 远在表格之外，有内容“{text}”，未读取。",
+                    action="删去该单元格的内容。",
+                    file=self.file,
+                    sheet=grid.name,
+                    cell=cell,
+                    found=text,
+                )
 
     def where(self, path: str, grid: Grid, r: int, c: int) -> None:
         self.cells[path] = (grid.name, f"{col_letter(c - 1)}{r}")

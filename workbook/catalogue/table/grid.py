@@ -29,6 +29,8 @@ class Grid:
     rows: list[list[str]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     far: list[tuple[str, str]] = field(default_factory=list)  # (cell, text) left unread
+    header: int = 1  # the header row (1-based): the rows above it are the table's title
+    found_by_header: bool = False  # the sheet is not named 任务分解表, its header found it
 
     def __post_init__(self) -> None:
         self._merge: dict[tuple[int, int], tuple[int, int, int, int]] = {}
@@ -55,7 +57,7 @@ def read_grids(path: Path) -> tuple[Grid, Grid | None]:
     """The table and the 目录信息 sheet of an xlsx, or the table of a csv (no info sheet)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path), None
+        return _headed(_read_csv(path)), None
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(f"{path} 不是 .xlsx 或 .csv 文件；请在 Excel/WPS 中另存为 .xlsx 再导入。")
     openpyxl = openpyxl_without_numpy()  # only an xlsx table needs it (0.2 s of start-up)
@@ -66,14 +68,31 @@ def read_grids(path: Path) -> tuple[Grid, Grid | None]:
             f"无法打开分解表 {path}（{type(exc).__name__}）；请确认它是 Excel 工作簿，"
             "并在 Excel/WPS 中另存为 .xlsx 后重试。"
         ) from exc
-    if TABLE_SHEET not in wb.sheetnames:
-        raise InputError(
-            f"{path} 中没有名为“{TABLE_SHEET}”的工作表（现有：{'、'.join(wb.sheetnames)}）；"
-            "请用 shishi catalogue export 导出的表修改，不要改工作表名。"
-        )
-    table = _grid(wb[TABLE_SHEET])
     info = _grid(wb[INFO_SHEET]) if INFO_SHEET in wb.sheetnames else None
-    return table, info
+    if TABLE_SHEET in wb.sheetnames:
+        return _headed(_grid(wb[TABLE_SHEET])), info
+    found = [g for g in (_headed(_grid(wb[n])) for n in wb.sheetnames if n != INFO_SHEET)]
+    found = [g for g in found if g.header]
+    if len(found) != 1:
+        why = "几个工作表都像" if found else "没有一个工作表的前 10 行有以“序号”开头的表头，不像"
+        raise InputError(
+            f"{path} 中没有名为“{TABLE_SHEET}”的工作表，{why}任务分解表"
+            f"（现有：{'、'.join(wb.sheetnames)}）；请把分解表所在的工作表改名为“{TABLE_SHEET}”。"
+        )
+    found[0].found_by_header = True
+    return found[0], info
+
+
+HEADER_SEARCH = 10  # rows a published table's title may take above its header
+
+
+def _headed(grid: Grid) -> Grid:
+    """The grid with its header row found: the first of its first rows whose A cell is 序号
+    (0: none; an exported table's is row 1)."""
+    grid.header = next(
+        (r for r in range(1, HEADER_SEARCH + 1) if grid.raw(r, 1).replace(" ", "") == "序号"), 0
+    )
+    return grid
 
 
 MAX_ROWS = 5000  # a decomposition table has about a hundred rows and thirty columns

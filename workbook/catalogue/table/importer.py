@@ -42,29 +42,29 @@ class Importer(InfoReader):
         self, grid: Grid, declared: dict[str, tuple[str, str]], register: str
     ) -> tuple[list[tuple[str, int]], dict[str, int]] | None:
         """Unit columns (unit id, column) and extra columns (header, column) of the table."""
-        for c, want in enumerate(BASE_HEADER, start=1):
-            # the own-target column says the level's scope: 全市目标任务, 全区目标任务 …
-            own = c == len(BASE_HEADER) and re.fullmatch(r"\S{0,3}目标任务", grid.text(1, c))
-            if grid.text(1, c) != want and not own:
-                msg = f"表头第 {c} 列应为“{want}”，实为“{grid.text(1, c)}”。"
-                act = "表头前五列须为 " + "、".join(BASE_HEADER) + "，请恢复后再导入。"
-                self.error(grid, 1, c, msg, act, codes.TABLE_HEADER)
-                return None
+        top = grid.header or 1  # a published table's title rows stand above its header
+        if not self.base_header(grid, top):
+            return None
         units: list[tuple[str, int]] = []
         extras: dict[str, int] = {}
         width = max((len(r) for r in grid.rows), default=0)
         for c in range(len(BASE_HEADER) + 1, width + 1):
-            h = HEADER_ALIASES.get(grid.text(1, c), grid.text(1, c))
+            h = HEADER_ALIASES.get(grid.text(top, c), grid.text(top, c))
             if not h:
-                if any(grid.raw(r, c) for r in range(2, len(grid.rows) + 1)):
+                if any(grid.raw(r, c) for r in range(top + 1, len(grid.rows) + 1)):
                     msg = "这一列有内容但表头为空。"
                     self.error(
-                        grid, 1, c, msg, "填写单位简称或删去该列。", codes.TABLE_HEADER_EMPTY
+                        grid, top, c, msg, "填写单位简称或删去该列。", codes.TABLE_HEADER_EMPTY
                     )
                 continue
             if h in extras or any(u == h for u, _ in units):
                 self.error(
-                    grid, 1, c, f"列“{h}”出现两次。", "删去重复的列。", codes.TABLE_HEADER_DUPLICATE
+                    grid,
+                    top,
+                    c,
+                    f"列“{h}”出现两次。",
+                    "删去重复的列。",
+                    codes.TABLE_HEADER_DUPLICATE,
                 )
             elif h in EXTRA_HEADER:
                 extras[h] = c
@@ -73,11 +73,11 @@ class Importer(InfoReader):
             else:
                 msg = f"列“{h}”不是登记的单位，也不是分解表的已知列。"
                 act = f"新单位须先在{register}登记；已登记单位：{'、'.join(declared)}。"
-                self.error(grid, 1, c, msg, act, codes.TABLE_UNIT_UNDECLARED)
+                self.error(grid, top, c, msg, act, codes.TABLE_UNIT_UNDECLARED)
         if "目标类型" not in extras:
             msg = "分解表没有“目标类型”列，无法确定各行目标按什么类型读取。"
             act = "用 shishi catalogue export 重新导出，保留“目标类型”列。"
-            self.error(grid, 1, width + 1, msg, act, codes.TABLE_KIND_COLUMN)
+            self.error(grid, top, width + 1, msg, act, codes.TABLE_KIND_COLUMN)
             return None
         have = {u for u, _ in units}
         for uid, (sheet, cell) in declared.items():  # ("", "") for a csv's base catalogue
@@ -95,13 +95,25 @@ class Importer(InfoReader):
                 )
         return units, extras
 
+    def base_header(self, grid: Grid, top: int) -> bool:
+        """Whether the first five header cells are 序号 … 全市目标任务 (else one error)."""
+        for c, want in enumerate(BASE_HEADER, start=1):
+            # the own-target column says the level's scope: 全市目标任务, 全区目标任务 …
+            own = c == len(BASE_HEADER) and re.fullmatch(r"\S{0,3}目标任务", grid.text(top, c))
+            if grid.text(top, c) != want and not own:
+                msg = f"表头第 {c} 列应为“{want}”，实为“{grid.text(top, c)}”。"
+                act = "表头前五列须为 " + "、".join(BASE_HEADER) + "，请恢复后再导入。"
+                self.error(grid, top, c, msg, act, codes.TABLE_HEADER)
+                return False
+        return True
+
     def rows(
         self, grid: Grid, units: list[tuple[str, int]], extras: dict[str, int]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         actions: dict[str, tuple[int, int, int]] = {}  # name -> (no, item count, row)
         seen: dict[int, int] = {}
         indicators: list[dict[str, Any]] = []
-        for r in range(2, len(grid.rows) + 1):
+        for r in range((grid.header or 1) + 1, len(grid.rows) + 1):
             if not any(grid.raw(r, c) for c in range(1, len(grid.rows[r - 1]) + 1)):
                 continue
             path = f"$.indicators[{len(indicators)}]"
@@ -258,7 +270,8 @@ def _read(
     parent: catmod.Catalogue | None,
 ) -> tuple[dict[str, Any] | None, Findings]:
     table, info = read_grids(path)
-    _far_cells(imp, path, [g for g in (table, info) if g is not None])
+    imp.far_cells([g for g in (table, info) if g is not None])
+    imp.said_how_found(table)
     ident, units, declared, register = _identity(imp, info, base, year, version)
     imp.level = ident.get("level")
     cols = imp.columns(table, declared, register)
@@ -292,20 +305,6 @@ def _read(
     return (data if imp.report.valid else None), imp.report
 
 
-def _far_cells(imp: Importer, path: Path, grids: list[Grid]) -> None:
-    for grid in grids:
-        for cell, text in grid.far:
-            imp.report.add(
-                codes.TABLE_FAR_CELL,
-                f"单元格 {cell} 远在表格之外，有内容“{text}”，未读取。",
-                action="删去该单元格的内容。",
-                file=str(path),
-                sheet=grid.name,
-                cell=cell,
-                found=text,
-            )
-
-
 def _identity(
     imp: Importer,
     info: Grid | None,
@@ -316,15 +315,20 @@ def _identity(
     """The catalogue's identity and units, the cell each unit is declared in, and where the
     units are declared (目录信息 for an xlsx, the base catalogue for a csv)."""
     if info is not None:
-        if year is not None or version is not None:
+        if year is not None or version is not None or base is not None:
             raise InputError(
-                "xlsx 的年度和版本写在“目录信息”工作表中；--year/--version 只用于 csv。"
+                f"这个 xlsx 有“{INFO_SHEET}”工作表，单位、年度和版本从那里读取；"
+                f"请去掉 --base/--year/--version，或改“{INFO_SHEET}”中的内容。"
             )
         ident, units = imp.info(info)
         declared = {u["id"]: (info.name, f"A{u.pop('row')}") for u in units}
         return ident, units, declared, f"“{INFO_SHEET}”工作表"
     if base is None:
-        raise InputError("csv 没有“目录信息”，请用 --base 指定提供单位和年度的目录。")
+        raise InputError(
+            f"分解表没有“{INFO_SHEET}”工作表，不知道有哪些单位、是哪一年：请用 --base 指定"
+            "提供单位和年度的目录（如 --base templates/catalogue_2024.json，年度和版本可用 "
+            f"--year/--version 改），或照 shishi catalogue export 导出的表补上“{INFO_SHEET}”。"
+        )
     ident = {k: getattr(base, k) for k in ("catalogue_id", "version", "year", "title", "source")}
     ident.update({k: v for k, v in (("year", year), ("version", version)) if v is not None})
     units = [{"id": u.id, "full_name": u.full_name, "kind": u.kind} for u in base.units]
@@ -347,7 +351,7 @@ def _units_without_targets(
                 action="核对该列；若确实如此可保留。",
                 file=str(path),
                 sheet=table.name,
-                cell=f"{col_letter(c - 1)}1",
+                cell=f"{col_letter(c - 1)}{table.header or 1}",
             )
 
 

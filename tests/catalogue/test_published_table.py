@@ -76,3 +76,82 @@ def test_with_info_sheet_base_is_refused_in_one_sentence(published, tmp_path):
     r, out = _import(published, "titled_with_info.xlsx", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert _targets(catalogue.load(out)) == _targets(catalogue.load(BASE))
+
+
+MEISHAN = Path(__file__).parent / "published" / "meishan_2019.json"
+
+
+def _built(spec: Path, out: Path) -> Path:
+    """The transcription written as the office's workbook (cells and merged ranges)."""
+    import json
+
+    import xlsxwriter
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    d = json.loads(spec.read_text("utf-8"))
+    wb = xlsxwriter.Workbook(str(out))
+    ws = wb.add_worksheet(d["sheet"])
+    for r, row in enumerate(d["rows"]):
+        for c, v in enumerate(row):
+            if v != "":
+                ws.write(r, c, v)
+    for rng in d["merges"]:
+        (r1, c1), (r2, c2) = (xl_cell_to_rowcol(x) for x in rng.split(":"))
+        ws.merge_range(r1, c1, r2, c2, d["rows"][r1][c1])
+    wb.close()
+    return out
+
+
+def test_a_published_table_with_units_as_rows_runs_a_year_end(tmp_path):
+    """眉山 2019 (districts as rows, 目标任务/进度/完成比例 per indicator, 城镇登记失业率低于(%)):
+    imported as published, generated, typed in LibreOffice from the table's own 进度 column,
+    consolidated; statuses checked by hand."""
+    from openpyxl import load_workbook
+
+    from workbook.consolidation.consolidate import consolidate
+    from workbook.core.period import parse_period
+    from workbook.core.settings import load_settings
+    from workbook.core.status import DONE, LAGGING, MISSING, PARTIAL
+    from workbook.template.build import COL, generate
+
+    table = tmp_path / "眉山2019.xlsx"
+    lo_run([{"src": _built(MEISHAN, tmp_path / "built.xlsx"), "dst": table}], tmp_path)
+    out = tmp_path / "meishan_2019.json"
+    r = shishi("catalogue", "import", str(table), "--id", "meishan-minsheng", "-o", str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+    for said in ("table.units_as_rows", "table.progress_column", "table.name_split"):
+        assert said in r.stdout
+    assert "Sheet1!L6" in r.stdout  # the rate's 进度 column, named and left out
+    cat = catalogue.load(out)
+    assert cat.year == 2019 and cat.unit_ids[0] == "市本级" and len(cat.indicators) == 5
+    rate = cat.indicator(4)
+    assert (rate.name, rate.measure, rate.direction) == ("城镇登记失业率", "rate", "lower")
+    assert cat.indicator(1).targets["东坡区"].value == 8000
+    assert cat.indicator(5).targets["市本级"].value == 60
+    assert cat.indicator(1).targets["市本级"].type == "none"
+
+    period = parse_period("2019Q4")
+    typed = {  # 东坡区 as the table's 进度 column says; 彭山区 with its rate over the ceiling
+        "东坡区": {1: "22921", 2: "1444", 3: "616", 4: "3.48%", 5: "160"},
+        "彭山区": {1: "6138", 2: "709", 3: "346", 4: "4.5%", 5: "121"},
+    }
+    tpls = generate(cat, period, tmp_path / "tpl", list(typed), load_settings())
+    jobs = []
+    for unit, tpl in zip(typed, tpls, strict=True):
+        ws = load_workbook(tpl)["填报表"]
+        rows = {ws.cell(r, COL["seq"] + 1).value: r for r in range(1, ws.max_row + 1)}
+        cells = {f"{chr(65 + COL['value'])}{rows[s]}": v for s, v in typed[unit].items()}
+        dst = tmp_path / "returns" / f"{unit}.xlsx"
+        jobs.append({"src": tpl, "dst": dst, "sheet": "填报表", "type": cells})
+    lo_run(jobs, tmp_path)
+    result = consolidate(tmp_path / "returns", cat, period, load_settings())
+    status = {(u, s): result.unit_values[(u, s)].status for u in typed for s in range(1, 6)}
+    assert status == {
+        **{("东坡区", s): DONE for s in range(1, 6)},
+        **{("彭山区", s): DONE for s in (1, 2, 3, 5)},
+        ("彭山区", 4): LAGGING,  # 4.5% against 低于4.3%
+    }
+    assert result.unit_values[("东坡区", 4)].completion == pytest.approx(4.3 / 3.48)
+    assert result.city[1].status == PARTIAL  # 仁寿县 … have not reported
+    assert result.unit_values[("仁寿县", 1)].status == MISSING
+    assert "仁寿县" in result.missing_units and "眉山天府新区" not in result.missing_units

@@ -87,8 +87,13 @@ def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> No
     help="csv 或没有“目录信息”工作表的 xlsx：提供目录编号、年度和单位的目录"
     "（csv 默认：随程序提供的 2024 年目录）。",
 )
-@click.option("--year", type=int, help="与 --base 同用：新年度（有“目录信息”的 xlsx 写在该表中）。")
-@click.option("--version", "version", help="与 --base 同用：新版本号。")
+@click.option(
+    "--year",
+    type=int,
+    help="与 --base 同用，或按地区为行的表：年度（有“目录信息”的 xlsx 写在该表中）。",
+)
+@click.option("--version", "version", help="与 --base 同用，或按地区为行的表：版本号。")
+@click.option("--id", "catalogue_id", help="按地区为行的表：目录编号（字母、数字、连字符）。")
 @click.option("--parent", "parent_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="上级目录（JSON）：逐行核对本级分解表没有漏行、没有弱于上级的目标、各所合计不少于本级。")  # fmt: skip
 def catalogue_import(
@@ -97,11 +102,14 @@ def catalogue_import(
     base: Path | None,
     year: int | None,
     version: str | None,
+    catalogue_id: str | None,
     parent_path: Path | None,
 ) -> None:
-    """把任务分解表（导出格式的 .xlsx 或 .csv）逐格检查后写成目录 JSON。
+    """把任务分解表逐格检查后写成目录 JSON。
 
-    有错误时列出每个错误所在的工作表和单元格，退出码 1，不写任何文件。
+    可读导出格式的 .xlsx 或 .csv（指标为行、单位为列），也可读各地发布的“地区为行、指标为列”
+    的表（A 列表头为“地区”，可有标题行、多块表头、进度和完成比例列）。每一步读取都在所在单元格
+    给出提示；有错误时列出每个错误所在的工作表和单元格，退出码 1，不写任何文件。
     """
     from workbook.catalogue import check as lint
     from workbook.catalogue import model as catalogue
@@ -111,9 +119,9 @@ def catalogue_import(
     check_output(output, (".json",), "目录文件")
     # a csv, or an xlsx without 目录信息, takes its units and year from --base (a csv
     # without one from the bundled catalogue); an xlsx with 目录信息 refuses --base
-    base_cat = catalogue.load(base) if base or file.suffix.lower() == ".csv" else None
+    base_cat = catalogue.load(base) if base else None
     parent = catalogue.load(parent_path) if parent_path else None
-    data, report = tableimport.import_table(file, base_cat, year, version, parent)
+    data, report = tableimport.import_table(file, base_cat, year, version, parent, catalogue_id)
     click.echo(lint.render_text(report))
     if data is None:
         sys.exit(1)

@@ -141,6 +141,15 @@ TARGET_KIND_MISMATCH = _declare("target.kind_mismatch", _E, "table", "目标不�
 TABLE_SHEET_BY_HEADER = _declare(
     "table.sheet_by_header", _I, "table", "分解表的工作表不叫“任务分解表”，按表头找到"
 )
+TABLE_UNITS_AS_ROWS = _declare(
+    "table.units_as_rows", _I, "table", "按“地区为行、指标为列”读取的表：表头、各单位及其类别"
+)
+TABLE_PROGRESS_COLUMN = _declare(
+    "table.progress_column", _I, "table", "进度、完成比例等列不是目标，未读取"
+)
+TABLE_NAME_SPLIT = _declare(
+    "table.name_split", _I, "table", "指标名称中的单位、方向词和标记如何读取，目标类型按什么推断"
+)
 TABLE_TITLE_ROW = _declare("table.title_row", _I, "table", "表头之上的标题行，已跳过")
 TARGET_WORDS_UNCLEAR = _declare(
     "target.words_unclear", _E, "table", "目标的用词看不出是下限还是上限（约数、范围、相反的词）"

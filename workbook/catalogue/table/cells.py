@@ -30,6 +30,7 @@ _KIND_WORDS = "、".join(KIND_ZH.values())
 _BOUND_HELP = (
     "不低于80%、80%以上（达到即完成），4.3%以内、不超过4.3%（越低越好），下降10%以上（变化幅度）"
 )
+_HEADS = {"columns": "序号、实事名称……", "rows": "A 列的“地区”"}
 _CHINESE_DIGITS = re.compile(r"[零一二三四五六七八九十百千〇两]")
 
 
@@ -43,15 +44,9 @@ class CellReader:
         self.level: dict[str, Any] | None = None  # the table's level, once 目录信息 is read
 
     def error(self, grid: Grid, r: int, c: int, message: str, action: str, code: str) -> None:
-        self.report.add(
-            code,
-            message,
-            action=action,
-            file=self.file,
-            sheet=grid.name,
-            cell=f"{col_letter(c - 1)}{r}",
-            found=grid.text(r, c),
-        )
+        sheet, cell = grid.where(r, c)
+        where = {"file": self.file, "sheet": sheet, "cell": cell, "found": grid.text(r, c)}
+        self.report.add(code, message, action=action, **where)
 
     def said_how_found(self, table: Grid) -> None:
         """What the import did to find the table: the sheet read by its header, the title
@@ -59,7 +54,7 @@ class CellReader:
         if table.found_by_header:
             self.report.add(
                 codes.TABLE_SHEET_BY_HEADER,
-                f"没有名为“{TABLE_SHEET}”的工作表；按表头（序号、实事名称……）读取了“{table.name}”。",
+                f"没有名为“{TABLE_SHEET}”的工作表；按表头（{_HEADS[table.layout]}）读取了“{table.name}”。",
                 file=self.file,
                 sheet=table.name,
                 cell=f"A{table.header}",
@@ -67,7 +62,7 @@ class CellReader:
         for r in range(1, table.header):
             title = "".join(table.raw(r, c) for c in range(1, len(table.rows[r - 1]) + 1))
             if title:
-                msg = f"第 {r} 行在表头之上，作为标题跳过：“{title}”。"
+                msg = f"第 {r} 行在表头之上，是标题，不作为表中数据读取：“{title}”。"
                 self.report.add(
                     codes.TABLE_TITLE_ROW, msg, file=self.file, sheet=table.name, cell=f"A{r}"
                 )
@@ -86,7 +81,7 @@ class CellReader:
                 )
 
     def where(self, path: str, grid: Grid, r: int, c: int) -> None:
-        self.cells[path] = (grid.name, f"{col_letter(c - 1)}{r}")
+        self.cells[path] = grid.where(r, c)
 
     def action(self, g: Grid, r: int, actions: dict[str, tuple[int, int, int]]) -> int:
         label = g.text(r, 2)

@@ -31,6 +31,10 @@ class Grid:
     far: list[tuple[str, str]] = field(default_factory=list)  # (cell, text) left unread
     header: int = 1  # the header row (1-based): the rows above it are the table's title
     found_by_header: bool = False  # the sheet is not named 任务分解表, its header found it
+    layout: str = "columns"  # "rows": units as rows (地区 in A), ``published`` transposes it
+    # a grid made from another (``published.transpose``): each cell's (row, column) there
+    origin: dict[tuple[int, int], tuple[int, int]] | None = None
+    source: str = ""  # the sheet ``origin`` points into
 
     def __post_init__(self) -> None:
         self._merge: dict[tuple[int, int], tuple[int, int, int, int]] = {}
@@ -47,6 +51,14 @@ class Grid:
         """The text shown at (r, c); a merged cell shows its top-left text."""
         m = self._merge.get((r, c))
         return self.raw(m[0], m[1]) if m else self.raw(r, c)
+
+    def where(self, r: int, c: int) -> tuple[str, str]:
+        """(sheet, cell) the person sees for (r, c): for a transposed grid, the published cell
+        it came from ("" when it came from the command line)."""
+        if self.origin is None:
+            return self.name, f"{col_letter(c - 1)}{r}"
+        at = self.origin.get((r, c))
+        return self.source, (f"{col_letter(at[1] - 1)}{at[0]}" if at else "")
 
     def merge_at(self, r: int, c: int) -> tuple[int, int, int, int] | None:
         """The merged range (first row, first column, last row, last column) holding (r, c)."""
@@ -84,14 +96,18 @@ def read_grids(path: Path) -> tuple[Grid, Grid | None]:
 
 
 HEADER_SEARCH = 10  # rows a published table's title may take above its header
+UNITS_HEADER = ("地区", "单位", "区县", "县区", "县（市、区）", "县(市、区)")  # units as rows
 
 
 def _headed(grid: Grid) -> Grid:
     """The grid with its header row found: the first of its first rows whose A cell is 序号
-    (0: none; an exported table's is row 1)."""
-    grid.header = next(
-        (r for r in range(1, HEADER_SEARCH + 1) if grid.raw(r, 1).replace(" ", "") == "序号"), 0
-    )
+    (0: none; an exported table's is row 1), or 地区 for a table with units as rows."""
+    for r in range(1, HEADER_SEARCH + 1):
+        a = "".join(grid.raw(r, 1).split())
+        if a == "序号" or a in UNITS_HEADER:
+            grid.header, grid.layout = r, "columns" if a == "序号" else "rows"
+            return grid
+    grid.header = 0
     return grid
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from workbook.catalogue import check as lint
 from workbook.catalogue import model as catmod
+from workbook.catalogue.table import published
 from workbook.catalogue.table.cells import cell_for, strip_unit
 from workbook.catalogue.table.export import (
     BASE_HEADER,
@@ -30,7 +31,6 @@ from workbook.core import problems as codes
 from workbook.core.errors import InputError
 from workbook.core.findings import Findings
 from workbook.core.targets import REPORTED_TYPES, direction_for, parse_target
-from workbook.excel.formats import col_letter
 
 
 class Importer(InfoReader):
@@ -245,6 +245,7 @@ def import_table(
     year: int | None = None,
     version: str | None = None,
     parent: catmod.Catalogue | None = None,
+    catalogue_id: str | None = None,
 ) -> tuple[dict[str, Any] | None, Findings]:
     """Read a table file into catalogue data and a report; data is None when there are errors.
 
@@ -254,7 +255,7 @@ def import_table(
     """
     imp = Importer(str(path))
     try:
-        return _read(imp, path, base, year, version, parent)
+        return _read(imp, path, base, year, version, parent, catalogue_id)
     finally:  # a county's table speaks of 全区目标, not 全市目标, on every way out
         for p in imp.report.problems:
             p.message = catmod.level_worded(imp.level, p.message)
@@ -268,10 +269,22 @@ def _read(
     year: int | None,
     version: str | None,
     parent: catmod.Catalogue | None,
+    catalogue_id: str | None = None,
 ) -> tuple[dict[str, Any] | None, Findings]:
     table, info = read_grids(path)
     imp.far_cells([g for g in (table, info) if g is not None])
     imp.said_how_found(table)
+    if table.layout == "rows":  # units as rows: transposed, with a 目录信息 of its own
+        if info is not None or base is not None:
+            raise InputError(
+                "按地区为行的表，单位从表中各行读取：请去掉 --base，并删去“目录信息”工作表"
+                "（年度、编号用 --year、--id 指定）。"
+            )
+        given = {"catalogue_id": catalogue_id, "year": year, "version": version}
+        table, info = published.transpose(imp, table, given)
+        year = version = None
+    if info is None and base is None and path.suffix.lower() == ".csv":
+        base = catmod.load()  # a csv without --base: the bundled catalogue's units and year
     ident, units, declared, register = _identity(imp, info, base, year, version)
     imp.level = ident.get("level")
     cols = imp.columns(table, declared, register)
@@ -350,8 +363,8 @@ def _units_without_targets(
                 f"单位“{uid}”在分解表中没有任何目标，不会收到需填报的指标。",
                 action="核对该列；若确实如此可保留。",
                 file=str(path),
-                sheet=table.name,
-                cell=f"{col_letter(c - 1)}{table.header or 1}",
+                sheet=table.where(table.header or 1, c)[0],
+                cell=table.where(table.header or 1, c)[1],
             )
 
 

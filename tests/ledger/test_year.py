@@ -599,24 +599,26 @@ def test_found_by_the_model_raising_an_earlier_quarter_warns_the_later_one(offic
 
 
 def test_a_ctrl_c_while_the_run_is_written_is_finished_and_said(office, monkeypatch):
-    """A real SIGINT arriving inside the commit: the run is written whole, and the lines the
-    user reads say that the Ctrl-C was not obeyed and how to take the run back."""
+    """A real SIGINT arriving while the outputs are published (after the ledger's commit):
+    the run is written whole, and the lines the user reads say that the Ctrl-C was not
+    obeyed and how to take the run back."""
     import signal
 
     from workbook.app.run import LATE_INTERRUPT
+    from workbook.app.staging import Staging
 
     cat = office.cat
     office.submit("2024Q2", "定海", full_values(cat, "定海", 3))
-    commit = Ledger.commit
+    publish = Staging.publish
 
-    def commit_hit_by_ctrl_c(self):
+    def publish_hit_by_ctrl_c(self):
         os.kill(os.getpid(), signal.SIGINT)
-        commit(self)
+        publish(self)
 
-    monkeypatch.setattr(Ledger, "commit", commit_hit_by_ctrl_c)
+    monkeypatch.setattr(Staging, "publish", publish_hit_by_ctrl_c)
     out = office.consolidate("2024Q2")
-    assert out.late_interrupt
+    assert out.late_interrupt and out.summary.exists()
     assert LATE_INTERRUPT in out.text()
     assert set(office.statuses("2024Q2").values()) == {"accepted"}
-    monkeypatch.setattr(Ledger, "commit", commit)
+    monkeypatch.setattr(Staging, "publish", publish)
     assert LATE_INTERRUPT not in office.consolidate("2024Q2").text()

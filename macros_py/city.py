@@ -118,7 +118,7 @@ def _fail(book: Book, message: str, detail: str = "") -> None:
     book.set("shishi_status", "失败：" + message)
     if detail:
         print(detail, file=sys.stderr)
-    book.alert(message, "十件实事汇总未完成")
+    book.alert(message, "汇总未完成")
 
 
 def _show(book: Book, outcome: Any) -> None:

@@ -140,12 +140,13 @@ def run_demo(
     templates = generate_period(cat, period, tdir, settings=settings, ledger_path=ledger).paths
     settings = settings or load_settings()
     due = datetime.fromisoformat(deadline(settings, period)) - timedelta(days=2, hours=-9)
-    by_unit = dict(zip(cat.unit_ids, templates, strict=True))
+    reporting = [u for u in cat.unit_ids if reporting_rows(cat, u)]  # who got a template
+    by_unit = dict(zip(reporting, templates, strict=True))
     _fill_returns(cat, period, by_unit, rdir, due.timestamp())
     (rdir / "会议通知.docx").write_bytes(b"PK\x03\x04 not really a document")
     (rdir / EVIDENCE_SENT).write_bytes(b"%PDF-1.4 demo evidence")
     sdir = out / "summary"
-    summary = sdir / f"{period.code}_十件实事汇总.xlsx"
+    summary = sdir / f"{period.code}_{cat.names['short']}汇总.xlsx"
     before = run_consolidation(rdir, period, summary, cat, settings, ledger_path=ledger)
     checked = _spot_check(cat, settings, period, ledger, out / "核验")
     outcome = run_consolidation(
@@ -170,14 +171,14 @@ def _fill_returns(
 ) -> None:
     """Every unit's return but 洋山's, each with its story (see the module's docstring),
     dated from ``base`` a minute apart."""
-    for k, unit in enumerate(cat.unit_ids):
+    for k, unit in enumerate(by_unit):  # the units that report (have a template)
         if unit == MISSING_UNIT:
             continue
         values = sample_values(cat, unit, period)
         rows = {r.indicator.seq: r for r in reporting_rows(cat, unit)}
         texts = {s: explain(v, rows[s]) for s, v in values.items()}
         cells: dict[str, Any] = {}
-        name = f"{unit}-{period.label}十件实事填报.xlsx"
+        name = f"{unit}-{period.label}{cat.names['short']}填报.xlsx"
         if unit == MISTAKES_UNIT:
             values, cells = mistakes(cat, unit, values)
         if unit == RENAMED_UNIT:

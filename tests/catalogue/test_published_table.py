@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import needs_soffice, shishi
 from lo_helpers import lo_run
+from tablekit import MEISHAN, built_table
 
 from workbook.catalogue import model as catalogue
 
@@ -78,30 +79,6 @@ def test_with_info_sheet_base_is_refused_in_one_sentence(published, tmp_path):
     assert _targets(catalogue.load(out)) == _targets(catalogue.load(BASE))
 
 
-MEISHAN = Path(__file__).parent / "published" / "meishan_2019.json"
-
-
-def _built(spec: Path, out: Path) -> Path:
-    """The transcription written as the office's workbook (cells and merged ranges)."""
-    import json
-
-    import xlsxwriter
-    from xlsxwriter.utility import xl_cell_to_rowcol
-
-    d = json.loads(spec.read_text("utf-8"))
-    wb = xlsxwriter.Workbook(str(out))
-    ws = wb.add_worksheet(d["sheet"])
-    for r, row in enumerate(d["rows"]):
-        for c, v in enumerate(row):
-            if v != "":
-                ws.write(r, c, v)
-    for rng in d["merges"]:
-        (r1, c1), (r2, c2) = (xl_cell_to_rowcol(x) for x in rng.split(":"))
-        ws.merge_range(r1, c1, r2, c2, d["rows"][r1][c1])
-    wb.close()
-    return out
-
-
 def test_a_published_table_with_units_as_rows_runs_a_year_end(tmp_path):
     """眉山 2019 (districts as rows, 目标任务/进度/完成比例 per indicator, 城镇登记失业率低于(%)):
     imported as published, generated, typed in LibreOffice from the table's own 进度 column,
@@ -115,7 +92,7 @@ def test_a_published_table_with_units_as_rows_runs_a_year_end(tmp_path):
     from workbook.template.build import COL, generate
 
     table = tmp_path / "眉山2019.xlsx"
-    lo_run([{"src": _built(MEISHAN, tmp_path / "built.xlsx"), "dst": table}], tmp_path)
+    lo_run([{"src": built_table(MEISHAN, tmp_path / "built.xlsx"), "dst": table}], tmp_path)
     out = tmp_path / "meishan_2019.json"
     r = shishi("catalogue", "import", str(table), "--id", "meishan-minsheng", "-o", str(out))
     assert r.returncode == 0, r.stdout + r.stderr

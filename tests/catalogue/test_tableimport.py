@@ -3,7 +3,8 @@ all the way to templates, consolidation and the ledger.
 
 Layout of the export: A–E 序号..全市目标任务, F–P the eleven units (市局 F, 定海 G, … 洋山 P),
 then 规范名称 Q … 目标类型 W, 进度依据 X, 时间表 Y. Row = 序号 + 1. 目录信息: identity in
-rows 1–5, the unit table header in row 7, 市局 … 洋山 in rows 8–18.
+rows 1–5, the office's names in rows 6–9, the unit table header in row 11, 市局 … 洋山 in
+rows 12–22.
 """
 
 from __future__ import annotations
@@ -47,12 +48,12 @@ BAD = {
     ),
     "renamed_column": (
         [{"sheet": "任务分解表", "text": {"P1": "洋山港"}}],
-        [("table.unit_undeclared", "任务分解表!P1"), ("unit.no_column", "目录信息!A18")],
+        [("table.unit_undeclared", "任务分解表!P1"), ("unit.no_column", "目录信息!A22")],
         "洋山港",
     ),
     "unknown_kind_of_unit": (
-        [{"sheet": "目录信息", "text": {"C14": "开发区"}}],
-        [("unit.kind_unknown", "目录信息!C14")],
+        [{"sheet": "目录信息", "text": {"C18": "开发区"}}],
+        [("unit.kind_unknown", "目录信息!C18")],
         "开发区",
     ),
     "empty_name_and_unit": (
@@ -78,7 +79,7 @@ BAD = {
     "new_unit_outside_merge": (  # a new unit column Q; the row-wide phrases do not cover it
         [
             {"sheet": "任务分解表", "insert_columns": ["Q"], "text": {"Q1": "东港"}},
-            {"sheet": "目录信息", "text": {"A19": "东港", "B19": "东港分局", "C19": "功能区"}},
+            {"sheet": "目录信息", "text": {"A23": "东港", "B23": "东港分局", "C23": "功能区"}},
         ],
         [("target.phrase_gap", "任务分解表!Q3"), ("target.phrase_gap", "任务分解表!Q64")],
         "均达到80%",
@@ -156,7 +157,7 @@ def test_good_edits_reach_templates_consolidation_and_ledger(exported, tmp_path)
     table["text"] |= {f"{c}{new_row}": v for c, v in row.items()}
     info = {
         "sheet": "目录信息",
-        "text": {"B2": "2025.1", "B3": "2025", "A19": "东港", "B19": "东港分局", "C19": "功能区"},
+        "text": {"B2": "2025.1", "B3": "2025", "A23": "东港", "B23": "东港分局", "C23": "功能区"},
     }
     edited = tmp_path / "2025分解表.xlsx"
     lo_run([{"src": exported, "dst": edited, "edits": [table, info]}], tmp_path)

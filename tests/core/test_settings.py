@@ -15,13 +15,51 @@ from workbook.core.settings import Band, Contact, Settings, load_settings, setti
 def test_the_bundled_file_reads_as_written():
     s = load_settings()
     data = json.loads(resources.default_settings_path().read_text("utf-8"))
-    assert s.bureau == data["bureau"] and s.sheet_password == data["sheet_password"]
+    assert s.sheet_password == data["sheet_password"]
+    assert "bureau" not in data and s.bureau == ""  # the bureau's name comes from the catalogue
     assert s.contact == Contact(**data["contact"])
     assert s.deadlines == data["deadlines"]
     assert s.ranking.weights == data["ranking"]["weights"]
     assert s.ranking.bands == tuple(Band(**b) for b in data["ranking"]["bands"])
-    assert s.bulletin.issuer == data["bulletin"]["issuer"]
+    assert s.bulletin.issuer == s.bulletin.title == ""  # from the catalogue (catalogue/naming)
     assert s.path == str(resources.default_settings_path())
+
+
+def test_names_come_from_the_settings_else_the_catalogue():
+    from workbook.catalogue import model as catalogue
+    from workbook.catalogue import naming
+
+    cat = catalogue.load()
+    s = load_settings()
+    assert naming.bureau(s, cat) == "舟山市市场监督管理局"
+    assert naming.issuer(s, cat) == "舟山市市场监督管理局办公室"
+    assert naming.bulletin_title(s, cat) == "关于{period_label}助企惠民“十件实事”推进情况的通报"
+    own = settings_from(
+        {"bureau": "某市局", "bulletin": {"issuer": "某办", "title": "关于{period_label}的通报"}}
+    )
+    assert (naming.bureau(own, cat), naming.issuer(own, cat)) == ("某市局", "某办")
+    assert naming.bulletin_title(own, cat) == "关于{period_label}的通报"
+    cat.naming = None  # a catalogue without names: from its title, nothing of 舟山's settings
+    assert (
+        cat.names["plan"] == "舟山市场监管助企惠民“十件实事”" and cat.names["short"] == "十件实事"
+    )
+    assert naming.issuer(s, cat) == "办公室"
+
+
+@pytest.mark.parametrize(
+    ("title", "plan"),
+    [
+        ("2019年十大民生工程项目完成情况表", "十大民生工程"),
+        ("2021年眉山市30件民生实事责任分工表", "眉山市30件民生实事"),
+        ("2024年舟山市场监管助企惠民“十件实事”任务分解表", "舟山市场监管助企惠民“十件实事”"),
+        ("2025年度民生实事项目目标任务分解表", "民生实事"),
+        ("", "目标任务"),
+    ],
+)
+def test_the_plan_named_by_a_title(title, plan):
+    from workbook.catalogue.model import plan_from_title
+
+    assert plan_from_title(title) == plan
 
 
 def test_each_key_falls_back_to_its_default_nested_ones_too():

@@ -54,7 +54,9 @@ def test_periods():
 
 
 def test_eleven_workbooks_named_by_period_and_unit(cat, generated):
-    assert [p.name for p in generated] == [template_filename(PERIOD, u) for u in cat.unit_ids]
+    assert [p.name for p in generated] == [
+        template_filename(PERIOD, u, "十件实事") for u in cat.unit_ids
+    ]
     assert generated[1].name == "2024Q2_定海_十件实事填报.xlsx"
 
 

@@ -89,7 +89,8 @@ def build_city_workbook(
     out.mkdir(parents=True, exist_ok=True)
     vba = xlwings_vba_project()
     console, windowless = interpreters()
-    output = output or f"汇总/{period}_十件实事汇总.xlsx"
+    short = _short_name(out, catalogue)
+    output = output or f"汇总/{period}_{short}汇总.xlsx"
     book = out / f"{BOOK_NAME}.xlsm"
 
     def write(tmp: Path) -> None:
@@ -99,7 +100,7 @@ def build_city_workbook(
             given = {"shishi_returns_dir": returns_dir, "shishi_period": period,
                      "shishi_output": output, "shishi_ledger": ledger,
                      "shishi_catalogue": catalogue, "shishi_settings": settings}  # fmt: skip
-            _write_book(tmp, vba_path, given, windowless)
+            _write_book(tmp, vba_path, given, windowless, short)
         finally:
             vba_path.unlink(missing_ok=True)
 
@@ -136,7 +137,7 @@ def bat_text(python: str, source_root: str | None = None) -> str:
     root = _quote_bat(source_root or _source_root())[1:-1]
     lines = [
         "@echo off",
-        "rem 十件实事 一键汇总（不用宏）：读取 shishi_city.xlsm 中的设置，运行同样的汇总。",
+        "rem 一键汇总（不用宏）：读取 shishi_city.xlsm 中的设置，运行同样的汇总。",
         'cd /d "%~dp0"',
         f'set "PYTHONPATH={root};%PYTHONPATH%"',
         f'{_quote_bat(python)} -m macros_py.city "%~dp0{BOOK_NAME}.xlsm"',
@@ -159,7 +160,7 @@ def sh_text(python: str, source_root: str | None = None) -> str:
     root = _quote_sh(source_root or _source_root())
     lines = [
         "#!/usr/bin/env bash",
-        "# 十件实事 一键汇总（不用宏）：读取 shishi_city.xlsm 中的设置，运行同样的汇总。",
+        "# 一键汇总（不用宏）：读取 shishi_city.xlsm 中的设置，运行同样的汇总。",
         'cd "$(dirname "$0")"',
         f'export PYTHONPATH={root}"${{PYTHONPATH:+:$PYTHONPATH}}"',
         f'exec {_quote_sh(python)} -m macros_py.city "$(pwd)/{BOOK_NAME}.xlsm"',
@@ -192,7 +193,18 @@ def _formats(wb: Any) -> tuple[Any, Any, Any, Any, Any, Any]:
     return title, label, value, shown, head, note
 
 
-def _write_book(path: Path, vba: Path, defaults: dict[str, str], python: str) -> None:
+def _short_name(out: Path, catalogue: str) -> str:
+    """The plan's short name (十件实事) in the catalogue the control sheet names."""
+    from workbook.catalogue import model  # the catalogue only to name the book and its output
+
+    path = Path(catalogue) if catalogue else None
+    try:
+        return model.load(out / path if path and not path.is_absolute() else path).names["short"]
+    except Exception:  # noqa: BLE001 - not readable yet: the button says so when it runs
+        return "目标任务"
+
+
+def _write_book(path: Path, vba: Path, defaults: dict[str, str], python: str, short: str) -> None:
     wb = new_workbook(path)
     wb.add_vba_project(str(vba))
     wb.set_vba_name("ThisWorkbook")
@@ -203,7 +215,7 @@ def _write_book(path: Path, vba: Path, defaults: dict[str, str], python: str) ->
     ws.set_column(0, 0, max(display_width(t + "：") for _n, t in CITY_SETTINGS + CITY_RESULTS) + 1)
     ws.set_column(1, 1, 60)
     ws.set_column(2, 5, 14)
-    ws.write_string(0, 0, "十件实事 一键汇总", title)
+    ws.write_string(0, 0, f"{short} 一键汇总", title)
     ws.write_string(1, 0, "黄色单元格可以修改；相对路径以本工作簿所在文件夹为准。", note)
     for i, (name, text) in enumerate(CITY_SETTINGS, start=3):
         ws.write_string(i, 0, text + "：", label)
@@ -253,8 +265,8 @@ def _conf_sheet(wb: Any, python: str) -> None:
     conf.set_column(1, 1, 70)
 
 
-README = """十件实事 一键汇总 使用说明
-==========================
+README = """一键汇总 使用说明
+================
 
 本文件夹由信息科用 shishi city-workbook 生成，请整个文件夹一起保存，不要改文件名。
 

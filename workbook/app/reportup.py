@@ -125,7 +125,8 @@ def report_up(
         }  # fmt: skip
         prefill = Prefill(dict(now.values), dict(now.bases), origin,
                           now.detail if detail else [], now.units)  # fmt: skip
-        name = template_filename(period, unit).replace(".xlsx", f"_汇总生成第{revision}版.xlsx")
+        plain = template_filename(period, unit, parent.names["short"])
+        name = plain.replace(".xlsx", f"_汇总生成第{revision}版.xlsx")
         path = build_template(
             parent, unit, period, out_dir / name, parent_settings, carried=items, prefill=prefill
         )

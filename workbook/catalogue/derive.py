@@ -101,6 +101,8 @@ def derive(
         actions=actions,
         indicators=indicators,
         level=level_for(full, parent),
+        # the parent's plan, in the county bureau's name (its titles say the bureau itself)
+        naming={"bureau": full, "plan": parent.names["plan"], "short": parent.names["short"]},
         parent={
             "catalogue_id": parent.catalogue_id,
             "version": parent.version,
@@ -111,9 +113,8 @@ def derive(
 
 
 def _title(parent: Catalogue, full: str) -> str:
-    """2024年定海区市场监督管理局助企惠民“十件实事”任务分解表, from the parent's title."""
-    tail = parent.title.split("市场监管", 1)[1] if "市场监管" in parent.title else parent.title
-    return f"{parent.year}年{full}{tail}"
+    """2024年定海区市场监督管理局助企惠民“十件实事”任务分解表, from the parent's plan."""
+    return f"{parent.year}年{full}{parent.names['plan']}任务分解表"
 
 
 def _indicator(

@@ -57,6 +57,9 @@ class Catalogue:
     # was derived from or linked to (catalogue_id, version, unit, targets_hash, map)
     level: dict[str, str] | None = None
     parent: dict[str, Any] | None = None
+    # whose plan it is, in the words every output uses: bureau (舟山市市场监督管理局),
+    # scope_title (舟山市场监管), plan (助企惠民“十件实事”), short (十件实事); ``names``
+    naming: dict[str, str] | None = None
     # Look-ups built on first use. A loaded catalogue is not changed afterwards; with a
     # thousand units, linear searches per row and per file were most of a consolidation.
     _index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -113,6 +116,17 @@ class Catalogue:
         return {"scope": lv.get("scope", "全市"), "bureau": lv.get("short", "市局"),
                 "bureau_name": lv.get("bureau", "")}  # fmt: skip
 
+    @property
+    def names(self) -> dict[str, str]:
+        """The office's own names (``naming``), each missing one from the title: for
+        "2019年十大民生工程项目完成情况表" the plan is 十大民生工程, its short name the same."""
+        given = self.naming or {}
+        plan = given.get("plan") or plan_from_title(self.title)
+        quoted = re.search(r"“([^”]+)”", plan)
+        short = given.get("short") or (quoted.group(1) if quoted else plan)
+        return {"bureau": given.get("bureau", ""), "scope_title": given.get("scope_title", ""),
+                "plan": plan, "short": short}  # fmt: skip
+
     def worded(self, text: str) -> str:
         """``text`` written for the city (全市, 市局) in this level's words."""
         return level_worded(self.level, text)
@@ -123,6 +137,8 @@ class Catalogue:
             extra["level"] = dict(self.level)
         if self.parent is not None:
             extra["parent"] = dict(self.parent)
+        if self.naming is not None:
+            extra["naming"] = dict(self.naming)
         return {
             "$schema": "../schema/catalogue.schema.json",
             "catalogue_id": self.catalogue_id,
@@ -149,6 +165,17 @@ class Catalogue:
         ]
         blob = json.dumps([self.catalogue_id, self.version, unit_id, rows], ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+_TITLE_TAIL = re.compile(
+    r"(项目)?(目标任务)?(任务分解表|责任分工表|分解表|分工表|完成情况表|实施进度表|进度表|清单|表)$"
+)
+
+
+def plan_from_title(title: str) -> str:
+    """The plan's name in a table's title: "2019年十大民生工程项目完成情况表" → 十大民生工程."""
+    bare = re.sub(r"^\s*20\d\d\s*年(度)?", "", title or "").strip()
+    return _TITLE_TAIL.sub("", bare).strip() or "目标任务"
 
 
 def level_worded(level: dict[str, Any] | None, text: str) -> str:
@@ -268,6 +295,7 @@ def from_dict(
         path=path,
         level=data.get("level"),
         parent=data.get("parent"),
+        naming=data.get("naming"),
     )
 
 

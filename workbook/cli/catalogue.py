@@ -94,6 +94,7 @@ def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> No
 )
 @click.option("--version", "version", help="与 --base 同用，或按地区为行的表：版本号。")
 @click.option("--id", "catalogue_id", help="按地区为行的表：目录编号（字母、数字、连字符）。")
+@click.option("--bureau", help="按地区为行的表：机关全称（模板、通报、信息汇编署名用）。")
 @click.option("--parent", "parent_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="上级目录（JSON）：逐行核对本级分解表没有漏行、没有弱于上级的目标、各所合计不少于本级。")  # fmt: skip
 def catalogue_import(
@@ -103,6 +104,7 @@ def catalogue_import(
     year: int | None,
     version: str | None,
     catalogue_id: str | None,
+    bureau: str | None,
     parent_path: Path | None,
 ) -> None:
     """把任务分解表逐格检查后写成目录 JSON。
@@ -121,7 +123,14 @@ def catalogue_import(
     # without one from the bundled catalogue); an xlsx with 目录信息 refuses --base
     base_cat = catalogue.load(base) if base else None
     parent = catalogue.load(parent_path) if parent_path else None
-    data, report = tableimport.import_table(file, base_cat, year, version, parent, catalogue_id)
+    data, report = tableimport.import_table(
+        file,
+        base_cat,
+        year,
+        version,
+        parent,
+        {"catalogue_id": catalogue_id or "", "bureau": bureau or ""},
+    )
     click.echo(lint.render_text(report))
     if data is None:
         sys.exit(1)

@@ -34,7 +34,7 @@ from workbook.core.submission import STATUS_ZH
 @click.group(cls=ChineseGroup)
 @click.version_option(package_name="shishi")
 def main() -> None:
-    """十件实事：目标目录、各单位填报模板、回收汇总。"""
+    """按单位分解的年度目标任务：目标目录、各单位填报模板、回收汇总。"""
 
 
 main.add_command(catalogue_group)

@@ -62,7 +62,7 @@ def chase_list(result: Consolidation, settings: Settings, today: date | None = N
             )
         else:
             reason = "未收到本期填报表"
-            ask = f"尚未收到您单位{period.label}“十件实事”目标任务完成情况填报表。"
+            ask = f"尚未收到您单位{period.label}“{cat.names['short']}”目标任务完成情况填报表。"
         when = (
             f"已超过报送截止日期（{due}）{overdue} 天，请尽快报送"
             if overdue

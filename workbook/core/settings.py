@@ -56,8 +56,9 @@ class Ranking:
 class BulletinSettings:
     """The 通报: its issuing office, title (with {period_label}) and fonts by role."""
 
-    issuer: str = "舟山市市场监督管理局办公室"
-    title: str = "关于{period_label}助企惠民“十件实事”推进情况的通报"
+    # '': from the catalogue's names (catalogue/naming.py): 〈bureau〉办公室, 关于…〈plan〉推进情况的通报
+    issuer: str = ""
+    title: str = ""
     fonts: Mapping[str, str] = field(
         default_factory=lambda: {
             "title": "方正小标宋简体",
@@ -75,7 +76,7 @@ class Settings:
     place defaults live). ``path`` is the file it was read from (relative paths in it, such as
     ``ledger_path``, are taken from that file's folder)."""
 
-    bureau: str = "舟山市市场监督管理局"
+    bureau: str = ""  # '': the catalogue's (its ``naming``)
     office: str = "市局办公室"
     contact: Contact = Contact()
     deadline_days_after_period_end: int = 5

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from workbook.catalogue import naming
 from workbook.consolidation.result import Consolidation
 from workbook.core.files import Writer, atomic_write
 from workbook.core.period import Period
@@ -89,7 +90,7 @@ def bulletin_facts(result: Consolidation, settings: Settings) -> BulletinFacts:
     for cv in result.city.values():
         if cv.status in counts:
             counts[cv.status] += 1
-    title = settings.bulletin.title
+    title = naming.bulletin_title(settings, cat)
     lagging: dict[str, list[dict[str, Any]]] = {}
     for uv in sorted(result.lagging(), key=lambda u: (cat.unit_ids.index(u.unit), u.seq)):
         ind = cat.indicator(uv.seq)
@@ -162,7 +163,7 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
     d.title(facts.title)
     d.para(_salutation(result), "body", 16, "left", indent=False)
     d.para(
-        f"现将{period.label}助企惠民“十件实事”推进情况通报如下（数据截至"
+        f"现将{period.label}{result.catalogue.names['plan']}推进情况通报如下（数据截至"
         f"{period.end.year}年{period.end.month}月{period.end.day}日，序时进度 {facts.share_pct}）。"
     )
     d.para("一、总体情况", "heading")
@@ -199,7 +200,7 @@ def _build(result: Consolidation, settings: Settings, tmp: Path, charts: bool) -
         d.para(f"{'、'.join(late)}晚于报送截止日期（{deadline(settings, period)}）报送。")
     d.para(f"{cn_number(n + 1)}、下步工作", "heading")
     d.para("（请办公室补充下步工作要求。）")
-    d.signature(settings.bulletin.issuer, facts.date)
+    d.signature(naming.issuer(settings, result.catalogue), facts.date)
     if font_missing:
         d.para("（注：生成本通报的电脑未安装中文字体，图表中的文字可能无法显示。）")
     if not charts:

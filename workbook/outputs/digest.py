@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from workbook.catalogue import naming
 from workbook.catalogue.model import Catalogue
 from workbook.consolidation.result import Consolidation
 from workbook.core.errors import InputError
@@ -51,7 +52,7 @@ def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
     period, cat = result.period, result.catalogue
     grouped = digest_entries(result)
     n = sum(len(v) for v in grouped.values())
-    d.title(f"{period.label}助企惠民“十件实事”信息汇编")
+    d.title(f"{period.label}{cat.names['plan']}信息汇编")
     d.para(
         f"本期采用的 {len(result.accepted)} 个单位的填报表中共有信息 {n} 条，按实事和单位汇编如下"
         "（工作亮点、经验做法、问题建议），供编发简报、总结时选用。"
@@ -67,7 +68,7 @@ def _build(result: Consolidation, settings: Settings, tmp: Path) -> None:
                 "subheading",
             )
             d.para(e["text"] or "（未填写内容）")
-    d.signature(settings.bulletin.issuer, date.today().isoformat())
+    d.signature(naming.issuer(settings, cat), date.today().isoformat())
     d.save(tmp)
 
 

@@ -47,7 +47,12 @@ def _feedback(result: Consolidation, unit: str, problems: list[Any], tmp: Path) 
     w = CellWriter(wb)
     ws = wb.add_worksheet("退回修改")
     errors = sum(1 for p in problems if p.severity == "error")
-    ws.write_string(0, 0, f"{unit}：{result.period.label}十件实事填报表退回修改清单", w.title)
+    ws.write_string(
+        0,
+        0,
+        f"{unit}：{result.period.label}{result.catalogue.names['short']}填报表退回修改清单",
+        w.title,
+    )
     ws.merge_range(
         1,
         0,

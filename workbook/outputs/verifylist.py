@@ -40,8 +40,8 @@ _WIDTHS: list[float] = [
 ]  # A3 landscape, one page wide
 
 
-def list_title(period: Period, sid: str) -> str:
-    return f"{period.label}十件实事明细核验清单（抽查编号 {sid}）"
+def list_title(cat: Catalogue, period: Period, sid: str) -> str:
+    return f"{period.label}{cat.names['short']}明细核验清单（抽查编号 {sid}）"
 
 
 def write_verify_list(
@@ -69,7 +69,7 @@ def _list_sheet(
     wb: Any, w: CellWriter, cat: Catalogue, period: Period, sample: dict[str, Any], pw: str
 ) -> None:
     ws = wb.add_worksheet(LIST_SHEET)
-    ws.write_string(0, 0, list_title(period, sample["id"]), w.title)
+    ws.write_string(0, 0, list_title(cat, period, sample["id"]), w.title)
     ws.merge_range(
         1,
         0,

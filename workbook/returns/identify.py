@@ -89,7 +89,7 @@ def _this_catalogue(raw: RawReturn, sub: Submission, cat: Catalogue, period: Per
         _file_problem(sub, codes.RETURN_LOWER_LEVEL, sub.decision, f"请把该文件转交{bureau}。")
         return False
     if theirs != cat.catalogue_id:
-        sub.decision = f"模板属于另一套目录（{theirs}），不是本年度的十件实事。"
+        sub.decision = f"模板属于另一套目录（{theirs}），不是本年度的{cat.names['short']}模板。"
         _file_problem(sub, codes.RETURN_OTHER_CATALOGUE, sub.decision, "请使用本年度下发的模板。")
         return False
     if not cat.has_unit(sub.unit):

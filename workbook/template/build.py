@@ -20,6 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
+from workbook.catalogue import naming
 from workbook.catalogue.model import Catalogue, Row, check_period_year, reporting_rows
 from workbook.core.files import atomic_write
 from workbook.core.layout import (  # noqa: F401  (re-exported: the writer's layout)
@@ -44,8 +45,9 @@ from workbook.template.sheets import TemplateFormats, main_period, report_sheet
 from workbook.template.validation import fill
 
 
-def template_filename(period: Period, unit_id: str) -> str:
-    return f"{period.code}_{unit_id}_十件实事填报.xlsx"
+def template_filename(period: Period, unit_id: str, short: str) -> str:
+    """2024Q2_定海_十件实事填报.xlsx: the period, the unit and the plan's short name."""
+    return f"{period.code}_{unit_id}_{short}填报.xlsx"
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ def _context(
     return {
         "unit_full_name": unit.full_name or unit.id,
         # whose plan it is: the city's words, or a county's bureau (``Catalogue.level``)
-        "scope_title": (cat.level or {}).get("bureau") or template_text()["scope_title"],
+        "scope_title": (cat.level or {}).get("bureau") or cat.names["scope_title"],
+        "plan": cat.names["plan"],
         "unit_id": unit.id,
         "bureau_short": cat.wording["bureau"],  # who issued the template: 市局, 区局 …
         "period_label": period.label,
@@ -189,8 +192,8 @@ def _write_template(
     wb.set_properties(
         {
             "title": fill(text["title"], ctx),
-            "author": settings.bureau,
-            "company": settings.bureau,
+            "author": naming.bureau(settings, cat),
+            "company": naming.bureau(settings, cat),
             "created": datetime(period.year, 1, 1),
         }
     )
@@ -329,7 +332,7 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     previous = previous or {}
-    jobs = [(u, out / template_filename(period, u)) for u in unit_ids]
+    jobs = [(u, out / template_filename(period, u, cat.names["short"])) for u in unit_ids]
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if len(jobs) >= 40 and n_workers > 1:
         with ProcessPoolExecutor(

@@ -43,6 +43,13 @@ UNIT_KIND_ZH = {"city": "市局", "county": "县区", "zone": "功能区", "stat
 UNIT_KIND_EN = {v: k for k, v in UNIT_KIND_ZH.items()} | {"本级": "city"}
 # 目录信息 rows of a level below the city (``Catalogue.level``) and of its parent
 LEVEL_KEYS = {"层级名称": "bureau", "范围": "scope", "简称": "short", "上级简称": "parent_short"}
+# 目录信息 rows of the office's own names (``Catalogue.naming``)
+NAMING_KEYS = {
+    "机关全称": "bureau",
+    "标题前缀": "scope_title",
+    "方案名称": "plan",
+    "方案简称": "short",
+}
 PARENT_KEYS = {"上级目录": "catalogue_id", "上级版本": "version", "上级单位": "unit",
                "上级目标哈希": "targets_hash"}  # fmt: skip
 
@@ -214,6 +221,7 @@ def _info_sheet(wb: Any, cat: catmod.Catalogue, head: Any, cell: Any) -> None:
     ]
     pairs += [(k, (cat.level or {}).get(key, "")) for k, key in LEVEL_KEYS.items() if cat.level]
     pairs += [(k, str(cat.parent[key])) for k, key in PARENT_KEYS.items() if cat.parent]
+    pairs += [(k, cat.naming.get(key, "")) for k, key in NAMING_KEYS.items() if cat.naming]
     for r, (k, v) in enumerate(pairs):
         info.write_string(r, 0, k, head)
         info.write_string(r, 1, v, cell)

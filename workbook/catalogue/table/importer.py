@@ -245,7 +245,7 @@ def import_table(
     year: int | None = None,
     version: str | None = None,
     parent: catmod.Catalogue | None = None,
-    catalogue_id: str | None = None,
+    given: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any] | None, Findings]:
     """Read a table file into catalogue data and a report; data is None when there are errors.
 
@@ -255,7 +255,7 @@ def import_table(
     """
     imp = Importer(str(path))
     try:
-        return _read(imp, path, base, year, version, parent, catalogue_id)
+        return _read(imp, path, base, year, version, parent, given or {})
     finally:  # a county's table speaks of 全区目标, not 全市目标, on every way out
         for p in imp.report.problems:
             p.message = catmod.level_worded(imp.level, p.message)
@@ -269,7 +269,7 @@ def _read(
     year: int | None,
     version: str | None,
     parent: catmod.Catalogue | None,
-    catalogue_id: str | None = None,
+    given: dict[str, str],
 ) -> tuple[dict[str, Any] | None, Findings]:
     table, info = read_grids(path)
     imp.far_cells([g for g in (table, info) if g is not None])
@@ -280,8 +280,7 @@ def _read(
                 "按地区为行的表，单位从表中各行读取：请去掉 --base，并删去“目录信息”工作表"
                 "（年度、编号用 --year、--id 指定）。"
             )
-        given = {"catalogue_id": catalogue_id, "year": year, "version": version}
-        table, info = published.transpose(imp, table, given)
+        table, info = published.transpose(imp, table, {**given, "year": year, "version": version})
         year = version = None
     if info is None and base is None and path.suffix.lower() == ".csv":
         base = catmod.load()  # a csv without --base: the bundled catalogue's units and year
@@ -298,7 +297,7 @@ def _read(
     data: dict[str, Any] = {
         "$schema": "../schema/catalogue.schema.json",
         **{k: ident.get(k, "") for k in ("catalogue_id", "version", "year", "title", "source")},
-        **{k: ident[k] for k in ("level", "parent") if k in ident},
+        **{k: ident[k] for k in ("level", "parent", "naming") if k in ident},
         "units": [by_id[u] for u, _ in unit_cols],
         "actions": actions,
         "indicators": indicators,
@@ -343,6 +342,8 @@ def _identity(
             f"--year/--version 改），或照 shishi catalogue export 导出的表补上“{INFO_SHEET}”。"
         )
     ident = {k: getattr(base, k) for k in ("catalogue_id", "version", "year", "title", "source")}
+    if base.naming:
+        ident["naming"] = dict(base.naming)
     ident.update({k: v for k, v in (("year", year), ("version", version)) if v is not None})
     units = [{"id": u.id, "full_name": u.full_name, "kind": u.kind} for u in base.units]
     declared = {u["id"]: ("", "") for u in units}

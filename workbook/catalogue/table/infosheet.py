@@ -8,7 +8,13 @@ import re
 from typing import Any
 
 from workbook.catalogue.table.cells import CellReader
-from workbook.catalogue.table.export import LEVEL_KEYS, PARENT_KEYS, UNIT_KIND_EN, UNIT_KIND_ZH
+from workbook.catalogue.table.export import (
+    LEVEL_KEYS,
+    NAMING_KEYS,
+    PARENT_KEYS,
+    UNIT_KIND_EN,
+    UNIT_KIND_ZH,
+)
 from workbook.catalogue.table.grid import Grid
 from workbook.core import problems as codes
 
@@ -21,6 +27,7 @@ class InfoReader(CellReader):
         keys["来源"] = "source"
         keys |= {k: f"level.{v}" for k, v in LEVEL_KEYS.items()}
         keys |= {k: f"parent.{v}" for k, v in PARENT_KEYS.items()}
+        keys |= {k: f"naming.{v}" for k, v in NAMING_KEYS.items()}
         ident: dict[str, Any] = {}
         start = None
         for r in range(1, len(grid.rows) + 1):

@@ -289,6 +289,7 @@ def _info_grid(t: Transposer, grid: Grid, ident: dict[str, Any]) -> Grid:
         ["年度", str(year)],
         ["标题", title or f"{year}年任务分解表"],
         ["来源", ident.get("source") or grid.name],
+        *([["机关全称", ident["bureau"]]] if ident.get("bureau") else []),
         [],
         ["单位", "全称", "类别"],
     ]

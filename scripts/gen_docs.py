@@ -30,6 +30,11 @@ COMMANDS = [
     ["ledger", "withdraw"],
     ["ledger", "restore"],
     ["ledger", "undo-run"],
+    ["ledger", "accept"],
+    ["ledger", "backups"],
+    ["ledger", "check"],
+    ["ledger", "restore-backup"],
+    ["ledger", "rebuild"],
 ]
 
 

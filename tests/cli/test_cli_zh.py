@@ -44,6 +44,8 @@ ALLOWED = {
     "accept",
     "backup",
     "backups",
+    "rebuild",
+    "archive_dir",
     "undo",
     "verify",
     "derive",

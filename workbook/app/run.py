@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbook.app.backup import take_backup
+from workbook.app.archive import after_commit
 from workbook.app.runlock import RunLock, lock_path_for
 from workbook.app.staging import Staging, interrupts_held, remove_stale
 from workbook.catalogue.model import Catalogue, check_period_year
@@ -395,5 +395,5 @@ def _recorded(outcome: Outcome, ledger: Ledger, settings: Settings) -> Outcome:
     outcome.recorded = outcome.result.recorded
     if not ledger.in_memory:
         outcome.ledger = ledger.path
-        outcome.backup = take_backup(ledger.path, settings)
+        outcome.backup = after_commit(ledger.path, settings, outcome.result.catalogue)
     return outcome

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from workbook.app.backup import take_backup
+from workbook.app.archive import after_commit
 from workbook.core.errors import FileIOError, InputError
 from workbook.core.files import atomic_write
 from workbook.core.settings import Settings, user_data_dir
@@ -142,4 +142,4 @@ def locked_ledger(ledger_path: Path, settings: Settings, missing: str = "") -> I
     with RunLock(lock, settings.lock_wait_seconds):
         with Ledger(ledger_path) as ledger, ledger.transaction():
             yield ledger
-        ledger.backup_note = take_backup(ledger_path, settings)  # committed: keep a copy
+        ledger.backup_note = after_commit(ledger_path, settings)  # committed: keep a copy

@@ -145,6 +145,42 @@ def check_cmd(ledger_path: Path | None, settings_path: Path | None) -> None:
     raise click.ClickException(f"报送台账 {lpath} 有问题：{problem}。{newest}{hint}")
 
 
+@ledger_group.command("rebuild")
+@click.option(
+    "--archive",
+    "archive",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="回收文件存档的文件夹（汇总时写在台账旁的“回收文件存档”，或设置 archive_dir 所指处）。",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="重建的报送台账（新文件，不覆盖已有文件）。",
+)
+@catalogue_option
+@settings_option
+def rebuild_cmd(
+    archive: Path, output: Path, cat_path: Path | None, settings_path: Path | None
+) -> None:
+    """从回收文件存档重建报送台账：按存档的顺序重放每次汇总、作废、恢复、确认和撤销。"""
+    from workbook.app.rebuild import rebuild
+    from workbook.catalogue import model as catalogue
+    from workbook.core.settings import load_settings
+
+    cat = catalogue.load(cat_path) if cat_path else None
+    done = rebuild(archive, output, load_settings(settings_path), cat)
+    click.echo(f"已重建报送台账：{output}（重放 {len(done.runs)} 次运行）")
+    for line in done.skipped:
+        click.echo(f"  {line}")
+    click.echo(
+        "核验结果和由下级汇总生成的报送不在存档中，不会重建：如有，请从台账备份中核对。"
+        "确认无误后，在设置中把 ledger_path 指向重建的台账。"
+    )
+
+
 def setup(
     cat_path: Path | None, settings_path: Path | None, ledger_path: Path | None
 ) -> tuple[Any, Any, Path]:

@@ -86,6 +86,8 @@ class Settings:
     lock_wait_seconds: float = 60
     backup_dir: str = ""  # the ledger's backups ('': 台账备份 beside the ledger)
     backup_keep: int = 10  # the newest kept, besides the newest of each quarter (0: none)
+    archive: bool = True  # each recorded return copied into the archive (app/archive.py)
+    archive_dir: str = ""  # the archive ('': 回收文件存档 beside the ledger)
     max_file_bytes: int = 20_000_000
     max_seconds_per_file: float = 30
     unit_contacts: Mapping[str, Contact] = field(default_factory=dict)
@@ -144,6 +146,10 @@ def _scalar(kind: Any, value: Any, key: str) -> Any:
     kind = str(kind)
     if kind == "str":
         return "" if value is None else str(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise InputError(f"设置项 {key} 应为 true 或 false，实际为 {value!r}。")
+        return value
     try:
         if isinstance(value, bool):
             raise ValueError

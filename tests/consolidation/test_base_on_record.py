@@ -49,3 +49,30 @@ def test_a_base_other_than_the_one_on_record_is_said_and_the_record_kept(tmp_pat
     os.utime(out, (later, later))  # the correction, a minute later
     again = office.consolidate("2024Q2").result
     assert not [p for p in again.problems if p.code == "value.base_changed"]
+
+
+def test_a_corrected_base_names_the_later_periods_it_rejudges(tmp_path):
+    """Q1 corrected with another 年初基数 after Q2 was consolidated with the first: the Q1 run
+    says which later period was judged on the old base and must be consolidated again; the
+    Q2 run then judges on the new one (and warns at the Q2 file's own old base)."""
+    office = Office(tmp_path)
+    office.submit("2024Q1", "定海", full_values(CAT, "定海", 2))
+    old = office.consolidate("2024Q1").result.bases["定海"][STOCK]
+    office.submit("2024Q2", "定海", full_values(CAT, "定海", 5))
+    q2 = office.consolidate("2024Q2").result
+    assert q2.unit_values[("定海", STOCK)].base == old
+    assert not [n for n in office.consolidate("2024Q1").result.notices if "年初基数" in n]
+    tpl = office.templates[("2024Q1", "定海")]
+    out = office.returns_dir("2024Q1") / "定海_更正.xlsx"
+    fill_return(tpl, out, full_values(CAT, "定海", 2), bases={STOCK: old - 8})
+    later = out.stat().st_mtime + 3600
+    os.utime(out, (later, later))
+    notices = office.consolidate("2024Q1").result.notices
+    name = CAT.indicator(STOCK).name
+    assert [n for n in notices if "年初基数" in n] == [
+        f"定海 序号 {STOCK}（{name}）的年初基数由 {old:g} 改为 {old - 8:g}：本年已汇总的"
+        f"2024年第二季度是按 {old:g} 计算的，请重新汇总该期（完成率和进度状态会变）。"
+    ]
+    again = office.consolidate("2024Q2").result
+    assert again.unit_values[("定海", STOCK)].base == old - 8
+    assert [p.seq for p in again.problems if p.code == "value.base_changed"] == [STOCK]

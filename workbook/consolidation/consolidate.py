@@ -17,7 +17,7 @@ from pathlib import Path
 
 from workbook.catalogue.model import Catalogue, check_period_year, reporting_rows
 from workbook.consolidation.chase import chase_list
-from workbook.consolidation.crossperiod import base_changes, decreases
+from workbook.consolidation.crossperiod import base_changes, decreases, rejudged
 from workbook.consolidation.figures import compute_figures
 from workbook.consolidation.itemcheck import item_problems, verify_problems
 from workbook.consolidation.levels import level_checks, rolled_up, stale
@@ -109,6 +109,7 @@ def consolidate(
     ledger = ledger or Ledger(MEMORY)
     ledger.begin()
     ledger.begin_run(CONSOLIDATE, cat.catalogue_id, period.code, str(root))
+    bases_before = ledger.bases(cat.catalogue_id, period.year)
     touched = ledger.merge(cat.catalogue_id, cat.version, period.code, subs)
     touched |= ledger.decide(cat.catalogue_id, period.code)
     result = Consolidation(
@@ -122,6 +123,8 @@ def consolidate(
     )
     result.notices += _ledger_notices(ledger, cat, period)
     _derive(result, ledger, root)
+    later = [p for p in ledger.periods(cat.catalogue_id, period.year) if parse_period(p) > period]
+    result.notices += rejudged(result, bases_before, later)
     _follow_up(result, settings)
     return result
 

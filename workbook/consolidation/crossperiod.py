@@ -49,6 +49,29 @@ def decreases(result: Consolidation) -> dict[str, list[Problem]]:
     return out
 
 
+def rejudged(
+    result: Consolidation, before: dict[str, dict[int, float]], later: list[str]
+) -> list[str]:
+    """The office told, in the run's first lines, where this run changed a 年初基数 on record
+    (``before``: the bases before the run) while later periods of the year were already
+    consolidated with the old one (``later``): those periods must be consolidated again."""
+    if not later:
+        return []
+    labels = "、".join(parse_period(p).label for p in later)
+    again = "这些期次" if len(later) > 1 else "该期"
+    out = []
+    for unit, now in result.bases.items():
+        for seq, new in sorted(now.items()):
+            old = before.get(unit, {}).get(seq)
+            if old is not None and abs(old - new) > 1e-9:
+                name = result.catalogue.indicator(seq).name
+                out.append(
+                    f"{unit} 序号 {seq}（{name}）的年初基数由 {old:g} 改为 {new:g}：本年已汇总的"
+                    f"{labels}是按 {old:g} 计算的，请重新汇总{again}（完成率和进度状态会变）。"
+                )
+    return out
+
+
 def base_changes(
     result: Consolidation, on_record: dict[str, dict[int, float]]
 ) -> dict[str, list[Problem]]:

@@ -115,11 +115,10 @@ def test_the_chart_legend_stays_below_the_bars(demo):
     from workbook.outputs.charts import action_figure
 
     _out, res = demo
-    plt, fig, ax = action_figure(res.outcome.result)
+    fig, ax = action_figure(res.outcome.result)
     renderer = fig.canvas.get_renderer()
     legend = ax.get_legend().get_window_extent(renderer)
     assert legend.y1 <= ax.get_window_extent(renderer).y0  # wholly under the axes
-    plt.close(fig)
 
 
 def test_generate_flags_placeholder_contacts(tmp_path):

@@ -137,8 +137,12 @@ def _entry(
             keep(folder, text, sha, ".json")
             entry["catalogue"] = sha
     else:  # withdraw, restore, accept: the file; undo: the run it took back
-        touched = [json.loads(n or o) for t, _op, _r, n, o in changes if t == "submissions"]
-        entry["file"] = next((t["sha256"] for t in touched), "")
+        touched = [r for t, _op, r, _n, _o in changes if t == "submissions"]
+        found = (
+            touched
+            and db.execute("SELECT sha256 FROM submissions WHERE id=?", (touched[0],)).fetchone()
+        )
+        entry["file"] = found[0] if found else ""
         undone = db.execute("SELECT id FROM runs WHERE undone_by=?", (run["id"],)).fetchone()
         entry["undid"] = undone[0] if undone else None
     return entry

@@ -50,6 +50,10 @@ class RunRow(NamedTuple):
         return self._asdict()
 
 
+# what a submission's insert image leaves out (kept in the row itself, gone when undone)
+HEAVY_COLUMNS = ("extras_json", "problems_json", "signature_json")
+
+
 def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
@@ -68,15 +72,28 @@ class RunJournal:
         def image(prefix: str, columns: list[str]) -> str:
             return "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in columns) + ")"
 
+        def changed(prefix: str) -> str:
+            """The row's image with only the columns the update changed (and its id): what
+            undo restores and what history compares, not the whole row twice."""
+            paths = ", ".join(
+                f"CASE WHEN OLD.{c} IS NEW.{c} THEN '$.{c}' ELSE '$.~' END"
+                for c in subs
+                if c != "id"
+            )
+            return f"json_remove({image(prefix, subs)}, {paths})"
+
+        # an insert is taken back by deleting its row: its image needs the file, not the
+        # items and problems it carries (the bulk of a row)
+        light = [c for c in subs if c not in HEAVY_COLUMNS]
         run = "(SELECT id FROM temp.shishi_run)"
         when = "WHEN EXISTS (SELECT 1 FROM temp.shishi_run)"
         log = "INSERT INTO changes (run_id, tbl, op, row_id, old_json, new_json) VALUES"
         for name, body in {
             "shishi_sub_ins": f"AFTER INSERT ON main.submissions {when} BEGIN {log} "
-            f"({run}, 'submissions', 'insert', NEW.id, NULL, {image('NEW', subs)}); END",
+            f"({run}, 'submissions', 'insert', NEW.id, NULL, {image('NEW', light)}); END",
             "shishi_sub_upd": f"AFTER UPDATE ON main.submissions {when} BEGIN {log} "
-            f"({run}, 'submissions', 'update', OLD.id, {image('OLD', subs)}, "
-            f"{image('NEW', subs)}); END",
+            f"({run}, 'submissions', 'update', OLD.id, {changed('OLD')}, "
+            f"{changed('NEW')}); END",
             "shishi_sub_del": f"AFTER DELETE ON main.submissions {when} BEGIN {log} "
             f"({run}, 'submissions', 'delete', OLD.id, {image('OLD', subs)}, NULL); END",
             "shishi_val_del": f"AFTER DELETE ON main.submission_values {when} BEGIN {log} "
@@ -211,6 +228,8 @@ class RunJournal:
             elif op == "update":
                 image = json.loads(old)
                 columns = [c for c in image if c != "id"]
+                if not columns:  # an update that changed nothing
+                    continue
                 self.db.execute(
                     f"UPDATE submissions SET {', '.join(f'{c}=?' for c in columns)} WHERE id=?",
                     [*(image[c] for c in columns), sub_id],

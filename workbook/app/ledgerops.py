@@ -53,21 +53,39 @@ def withdraw(
     ledger_path: Path, settings: Settings, catalogue_id: str, period: str, which: str, reason: str
 ) -> Change:
     """Withdraw (作废) the stored file ``which`` of ``period``."""
-    return _file_change(ledger_path, settings, catalogue_id, period, which, reason, "withdraw")
+    return _file_change(
+        ledger_path,
+        settings,
+        catalogue_id,
+        period,
+        lambda led: led.withdraw(catalogue_id, period, which, reason),
+    )
 
 
 def restore(
     ledger_path: Path, settings: Settings, catalogue_id: str, period: str, which: str, reason: str
 ) -> Change:
-    """Take a withdrawal back."""
-    return _file_change(ledger_path, settings, catalogue_id, period, which, reason, "restore")
+    """Restore a withdrawn file: it counts again by the usual rule."""
+    return _file_change(
+        ledger_path,
+        settings,
+        catalogue_id,
+        period,
+        lambda led: led.restore(catalogue_id, period, which, reason),
+    )
 
 
 def accept(
     ledger_path: Path, settings: Settings, catalogue_id: str, period: str, which: str, reason: str
 ) -> Change:
     """Confirm a file whose name names another unit as its template's unit's return."""
-    return _file_change(ledger_path, settings, catalogue_id, period, which, reason, "accept")
+    return _file_change(
+        ledger_path,
+        settings,
+        catalogue_id,
+        period,
+        lambda led: led.accept(catalogue_id, period, which, reason),
+    )
 
 
 def _file_change(
@@ -75,15 +93,13 @@ def _file_change(
     settings: Settings,
     catalogue_id: str,
     period: str,
-    which: str,
-    reason: str,
-    method: str,
+    decide: Callable[[Ledger], Submission],
 ) -> Change:
-    """``Ledger.withdraw``, ``restore`` or ``accept`` on one file, with each unit's current
-    return after it."""
+    """One office decision on one file (``Ledger.withdraw``, ``restore`` or ``accept``, each
+    called by name so that mypy checks it), with each unit's current return after it."""
 
     def op(ledger: Ledger) -> Change:
-        sub = getattr(ledger, method)(catalogue_id, period, which, reason)
+        sub = decide(ledger)
         run = ledger.current_run() or 0
         return Change(sub, _current(ledger, catalogue_id, period), run)
 

@@ -40,9 +40,16 @@ def test_a_second_office_runs_its_year_in_its_own_name(tmp_path):
     table = built_table(MEISHAN, tmp_path / "眉山2019.xlsx")
     cat_path = tmp_path / "meishan_2019.json"
     r = shishi(
-        "catalogue", "import", str(table), "--id", "meishan-minsheng",
-        "--bureau", "眉山市民生工作办公室", "-o", str(cat_path),
-    )  # fmt: skip
+        "catalogue",
+        "import",
+        str(table),
+        "--id",
+        "meishan-minsheng",
+        "--bureau",
+        "眉山市民生工作办公室",
+        "-o",
+        str(cat_path),
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     cat = catalogue.load(cat_path)
     assert cat.names == {
@@ -65,11 +72,18 @@ def test_a_second_office_runs_its_year_in_its_own_name(tmp_path):
             texts = {s: explain(v, rows[s]) for s, v in values.items()}
             fill_return(tpl, rdir / f"{unit}.xlsx", values, texts)
         outcome = run_consolidation(
-            rdir, period, sdir / "汇总.xlsx", cat, settings, ledger_path=ledger,
-            json_path=sdir / "报告.json", csv_path=sdir / "明细.csv",
-            feedback_dir=sdir / "退回修改", bulletin_path=sdir / "通报.docx",
+            rdir,
+            period,
+            sdir / "汇总.xlsx",
+            cat,
+            settings,
+            ledger_path=ledger,
+            json_path=sdir / "报告.json",
+            csv_path=sdir / "明细.csv",
+            feedback_dir=sdir / "退回修改",
+            bulletin_path=sdir / "通报.docx",
             digest_path=sdir / "信息汇编.docx",
-        )  # fmt: skip
+        )
         assert outcome.summary.exists() and outcome.bulletin and outcome.digest
         assert not FOREIGN.search(outcome.text()), outcome.text()
     build_city_workbook(out / "一键汇总", catalogue=str(cat_path), period="2019Q4")

@@ -68,8 +68,18 @@ def year(tmp_path):
 def test_the_year_rebuilt_from_the_archive_equals_the_ledger(year, tmp_path):
     archive = year.ledger.parent / DEFAULT_FOLDER
     kinds = [e["kind"] for e in entries(archive)]
-    assert kinds == ["consolidate", "consolidate", "withdraw", "consolidate", "consolidate",
-                     "undo", "consolidate", "restore", "consolidate", "accept"]  # fmt: skip
+    assert kinds == [
+        "consolidate",
+        "consolidate",
+        "withdraw",
+        "consolidate",
+        "consolidate",
+        "undo",
+        "consolidate",
+        "restore",
+        "consolidate",
+        "accept",
+    ]
     assert len(list((archive / "objects").rglob("*.xlsx"))) == 9  # each file kept once
     original = _state(year.ledger)
     shutil.rmtree(year.root / "returns")  # the returns folders cleaned up, the PC gone:

@@ -124,8 +124,12 @@ class Catalogue:
         plan = given.get("plan") or plan_from_title(self.title)
         quoted = re.search(r"“([^”]+)”", plan)
         short = given.get("short") or (quoted.group(1) if quoted else plan)
-        return {"bureau": given.get("bureau", ""), "scope_title": given.get("scope_title", ""),
-                "plan": plan, "short": short}  # fmt: skip
+        return {
+            "bureau": given.get("bureau", ""),
+            "scope_title": given.get("scope_title", ""),
+            "plan": plan,
+            "short": short,
+        }
 
     def worded(self, text: str) -> str:
         """``text`` written for the city (全市, 市局) in this level's words."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import io
 import subprocess
 import sys
@@ -39,13 +40,18 @@ _PROBE = "from matplotlib.figure import Figure; from matplotlib.backends.backend
 
 
 def _probe_mark() -> Path:
-    """Where a yes of the probe is remembered: one file per interpreter and per installed
-    NumPy and matplotlib (a new version, or another Python, is asked again)."""
-    try:
-        versions = f"{metadata.version('numpy')}-{metadata.version('matplotlib')}"
-    except metadata.PackageNotFoundError:
-        versions = "none"
-    key = hashlib.sha1(f"{sys.executable}|{versions}".encode()).hexdigest()[:16]
+    """Where a yes of the probe is remembered: one file per interpreter and per NumPy and
+    matplotlib as they would be imported here (their files, found without importing them,
+    and versions): another Python, a new version or another package first on the path (a
+    broken NumPy shadowing the good one) is asked again."""
+    parts = [sys.executable]
+    for name in ("numpy", "matplotlib"):
+        try:
+            spec = importlib.util.find_spec(name)
+            parts += [str(spec.origin if spec else None), metadata.version(name)]
+        except (ImportError, ValueError, metadata.PackageNotFoundError):
+            parts.append(f"{name}?")
+    key = hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
     return user_data_dir() / "chart-probe" / f"{key}.ok"
 
 

@@ -95,6 +95,11 @@ def catalogue_export(fmt: str, output: Path | None, cat_path: Path | None) -> No
 @click.option("--version", "version", help="与 --base 同用，或按地区为行的表：版本号。")
 @click.option("--id", "catalogue_id", help="按地区为行的表：目录编号（字母、数字、连字符）。")
 @click.option("--bureau", help="按地区为行的表：机关全称（模板、通报、信息汇编署名用）。")
+@click.option(
+    "--packed",
+    metavar="列名",
+    help="一格写有多个单位目标（如“普陀山 5、洋山 2”）的列：拆入各单位的列。",
+)
 @click.option("--parent", "parent_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="上级目录（JSON）：逐行核对本级分解表没有漏行、没有弱于上级的目标、各所合计不少于本级。")  # fmt: skip
 def catalogue_import(
@@ -105,6 +110,7 @@ def catalogue_import(
     version: str | None,
     catalogue_id: str | None,
     bureau: str | None,
+    packed: str | None,
     parent_path: Path | None,
 ) -> None:
     """把任务分解表逐格检查后写成目录 JSON。
@@ -129,7 +135,7 @@ def catalogue_import(
         year,
         version,
         parent,
-        {"catalogue_id": catalogue_id or "", "bureau": bureau or ""},
+        {"catalogue_id": catalogue_id or "", "bureau": bureau or "", "packed": packed or ""},
     )
     click.echo(lint.render_text(report))
     if data is None:

@@ -150,6 +150,12 @@ TABLE_PROGRESS_COLUMN = _declare(
 TABLE_NAME_SPLIT = _declare(
     "table.name_split", _I, "table", "指标名称中的单位、方向词和标记如何读取，目标类型按什么推断"
 )
+TABLE_PACKED = _declare(
+    "table.packed", _E, "table", "一格中的“单位 目标”（--packed）有不能拆开的部分"
+)
+TABLE_PACKED_SPREAD = _declare(
+    "table.packed_spread", _I, "table", "一格中的“单位 目标”（--packed）已拆入各单位的列"
+)
 TABLE_TITLE_ROW = _declare("table.title_row", _I, "table", "表头之上的标题行，已跳过")
 TARGET_WORDS_UNCLEAR = _declare(
     "target.words_unclear", _E, "table", "目标的用词看不出是下限还是上限（约数、范围、相反的词）"

@@ -15,7 +15,7 @@ from typing import Any
 
 from workbook.catalogue import check as lint
 from workbook.catalogue import model as catmod
-from workbook.catalogue.table import published
+from workbook.catalogue.table import packed, published
 from workbook.catalogue.table.cells import cell_for, strip_unit
 from workbook.catalogue.table.export import (
     BASE_HEADER,
@@ -285,6 +285,8 @@ def _read(
     if info is None and base is None and path.suffix.lower() == ".csv":
         base = catmod.load()  # a csv without --base: the bundled catalogue's units and year
     ident, units, declared, register = _identity(imp, info, base, year, version)
+    if given.get("packed"):  # one column packing several units' targets in each cell
+        table = packed.unpack(imp, table, given["packed"], declared)
     imp.level = ident.get("level")
     cols = imp.columns(table, declared, register)
     if cols is None:

@@ -91,7 +91,8 @@ def _figures(t: str, plain_op: str) -> TargetMeaning:
     """A percentage or time target. A clause after 其中 is a sub-requirement (the figure is
     the first clause's); clauses joined by 、，； must agree ("维保率均达99%以上、检验检测率均达
     99%以上" is 99% at least), or the target is unclear."""
-    main = t.split("其中")[0] if _PERCENT.search(t.split("其中")[0]) else t
+    first = t.split("其中")[0]
+    main = first if _PERCENT.search(first) else t
     readings = {_clause(c, plain_op) for c in _CLAUSES.split(main) if _FIGURE.search(c)}
     if len(readings) == 1:
         return readings.pop()

@@ -62,7 +62,8 @@ class ChartProbe:
     Already loaded in this process: yes, without asking."""
 
     def __init__(self) -> None:
-        known = "matplotlib.figure" in sys.modules or _probe_mark().exists()
+        self.mark = _probe_mark()
+        known = "matplotlib.figure" in sys.modules or self.mark.exists()
         self.answer: bool | None = True if known else None  # asked before, here: yes
         self.proc: subprocess.Popen[bytes] | None = None
         if self.answer is None:
@@ -83,7 +84,7 @@ class ChartProbe:
             try:
                 self.answer = self.proc.wait(timeout) == 0
                 if self.answer:
-                    _remember(_probe_mark())
+                    _remember(self.mark)
             except subprocess.TimeoutExpired:
                 self.answer = False
                 self.close()

@@ -22,7 +22,7 @@ from workbook.core import problems as codes
 from workbook.core.errors import InputError
 from workbook.core.measures import KIND_ZH
 from workbook.core.targets import AMOUNT_UNITS, TIME_UNITS
-from workbook.core.targetwords import AT_MOST, HOLD_TO, read_words
+from workbook.core.targetwords import AT_MOST, FALL, HOLD_TO, RISE, read_words
 from workbook.excel.formats import col_letter
 
 LEAD_LABELS = ("责任单位", "牵头单位", "责任部门", "牵头部门")
@@ -166,14 +166,16 @@ def _split_name(name: str) -> tuple[str, str, str]:
     unit = m.group(2).strip() if m else ""
     bare = m.group(1).strip() if m else bare
     words = read_words(bare)
+    # a name that states its own figure ("控制在4.3%以内") keeps its words; the cells say them
     bound = words[-1][0] if words and bare.endswith(words[-1][0]) else ""
+    bound = "" if re.search(r"\d", bare) else bound
     return bare[: len(bare) - len(bound)].strip(), unit, bound
 
 
 def _kind(unit: str, texts: list[str]) -> str:
     """The 目标类型 a row's unit and targets point to (said, and refused later if wrong)."""
     numbers = [t for t in texts if t and t != "/"]
-    if any(re.search(r"增长|下降|减少|提高", t) for t in numbers):
+    if any(m in (FALL, RISE) for t in numbers for _, m in read_words(t)):  # the words table's
         return "change"
     if unit == "%" or any("%" in t for t in numbers):
         return "rate"
@@ -211,7 +213,8 @@ def transpose(reader: CellReader, grid: Grid, ident: dict[str, Any]) -> tuple[Gr
     """The export-layout 任务分解表 and 目录信息 of a units-as-rows table."""
     t = Transposer(reader, grid)
     indicators: list[Indicator] = []
-    for top, first, end in t.blocks():
+    blocks = t.blocks()
+    for top, first, end in blocks:
         found = t.header(top, first)
         t.data(first, end, found)
         indicators += found
@@ -221,7 +224,8 @@ def transpose(reader: CellReader, grid: Grid, ident: dict[str, Any]) -> tuple[Gr
         raise InputError(f"{grid.name} 中没有读出任何指标列。")
     if t.city_cell is None:
         raise InputError(f"{grid.name} 的 A 列没有“全市”一行，读不出全市目标任务。")
-    return _table_grid(t, indicators), _info_grid(t, grid, ident)
+    title = next((grid.raw(r, 1) for r in range(1, blocks[0][0]) if grid.raw(r, 1)), "")
+    return _table_grid(t, indicators), _info_grid(t, grid, title, ident)
 
 
 def _table_grid(t: Transposer, indicators: list[Indicator]) -> Grid:
@@ -281,8 +285,9 @@ def _say_name(
     t.say(codes.TABLE_NAME_SPLIT, f"“{ind.name}”：" + "；".join(parts) + "。", ind.name_cell)
 
 
-def _info_grid(t: Transposer, grid: Grid, ident: dict[str, Any]) -> Grid:
-    title = next((grid.raw(r, 1) for r in range(1, t.blocks()[0][0]) if grid.raw(r, 1)), "")
+def _info_grid(t: Transposer, grid: Grid, title: str, ident: dict[str, Any]) -> Grid:
+    """目录信息 for the transposed table: identity from the title and the command line, the
+    units from the rows (each said at its cell)."""
     year = ident.get("year") or (int(m.group(1)) if (m := _YEAR.search(title)) else None)
     if year is None:
         raise InputError(

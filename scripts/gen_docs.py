@@ -231,29 +231,28 @@ def indicators_md() -> str:
     return "\n".join(lines) + "\n"
 
 
-def consolidation_md() -> str:
-    """docs/consolidation.md with its generated block of measure kinds brought up to date."""
-    path = ROOT / "docs" / "consolidation.md"
-    text = path.read_text(encoding="utf-8")
-    start, end = "<!-- measures:start -->", "<!-- measures:end -->"
+def _with_block(doc: str, name: str, body: str) -> str:
+    """docs/``doc`` with the generated block between its ``name`` markers replaced by ``body``."""
+    text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
-    return f"{head}{start}\n{measures_table()}\n{end}{tail}"
+    return f"{head}{start}\n{body}\n{end}{tail}"
+
+
+def consolidation_md() -> str:
+    """docs/consolidation.md with its generated block of measure kinds brought up to date."""
+    return _with_block("consolidation.md", "measures", measures_table())
 
 
 def catalogue_md() -> str:
     """docs/catalogue.md with its generated table of bound and direction words."""
     from workbook.core.targetwords import WORD_ZH, WORDS
 
-    path = ROOT / "docs" / "catalogue.md"
-    text = path.read_text(encoding="utf-8")
-    start, end = "<!-- words:start -->", "<!-- words:end -->"
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
     rows = ["| meaning | 读作 | words |", "|---|---|---|"]
     rows += [f"| `{m}` | {WORD_ZH[m]} | {'、'.join(w)} |" for m, w in WORDS.items()]
     rows.append("| `at_most` | 日内、天内、小时内、分钟内 at the end of a time limit | 内 |")
-    return f"{head}{start}\n" + "\n".join(rows) + f"\n{end}{tail}"
+    return _with_block("catalogue.md", "words", "\n".join(rows))
 
 
 def problems_md() -> str:

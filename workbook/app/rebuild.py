@@ -11,6 +11,7 @@ returns a county built by report-up; a backup holds them.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -47,13 +48,14 @@ def rebuild(
     journal = entries(archive)
     if not journal:
         raise InputError(f"{archive} 中没有存档的运行记录（journal.jsonl）。")
-    quiet = replace(settings, archive=False, backup_keep=0)  # the rebuild keeps no copies
     building = output.with_name(f".~shishi-rebuild-{output.name}")
     building.unlink(missing_ok=True)
     done = Rebuilt(output)
     with tempfile.TemporaryDirectory(prefix=".~shishi-rebuild-", dir=output.parent) as tmp:
+        quiet = replace(settings, archive=False, backup_keep=0)  # the rebuild keeps no copies
+        replay = _Replay(archive, Path(tmp), building, quiet, catalogue, done)
         for e in journal:
-            new = _replay(e, archive, Path(tmp), building, quiet, catalogue, done)
+            new = replay.entry(e)
             if new is not None:
                 done.runs[e["run"]] = new
     os.replace(building, output)
@@ -61,63 +63,62 @@ def rebuild(
     return done
 
 
-def _replay(
-    e: dict[str, Any],
-    archive: Path,
-    tmp: Path,
-    ledger: Path,
-    settings: Settings,
-    catalogue: catmod.Catalogue | None,
-    done: Rebuilt,
-) -> int | None:
-    """One entry replayed; the new ledger's run it made (None: nothing to replay)."""
-    kind = e["kind"]
-    if kind == "consolidate":
-        return _consolidate(e, archive, tmp, ledger, settings, catalogue, done)
-    if kind == "undo":
-        target = done.runs.get(e.get("undid") or -1)
-        if target is None:
-            done.skipped.append(f"第 {e['run']} 次运行（撤销）：所撤销的运行没有重建，跳过。")
-            return None
-        return ledgerops.undo_run(ledger, settings, target, e["note"]).run_id
-    method = {
-        "withdraw": ledgerops.withdraw,
-        "restore": ledgerops.restore,
-        "accept": ledgerops.accept,
-    }[kind]
-    return method(ledger, settings, e["catalogue_id"], e["period"], e["file"], e["note"]).run_id
+@dataclass
+class _Replay:
+    """Where a rebuild reads (the archive) and writes (the new ledger, a scratch folder)."""
 
+    archive: Path
+    tmp: Path
+    ledger: Path
+    settings: Settings
+    catalogue: catmod.Catalogue | None
+    done: Rebuilt
 
-def _consolidate(
-    e: dict[str, Any],
-    archive: Path,
-    tmp: Path,
-    ledger: Path,
-    settings: Settings,
-    catalogue: catmod.Catalogue | None,
-    done: Rebuilt,
-) -> int | None:
-    """The run's files put back in a folder of their own, with their times, consolidated."""
-    cat = _catalogue(e, archive, catalogue)
-    folder = tmp / f"run{e['run']}"
-    folder.mkdir()
-    lost = [f["name"] for f in e["files"] if f.get("missing")]
-    if lost:
-        done.skipped.append(f"第 {e['run']} 次运行：{'、'.join(lost)} 当时未能存档，未重建。")
-    for f in e["files"]:
-        if f.get("missing"):
-            continue
-        dest = folder / f["name"]
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(object_path(archive, f["sha256"], f["suffix"]).read_bytes())
-        when = datetime.fromisoformat(f["time"]).timestamp()
-        os.utime(dest, (when, when))
-    period = parse_period(e["period"])
-    run_consolidation(
-        folder, period, tmp / "汇总" / f"{e['run']}.xlsx", cat, settings, ledger_path=ledger
-    )
-    with read_only(ledger) as db:
-        return int(db.execute("SELECT MAX(id) FROM runs").fetchone()[0])
+    def entry(self, e: dict[str, Any]) -> int | None:
+        """One entry replayed; the new ledger's run it made (None: nothing to replay)."""
+        kind = e["kind"]
+        if kind == "consolidate":
+            return self.consolidate(e)
+        if kind == "undo":
+            target = self.done.runs.get(e.get("undid") or -1)
+            if target is None:
+                self.done.skipped.append(
+                    f"第 {e['run']} 次运行（撤销）：所撤销的运行没有重建，跳过。"
+                )
+                return None
+            return ledgerops.undo_run(self.ledger, self.settings, target, e["note"]).run_id
+        method = {
+            "withdraw": ledgerops.withdraw,
+            "restore": ledgerops.restore,
+            "accept": ledgerops.accept,
+        }[kind]
+        args = (e["catalogue_id"], e["period"], e["file"], e["note"])
+        return method(self.ledger, self.settings, *args).run_id
+
+    def consolidate(self, e: dict[str, Any]) -> int:
+        """The run's files put back in a folder of their own, with their times, consolidated."""
+        cat = _catalogue(e, self.archive, self.catalogue)
+        folder = self.tmp / f"run{e['run']}"
+        folder.mkdir()
+        lost = [f["name"] for f in e["files"] if f.get("missing")]
+        if lost:
+            self.done.skipped.append(
+                f"第 {e['run']} 次运行：{'、'.join(lost)} 当时未能存档，未重建。"
+            )
+        for f in e["files"]:
+            if f.get("missing"):
+                continue
+            dest = folder / f["name"]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(object_path(self.archive, f["sha256"], f["suffix"]), dest)
+            when = datetime.fromisoformat(f["time"]).timestamp()
+            os.utime(dest, (when, when))
+        out = self.tmp / "汇总" / f"{e['run']}.xlsx"
+        run_consolidation(
+            folder, parse_period(e["period"]), out, cat, self.settings, ledger_path=self.ledger
+        )
+        with read_only(self.ledger) as db:
+            return int(db.execute("SELECT MAX(id) FROM runs").fetchone()[0])
 
 
 def _catalogue(

@@ -1,5 +1,6 @@
-"""Published decomposition tables transcribed for the tests (tests/catalogue/published/), and
-the workbook an office would hold: their cells and merged ranges written with XlsxWriter."""
+"""Decomposition tables for the tests: the bundled one as exported, and tables transcribed as
+official sites publish them (tests/catalogue/published/) written with XlsxWriter as the
+workbook an office would hold (cells and merged ranges)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ import json
 from pathlib import Path
 
 import xlsxwriter
+from conftest import shishi
 from xlsxwriter.utility import xl_cell_to_rowcol
 
 MEISHAN = Path(__file__).parent / "catalogue" / "published" / "meishan_2019.json"
+
+
+def exported_table(root: Path) -> Path:
+    """The bundled catalogue exported as its decomposition table (xlsx), as IT starts from."""
+    src = root / "分解表.xlsx"
+    assert shishi("catalogue", "export", "--format", "xlsx", "-o", str(src)).returncode == 0
+    return src
 
 
 def built_table(spec: Path, out: Path) -> Path:

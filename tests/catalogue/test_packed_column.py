@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from conftest import needs_soffice, shishi
 from lo_helpers import lo_run
+from tablekit import exported_table
 
 from workbook.catalogue import model as catalogue
 
@@ -29,8 +30,7 @@ BAD = {"Q1": "各所目标", "Q13": "东港 5", "Q14": "定海 9", "Q12": "普�
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
     root = tmp_path_factory.mktemp("packed")
-    src = root / "分解表.xlsx"
-    assert shishi("catalogue", "export", "--format", "xlsx", "-o", str(src)).returncode == 0
+    src = exported_table(root)
     jobs = [
         {
             "src": src,

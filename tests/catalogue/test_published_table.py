@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import needs_soffice, shishi
 from lo_helpers import lo_run
-from tablekit import MEISHAN, built_table
+from tablekit import MEISHAN, built_table, exported_table
 
 from workbook.catalogue import model as catalogue
 
@@ -24,8 +24,7 @@ NOTE = "（各单位于每季度末报送）"
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     root = tmp_path_factory.mktemp("published")
-    src = root / "分解表.xlsx"
-    assert shishi("catalogue", "export", "--format", "xlsx", "-o", str(src)).returncode == 0
+    src = exported_table(root)
     titled = {
         "sheet": "任务分解表",
         "insert_rows": [1, 1],

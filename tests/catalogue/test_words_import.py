@@ -16,6 +16,7 @@ from conftest import needs_soffice, shishi
 from failures import row_of
 from lo_helpers import lo_run
 from python_calamine import CalamineWorkbook
+from tablekit import exported_table
 
 from workbook.catalogue import model as catalogue
 from workbook.consolidation.consolidate import consolidate
@@ -39,8 +40,7 @@ def _edit(texts: dict[str, str]) -> list[dict]:
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
     root = tmp_path_factory.mktemp("words")
-    src = root / "分解表.xlsx"
-    assert shishi("catalogue", "export", "--format", "xlsx", "-o", str(src)).returncode == 0
+    src = exported_table(root)
     cases = {
         "ceiling": CEILING,
         "approx": {"E63": "85%左右"},
